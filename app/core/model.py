@@ -1,0 +1,167 @@
+"""The engine's vocabulary: options, files, groups, members and why a file was skipped."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ScanMode(enum.Enum):
+    """What counts as a duplicate."""
+
+    EXACT = "exact"  # identical bytes only
+    SIMILAR = "similar"  # the same picture at another size, quality, format or orientation
+
+
+class Sensitivity(enum.Enum):
+    """How different two photos may be and still be reported as one picture."""
+
+    STRICT = "strict"
+    NORMAL = "normal"
+    LOOSE = "loose"
+
+
+class MatchKind(enum.Enum):
+    """Why a member is in its group, relative to the group's keeper."""
+
+    KEEPER = "keeper"
+    IDENTICAL = "identical"  # byte-for-byte the same file
+    SAME_PICTURE = "same-picture"  # the same pixels at another size, quality or format
+    SIMILAR = "similar"  # visibly the same photo, edited (crop, brightness, rotation...)
+
+
+class SkipReason(enum.Enum):
+    """Why a file found by the walk did not take part in the comparison."""
+
+    EMPTY = "empty file"
+    NOT_AN_IMAGE = "not an image"
+    UNREADABLE = "could not be read"
+    DAMAGED = "damaged or truncated image"
+    TOO_LARGE = "image too large"
+    TOO_SMALL = "image too small to compare"
+    UNSUPPORTED = "format not supported"
+    PERMISSION = "permission denied"
+    VANISHED = "file disappeared during the scan"
+    CHANGED = "file changed during the scan"
+    LINK_LOOP = "symbolic link loop"
+    SAME_FILE = "same file reached twice (hard link)"
+    DECODER_CRASH = "the image decoder crashed on this file"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """Everything one scan needs to know; built by the CLI or the GUI, never mutated."""
+
+    roots: tuple[str, ...]
+    reference_roots: tuple[str, ...] = ()
+    mode: ScanMode = ScanMode.SIMILAR
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    recursive: bool = True
+    follow_symlinks: bool = False
+    include_hidden: bool = False
+    find_rotated: bool = True
+    workers: int = 0  # 0: one per core
+    cache_path: str | None = None  # None: no cache
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """One real file found by the walk (hard links and repeated roots collapsed)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    device: int
+    inode: int
+    is_reference: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One file of a duplicate group, with what the scan learned about it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    width: int
+    height: int
+    match: MatchKind
+    score: float  # 1.0 for the keeper and identical copies; the verified similarity otherwise
+    is_reference: bool = False
+    content_hash: str = ""  # hex digest of the bytes; empty when the scan did not need it
+    format: str = ""
+    taken: str = ""  # EXIF DateTimeOriginal as written in the file, when present
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Files that show the same picture. ``members[0]`` is the suggested keeper."""
+
+    id: int
+    members: tuple[Member, ...]
+
+    @property
+    def keeper(self) -> Member:
+        return self.members[0]
+
+    @property
+    def duplicates(self) -> tuple[Member, ...]:
+        return self.members[1:]
+
+    @property
+    def reclaimable_bytes(self) -> int:
+        """Bytes freed by removing every member but the keeper (reference files stay)."""
+        return sum(m.size for m in self.duplicates if not m.is_reference)
+
+    @property
+    def kind(self) -> MatchKind:
+        """The loosest relation of any member to the keeper."""
+        order = (MatchKind.IDENTICAL, MatchKind.SAME_PICTURE, MatchKind.SIMILAR)
+        return max((m.match for m in self.duplicates), key=order.index, default=MatchKind.IDENTICAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that took no part in the comparison, and why, in plain words."""
+
+    path: str
+    reason: SkipReason
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason.value}: {self.detail}" if self.detail else self.reason.value
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """The totals a scan ends with."""
+
+    files: int = 0
+    groups: int = 0
+    duplicates: int = 0
+    reclaimable_bytes: int = 0
+    skipped: int = 0
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    decoded: int = 0  # images decoded this run (0 on a rescan served by the cache)
+    cached: int = 0  # images whose fingerprint came from the cache
+    elapsed_s: float = 0.0
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """A finished (or loaded) scan: what the review, the cleanup and the saved report share."""
+
+    roots: tuple[str, ...]
+    reference_roots: tuple[str, ...]
+    mode: ScanMode
+    sensitivity: Sensitivity
+    groups: tuple[Group, ...]
+    skipped: tuple[Skipped, ...] = ()
+    summary: ScanSummary = field(default_factory=ScanSummary)
+    selected: frozenset[str] = frozenset()  # paths the user marked for removal

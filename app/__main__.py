@@ -1,0 +1,36 @@
+"""Entry point: ``python -m app`` / ``lookalike`` starts the window, or the CLI given arguments."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+from app.console import attach_parent_console
+from app.dependencies import missing_dependency_message
+
+
+def main() -> int:
+    # First, before anything else: a frozen app's process-pool workers re-enter here.
+    multiprocessing.freeze_support()
+    args = sys.argv[1:]
+    try:
+        if args:
+            attach_parent_console()
+            from app.cli import main as cli_main
+
+            return cli_main(args)
+        from app.gui.application import run_gui
+
+        return run_gui()
+    except ImportError as exc:
+        # A missing package or system library gets one plain sentence, not a traceback.
+        message = missing_dependency_message(exc)
+        if message is None:
+            raise
+        if sys.stderr is not None:
+            sys.stderr.write(message + "\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,359 @@
+"""Per-image fingerprints: reduced-resolution decode, EXIF facts, perceptual hash and signature.
+
+Runs inside the scan's worker processes: every function here takes paths or bytes and returns
+small picklable values, never decoded pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from app.core.hashing import content_digest
+from app.core.model import Skipped, SkipReason
+
+# Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
+ALGORITHM_VERSION = 1
+
+HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
+SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)
+MIN_DECODED_SHORT_SIDE_PX = 256  # JPEG DCT scaling stops before the short side drops below this
+MAX_PIXELS = 250_000_000  # larger headers are decompression bombs or beyond what we compare
+MIN_SIDE_PX = 16  # smaller images (spacers, icons) match everything and are not compared
+FLAT_SIGNATURE_STD = 2.0  # a signature this uniform carries no picture to compare
+
+# Test hook: a worker given a file whose name contains this marker dies the way a crashing
+# native decoder would, so tests can check that the scan survives it. The scan reads the
+# variable and hands it to its workers.
+CRASH_MARKER_ENV = "LOOKALIKE_TEST_CRASH_MARKER"
+_crash_marker = ""
+
+_ORIENTATION_TAG = 0x0112
+_MAKE_TAG, _MODEL_TAG = 0x010F, 0x0110
+_DATETIME_TAG, _EXIF_IFD, _DATETIME_ORIGINAL_TAG = 0x0132, 0x8769, 0x9003
+
+
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """What a worker needs to fingerprint one file and detect that it changed meanwhile."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    want_content_hash: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the comparison needs of one image (a few hundred bytes)."""
+
+    path: str
+    width: int  # as displayed, after EXIF orientation
+    height: int
+    format: str
+    taken: str  # EXIF DateTimeOriginal, or ""
+    camera: str  # EXIF make and model, or ""
+    has_exif: bool
+    hashes: bytes  # 8 little-endian uint64: the pHash under each of the 8 orientations
+    signature: bytes  # SIGNATURE_EDGE_PX**2 grayscale bytes, contrast-normalised; b"" if flat
+    content_hash: str = ""
+
+    @property
+    def phash(self) -> int:
+        return int.from_bytes(self.hashes[:8], "little")
+
+    def hash_variants(self) -> np.ndarray:
+        return np.frombuffer(self.hashes, dtype="<u8").astype(np.uint64)
+
+    def signature_array(self) -> np.ndarray:
+        return np.frombuffer(self.signature, np.uint8).reshape(SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX)
+
+
+class SkipFileError(Exception):
+    """A per-file problem that turns into a ``Skipped`` record."""
+
+    def __init__(self, reason: SkipReason, detail: str = "") -> None:
+        super().__init__(detail or reason.value)
+        self.reason = reason
+        self.detail = detail
+
+
+# --- orientations -------------------------------------------------------------------------
+
+# The 8 orientations (dihedral group) as operations on a square array. Index 0 is the identity;
+# the same order is used for hashes and for signatures, so a hash match under orientation t is
+# verified by applying orientation t to the signature.
+ORIENTATIONS: tuple[str, ...] = (
+    "identity", "rotate 90", "rotate 180", "rotate 270",
+    "mirror", "mirror + rotate 90", "flip", "mirror + rotate 270",
+)  # fmt: skip
+
+
+def orient(square: np.ndarray, index: int) -> np.ndarray:
+    """Apply orientation ``index`` (see ORIENTATIONS) to a square array."""
+    if index >= 4:
+        square = square[:, ::-1]
+    return np.rot90(square, -(index % 4))
+
+
+def _dct_variants(block: np.ndarray) -> list[np.ndarray]:
+    """The low-frequency 8x8 DCT block of the image under each orientation.
+
+    Mirroring negates odd horizontal frequencies, flipping odd vertical ones, transposing swaps
+    the axes, so the 8 blocks follow from one DCT and no second decode or transform is needed.
+    """
+    signs_x = np.where(np.arange(8) % 2, -1.0, 1.0)[None, :]
+    out = [block]
+    for start in (block, block * signs_x):
+        if start is not block:
+            out.append(start)
+        for _ in range(3):
+            # Rotating clockwise = transposing, then mirroring left-right.
+            out.append(out[-1].T * signs_x)
+    return out
+
+
+def _bits(block: np.ndarray) -> int:
+    """64 bits: each low frequency above the median of the AC ones (DC is skipped)."""
+    flat = block.ravel()
+    median = np.median(flat[1:])
+    bits = (flat > median).astype(np.uint8)
+    return int.from_bytes(np.packbits(bits).tobytes(), "big")
+
+
+def hashes_and_signature(gray: np.ndarray) -> tuple[bytes, bytes]:
+    """Compute the 8 orientation hashes and the signature of a grayscale image."""
+    h, w = gray.shape
+    # Bilinear to 256 px then an exact 8:1 area average: as good as a direct area resize and 4x
+    # faster, since INTER_AREA at non-integer ratios takes a slow path (limits.md section 2).
+    if h > 256 or w > 256:
+        gray = cv2.resize(gray, (256, 256), interpolation=cv2.INTER_LINEAR)
+    small = cv2.resize(gray, (HASH_EDGE_PX, HASH_EDGE_PX), interpolation=cv2.INTER_AREA)
+    small32 = small.astype(np.float32)
+    dct = cv2.dct(small32)
+    blocks = _dct_variants(dct[:8, :8].astype(np.float64))
+    hashes = b"".join(_bits(b).to_bytes(8, "little") for b in blocks)
+
+    sig = cv2.resize(small32, (SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX), interpolation=cv2.INTER_AREA)
+    std = float(sig.std())
+    if std < FLAT_SIGNATURE_STD:
+        return hashes, b""
+    # Zero mean, fixed spread: brightness and contrast changes drop out of the comparison.
+    norm = np.clip((sig - sig.mean()) / std * 40 + 128, 0, 255).astype(np.uint8)
+    return hashes, norm.tobytes()
+
+
+def signature_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised cross-correlation of two signatures, in [-1, 1]."""
+    fa = a.astype(np.float32).ravel() - 128
+    fb = b.astype(np.float32).ravel() - 128
+    denom = float(np.linalg.norm(fa) * np.linalg.norm(fb))
+    return float(fa @ fb / denom) if denom else 0.0
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+
+def _jpeg_is_complete(data: bytes) -> bool:
+    # Entropy-coded data never contains FF D9 (0xFF is byte-stuffed), and embedded thumbnails
+    # sit before the first scan, so the first EOI after the first SOS ends the main image.
+    sos = data.find(b"\xff\xda")
+    return sos >= 0 and data.find(b"\xff\xd9", sos) >= 0
+
+
+def _is_complete(fmt: str, data: bytes) -> bool:
+    if fmt == "JPEG":
+        return _jpeg_is_complete(data)
+    if fmt == "PNG":
+        return data.rfind(b"IEND") > 0
+    if fmt == "WEBP":
+        declared = int.from_bytes(data[4:8], "little") + 8
+        return len(data) >= declared
+    return True
+
+
+def _exif_facts(img: Image.Image) -> tuple[int, str, str, bool]:
+    """Orientation, date taken and camera, from the header only."""
+    exif = img.getexif()
+    if not exif:
+        return 1, "", "", False
+    orientation = exif.get(_ORIENTATION_TAG, 1)
+    taken = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL_TAG) or exif.get(_DATETIME_TAG) or ""
+    make = str(exif.get(_MAKE_TAG, "")).strip("\x00 ")
+    model = str(exif.get(_MODEL_TAG, "")).strip("\x00 ")
+    camera = model if model.startswith(make) else f"{make} {model}".strip()
+    valid = orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
+    return valid, str(taken).strip("\x00 "), camera, True
+
+
+def _reduced_flag(short_side: int) -> int:
+    for factor, flag in (
+        (8, cv2.IMREAD_REDUCED_GRAYSCALE_8),
+        (4, cv2.IMREAD_REDUCED_GRAYSCALE_4),
+        (2, cv2.IMREAD_REDUCED_GRAYSCALE_2),
+    ):
+        if short_side // factor >= MIN_DECODED_SHORT_SIDE_PX:
+            return flag
+    return cv2.IMREAD_GRAYSCALE
+
+
+def _decode_gray(data: bytes, fmt: str, header: Image.Image, short_side: int) -> np.ndarray:
+    """Decode to grayscale, EXIF orientation applied; reduced resolution for JPEG."""
+    buf = np.frombuffer(data, np.uint8)
+    flag = _reduced_flag(short_side) if fmt == "JPEG" else cv2.IMREAD_GRAYSCALE
+    gray = cv2.imdecode(buf, flag) if fmt in _OPENCV_FORMATS else None
+    if gray is not None:
+        return gray
+    # OpenCV lacks this format (GIF, AVIF, HEIC with pillow-heif) or refused it: ask Pillow.
+    from PIL import ImageOps
+
+    header.draft("L", (MIN_DECODED_SHORT_SIDE_PX, MIN_DECODED_SHORT_SIDE_PX))
+    transposed = ImageOps.exif_transpose(header)
+    return np.asarray((transposed or header).convert("L"))
+
+
+_OPENCV_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "TIFF"})
+
+
+def _register_optional_decoders() -> None:
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:
+        pass  # HEIC/HEIF support is the optional `heif` extra
+
+
+def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Fingerprint:
+    """Fingerprint one image from its bytes.
+
+    Raises:
+        SkipFileError: the file is not a usable image; the reason says why in plain words.
+    """
+    if not data:
+        raise SkipFileError(SkipReason.EMPTY)
+    if _crash_marker and _crash_marker in os.path.basename(path):
+        os.abort()
+    try:
+        with warnings.catch_warnings():
+            # We apply our own, stricter pixel cap below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            header = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise SkipFileError(SkipReason.NOT_AN_IMAGE) from None
+    except Image.DecompressionBombError:
+        limit = f"more than {MAX_PIXELS // 10**6} megapixels (a decompression bomb?)"
+        raise SkipFileError(SkipReason.TOO_LARGE, limit) from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise SkipFileError(SkipReason.DAMAGED, str(exc)) from None
+
+    fmt = header.format or ""
+    width, height = header.size
+    if width * height > MAX_PIXELS:
+        raise SkipFileError(
+            SkipReason.TOO_LARGE,
+            f"{width}×{height} pixels, more than {MAX_PIXELS // 10**6} megapixels",
+        )
+    if min(width, height) < MIN_SIDE_PX:
+        raise SkipFileError(SkipReason.TOO_SMALL, f"{width}×{height} pixels")
+    if not _is_complete(fmt, data):
+        raise SkipFileError(SkipReason.DAMAGED, f"the {fmt} data ends early")
+    try:
+        orientation, taken, camera, has_exif = _exif_facts(header)
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
+        orientation, taken, camera, has_exif = 1, "", "", False
+    if orientation >= 5:  # 5-8 turn the picture by 90 degrees
+        width, height = height, width
+
+    try:
+        gray = _decode_gray(data, fmt, header, min(width, height))
+    except (OSError, ValueError, SyntaxError, cv2.error) as exc:
+        raise SkipFileError(SkipReason.DAMAGED, str(exc)) from None
+    if gray is None or gray.size == 0:
+        raise SkipFileError(SkipReason.DAMAGED, "the decoder returned no picture")
+    hashes, signature = hashes_and_signature(gray)
+    return Fingerprint(
+        path=path,
+        width=width,
+        height=height,
+        format=fmt,
+        taken=taken,
+        camera=camera,
+        has_exif=has_exif,
+        hashes=hashes,
+        signature=signature,
+        content_hash=content_digest(data) if want_content_hash else "",
+    )
+
+
+def _read(task: FileTask) -> bytes:
+    with open(task.path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if st.st_size != task.size or st.st_mtime_ns != task.mtime_ns:
+            raise SkipFileError(SkipReason.CHANGED, "its size or date changed after it was listed")
+        return f.read()
+
+
+def _read_or_error(task: FileTask) -> bytes | Exception:
+    try:
+        return _read(task)
+    except (OSError, SkipFileError) as exc:
+        return exc
+
+
+def _as_skipped(path: str, exc: BaseException) -> Skipped:
+    if isinstance(exc, SkipFileError):
+        return Skipped(path, exc.reason, exc.detail)
+    if isinstance(exc, FileNotFoundError):
+        return Skipped(path, SkipReason.VANISHED)
+    if isinstance(exc, PermissionError):
+        return Skipped(path, SkipReason.PERMISSION)
+    if isinstance(exc, OSError) and exc.strerror:
+        return Skipped(path, SkipReason.UNREADABLE, exc.strerror)
+    return Skipped(path, SkipReason.UNREADABLE, str(exc))
+
+
+def _prefetched(tasks: Sequence[FileTask]) -> Iterator[tuple[FileTask, bytes | Exception]]:
+    """Yield each task with its bytes, reading the next file while the caller decodes this one.
+
+    Keeps a read in flight so cold-disk latency hides behind decoding (limits.md section 5).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as reader:
+        pending = [reader.submit(_read_or_error, t) for t in tasks[:1]]
+        for i, task in enumerate(tasks):
+            if i + 1 < len(tasks):
+                pending.append(reader.submit(_read_or_error, tasks[i + 1]))
+            yield task, pending[i].result()
+
+
+def fingerprint_files(tasks: Sequence[FileTask]) -> list[Fingerprint | Skipped]:
+    """Process-pool target: fingerprint a chunk of files; per-file failures become Skipped."""
+    results: list[Fingerprint | Skipped] = []
+    for task, data in _prefetched(tasks):
+        if isinstance(data, Exception):
+            results.append(_as_skipped(task.path, data))
+            continue
+        try:
+            results.append(fingerprint_bytes(task.path, data, task.want_content_hash))
+        except SkipFileError as exc:
+            results.append(_as_skipped(task.path, exc))
+    return results
+
+
+def init_worker(crash_marker: str = "") -> None:
+    """Process-pool initializer: one OpenCV thread per worker process (the pool is the
+    parallelism), and the optional decoders."""
+    global _crash_marker
+    _crash_marker = crash_marker
+    # Pillow refuses headers above twice this; our own cap in fingerprint_bytes says so plainly.
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    cv2.setNumThreads(1)
+    _register_optional_decoders()

@@ -1,0 +1,450 @@
+"""One scan, end to end: walk, identical files, fingerprints, candidates, verification, groups.
+
+``run_scan`` is the engine's single entry point. It yields events as it goes, owns the process
+pool that decodes images, and always ends with ``Finished`` (also when cancelled).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core.cache import FingerprintCache
+from app.core.cancel import CancelledError, CancelToken
+from app.core.events import (
+    FileSkipped,
+    Finished,
+    GroupFound,
+    GroupRemoved,
+    GroupUpdated,
+    Progress,
+    ScanEvent,
+    Stage,
+)
+from app.core.fingerprint import (
+    CRASH_MARKER_ENV,
+    FileTask,
+    Fingerprint,
+    fingerprint_files,
+    init_worker,
+    orient,
+    signature_similarity,
+)
+from app.core.grouping import Grouper, Match, keeper_rank_exact, keeper_rank_similar
+from app.core.hashing import HASH_THREADS, identical_sets, size_buckets
+from app.core.index import HashIndex
+from app.core.model import (
+    Group,
+    ImageFile,
+    MatchKind,
+    Member,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    ScanSummary,
+    Sensitivity,
+    Skipped,
+    SkipReason,
+)
+from app.core.walk import WalkOptions, walk
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress events a second
+REGROUP_INTERVAL_S = 0.2  # how often streamed groups are brought up to date
+CACHE_FLUSH_INTERVAL_S = 2.0
+CHUNK_FILES = 8  # per pool task: amortises the ~0.2 ms task overhead (limits.md section 5)
+CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """What a sensitivity level means: the candidate search radius on the 64-bit hash, and the
+    signature correlation a candidate needs to be accepted."""
+
+    max_hash_distance: int
+    min_similarity: float
+
+
+# Calibrated on real photographs (Debian's wallpaper photos) and generated ones: resized,
+# re-encoded, converted, brightened, grayscale, EXIF-rotated, rotated and mirrored copies all
+# stay within 2 bits and 0.999; 3 % crops within 8 bits and 0.966; different photos and views
+# shifted by 10 % or more sit at 18+ bits. See tests/bench/calibrate.py.
+THRESHOLDS = {
+    Sensitivity.STRICT: Thresholds(max_hash_distance=6, min_similarity=0.97),
+    Sensitivity.NORMAL: Thresholds(max_hash_distance=10, min_similarity=0.93),
+    Sensitivity.LOOSE: Thresholds(max_hash_distance=14, min_similarity=0.85),
+}
+# Beyond these a copy is "similar" (edited) rather than "the same picture" re-saved.
+SAME_PICTURE_MAX_DISTANCE = 4
+SAME_PICTURE_MIN_SIMILARITY = 0.99
+
+
+def run_scan(options: ScanOptions, cancel: CancelToken | None = None) -> Iterator[ScanEvent]:
+    """Scan ``options.roots`` and yield events; the last one is always ``Finished``."""
+    yield from _Scan(options, cancel or CancelToken()).run()
+
+
+def collect_result(options: ScanOptions, events: Iterable[ScanEvent]) -> ScanResult:
+    """Consume a scan's events into the final result (what the CLI and reports use)."""
+    groups: dict[int, Group] = {}
+    skipped: list[Skipped] = []
+    summary = ScanSummary()
+    for event in events:
+        if isinstance(event, GroupFound | GroupUpdated):
+            groups[event.group.id] = event.group
+        elif isinstance(event, GroupRemoved):
+            groups.pop(event.group_id, None)
+        elif isinstance(event, FileSkipped):
+            skipped.append(event.skipped)
+        elif isinstance(event, Finished):
+            summary = event.summary
+    ordered = sorted(groups.values(), key=lambda g: (-g.reclaimable_bytes, g.keeper.path))
+    return ScanResult(
+        roots=tuple(os.path.abspath(r) for r in options.roots),
+        reference_roots=tuple(os.path.abspath(r) for r in options.reference_roots),
+        mode=options.mode,
+        sensitivity=options.sensitivity,
+        groups=tuple(ordered),
+        skipped=tuple(skipped),
+        summary=summary,
+    )
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Never fork: the GUI process runs Qt threads, and a forked child inherits their locks.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload(["app.core.fingerprint"])
+    return ctx
+
+
+def _member(f: ImageFile, fp: Fingerprint | None, content_hash: str) -> Member:
+    return Member(
+        path=f.path,
+        size=f.size,
+        mtime_ns=f.mtime_ns,
+        width=fp.width if fp else 0,
+        height=fp.height if fp else 0,
+        match=MatchKind.KEEPER,
+        score=1.0,
+        is_reference=f.is_reference,
+        content_hash=content_hash,
+        format=fp.format if fp else "",
+        taken=fp.taken if fp else "",
+    )
+
+
+class _Scan:
+    """The state of one scan; ``run`` drives it."""
+
+    def __init__(self, options: ScanOptions, cancel: CancelToken) -> None:
+        self.options = options
+        self.cancel = cancel
+        self.thresholds = THRESHOLDS[options.sensitivity]
+        rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
+        self.grouper = Grouper(rank)
+        self.files: list[ImageFile] = []
+        self.skipped: list[Skipped] = []
+        self.hashes: dict[str, str] = {}  # path -> content digest
+        self.prints: dict[str, Fingerprint] = {}
+        self.unsaved: list[ImageFile] = []
+        self.cache: FingerprintCache | None = None
+        self.decoded = 0
+        self.cached = 0
+        self._last_progress = 0.0
+        self._last_regroup = 0.0
+        self._last_cache_flush = time.monotonic()
+
+    # -- driver ------------------------------------------------------------------------------
+
+    def run(self) -> Iterator[ScanEvent]:
+        started = time.monotonic()
+        cancelled = False
+        try:
+            yield from self._walk()
+            self._open_cache()
+            if self.options.mode is ScanMode.EXACT:
+                yield from self._identical_stage()
+            else:
+                yield from self._similar_stage()
+        except CancelledError:
+            cancelled = True
+        finally:
+            self._save_cache()
+            if self.cache is not None:
+                self.cache.close()
+        yield from self.grouper.flush()
+        groups = self.grouper.groups()
+        reasons = Counter(s.reason.value for s in self.skipped)
+        yield Progress(Stage.DONE, len(self.files), len(self.files))
+        yield Finished(
+            ScanSummary(
+                files=len(self.files),
+                groups=len(groups),
+                duplicates=sum(len(g.members) - 1 for g in groups),
+                reclaimable_bytes=sum(g.reclaimable_bytes for g in groups),
+                skipped=len(self.skipped),
+                skipped_by_reason=dict(reasons),
+                decoded=self.decoded,
+                cached=self.cached,
+                elapsed_s=time.monotonic() - started,
+                cancelled=cancelled,
+            )
+        )
+
+    def _progress(
+        self, stage: Stage, done: int, total: int, current: str = "", force: bool = False
+    ) -> Iterator[Progress]:
+        now = time.monotonic()
+        if force or now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            yield Progress(stage, done, total, current)
+
+    def _skip(self, s: Skipped) -> FileSkipped:
+        self.skipped.append(s)
+        return FileSkipped(s)
+
+    # -- stage 1: walk -------------------------------------------------------------------------
+
+    def _walk(self) -> Iterator[ScanEvent]:
+        o = self.options
+        walk_options = WalkOptions(
+            o.roots, o.reference_roots, o.recursive, o.follow_symlinks, o.include_hidden
+        )
+        yield Progress(Stage.WALK, 0, 0)
+        for entry in walk(walk_options, self.cancel):
+            if isinstance(entry, Skipped):
+                yield self._skip(entry)
+            else:
+                self.files.append(entry)
+                yield from self._progress(Stage.WALK, len(self.files), 0, entry.path)
+        yield Progress(Stage.WALK, len(self.files), len(self.files))
+
+    # -- cache -------------------------------------------------------------------------------
+
+    def _open_cache(self) -> None:
+        if not self.options.cache_path:
+            return
+        try:
+            self.cache = FingerprintCache(self.options.cache_path)
+            self.hashes, self.prints = self.cache.lookup(self.files)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("scanning without the cache %s: %s", self.options.cache_path, exc)
+            self.cache = None
+
+    def _save_cache(self, force: bool = True) -> None:
+        if self.cache is None or not self.unsaved:
+            return
+        if not force and time.monotonic() - self._last_cache_flush < CACHE_FLUSH_INTERVAL_S:
+            return
+        try:
+            self.cache.store(self.unsaved, self.hashes, self.prints)
+        except sqlite3.Error as exc:
+            log.warning("could not update the cache: %s", exc)
+        self.unsaved.clear()
+        self._last_cache_flush = time.monotonic()
+
+    # -- stage 2: identical files --------------------------------------------------------------
+
+    def _identical_stage(self) -> Iterator[ScanEvent]:
+        for f in self.files:
+            if f.size == 0:
+                yield self._skip(Skipped(f.path, SkipReason.EMPTY))
+        buckets = size_buckets(self.files)
+        total = sum(len(b) for b in buckets)
+        done = 0
+        yield Progress(Stage.HASH, 0, total)
+        with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="hash") as pool:
+            for bucket in buckets:
+                self.cancel.raise_if_cancelled()
+                before = set(self.hashes)
+                sets, skipped = identical_sets(bucket, pool, self.hashes)
+                self.unsaved += [
+                    f for f in bucket if f.path in self.hashes and f.path not in before
+                ]
+                for s in skipped:
+                    yield self._skip(s)
+                for same in sets:
+                    members = [_member(f, self.prints.get(f.path), digest) for f, digest in same]
+                    self.grouper.add_pairs(
+                        (members[0], m, Match(MatchKind.IDENTICAL, 1.0)) for m in members[1:]
+                    )
+                yield from self.grouper.flush()
+                done += len(bucket)
+                yield from self._progress(Stage.HASH, done, total, bucket[-1].path)
+                self._save_cache(force=False)
+        yield Progress(Stage.HASH, total, total)
+
+    # -- stage 3-6: fingerprints, candidates, verification, groups ------------------------------
+
+    def _similar_stage(self) -> Iterator[ScanEvent]:
+        same_size = {f.path for bucket in size_buckets(self.files) for f in bucket}
+        by_path = {f.path: f for f in self.files}
+        self.by_path = by_path
+        self.index = HashIndex(self.thresholds.max_hash_distance)
+        self.index_paths: list[str] = []
+        self.first_with_hash: dict[str, str] = {}
+
+        ready: list[Fingerprint] = []
+        tasks: list[FileTask] = []
+        for f in self.files:
+            if f.size == 0:
+                yield self._skip(Skipped(f.path, SkipReason.EMPTY))
+                continue
+            need_hash = f.path in same_size and f.path not in self.hashes
+            fp = self.prints.get(f.path)
+            if fp is not None and not need_hash:
+                ready.append(fp)
+            else:
+                tasks.append(FileTask(f.path, f.size, f.mtime_ns, need_hash))
+        total = len(ready) + len(tasks)
+        self.cached = len(ready)
+        yield Progress(Stage.FINGERPRINT, 0, total)
+        # A rescan starts with what the cache knows, so its groups show at once.
+        for i in range(0, len(ready), 256):
+            self.cancel.raise_if_cancelled()
+            self._compare(ready[i : i + 256])
+            yield from self._regroup()
+            yield from self._progress(Stage.FINGERPRINT, i, total)
+        done = len(ready)
+        for result in self._fingerprint_in_pool(tasks):
+            if isinstance(result, Skipped):
+                yield self._skip(result)
+            else:
+                self.decoded += 1
+                self.prints[result.path] = result
+                if result.content_hash:
+                    self.hashes[result.path] = result.content_hash
+                self.unsaved.append(by_path[result.path])
+                self._compare([result])
+            done += 1
+            yield from self._regroup()
+            yield from self._progress(Stage.FINGERPRINT, done, total, result.path)
+            self._save_cache(force=False)
+        yield Progress(Stage.FINGERPRINT, total, total)
+
+    def _regroup(self) -> Iterator[ScanEvent]:
+        now = time.monotonic()
+        if now - self._last_regroup >= REGROUP_INTERVAL_S:
+            self._last_regroup = now
+            yield from self.grouper.flush()
+
+    def _fingerprint_in_pool(self, tasks: list[FileTask]) -> Iterator[Fingerprint | Skipped]:
+        """Run the tasks in worker processes; yield results as they come.
+
+        A worker that dies (a native decoder crash) breaks the whole pool. The pool is then
+        rebuilt and the files of the lost chunks are retried one at a time, so only the file
+        that crashes is lost, reported as skipped.
+        """
+        if not tasks:
+            return
+        workers = self.options.workers or os.cpu_count() or 1
+        chunks = [tasks[i : i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
+        chunks.reverse()  # taken from the end
+        suspects: list[FileTask] = []  # from chunks lost in a crash: retried alone
+        crash_marker = os.environ.get(CRASH_MARKER_ENV, "")
+        while chunks or suspects:
+            pool = ProcessPoolExecutor(
+                workers, _pool_context(), initializer=init_worker, initargs=(crash_marker,)
+            )
+            in_flight: dict[Future[list[Fingerprint | Skipped]], list[FileTask]] = {}
+            alone: list[FileTask] | None = None  # a suspect running with nothing beside it
+            broken = False
+            try:
+                while (chunks or suspects or in_flight) and not broken:
+                    self.cancel.raise_if_cancelled()
+                    if suspects and not in_flight:
+                        alone = [suspects.pop()]
+                        in_flight[pool.submit(fingerprint_files, alone)] = alone
+                    while not suspects and chunks and len(in_flight) < workers * CHUNKS_IN_FLIGHT:
+                        chunk = chunks.pop()
+                        in_flight[pool.submit(fingerprint_files, chunk)] = chunk
+                    done, _ = wait(in_flight, PROGRESS_INTERVAL_S, FIRST_COMPLETED)
+                    for future in done:
+                        chunk = in_flight.pop(future)
+                        if isinstance(future.exception(), BrokenProcessPool):
+                            broken = True
+                            if chunk is alone:
+                                yield Skipped(chunk[0].path, SkipReason.DECODER_CRASH)
+                            else:
+                                suspects.extend(chunk)
+                        else:
+                            yield from future.result()
+                # The chunks still in flight in a broken pool are lost with it.
+                for chunk in in_flight.values():
+                    suspects.extend(chunk)
+            finally:
+                # Workers finish their current chunk (well under a second) and exit.
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _compare(self, batch: list[Fingerprint]) -> None:
+        """Index a batch of fingerprints and turn their verified matches into pairs."""
+        for fp in batch:
+            digest = self.hashes.get(fp.path) or fp.content_hash
+            if digest:
+                first = self.first_with_hash.setdefault(digest, fp.path)
+                if first != fp.path:
+                    a = self._member_of(first)
+                    self.grouper.add_pair(
+                        a, self._member_of(fp.path), Match(MatchKind.IDENTICAL, 1.0)
+                    )
+        usable = [fp for fp in batch if fp.signature]  # plain single-colour images: bytes only
+        if not usable:
+            return
+        ids = self.index.add(np.array([fp.phash for fp in usable], dtype=np.uint64))
+        self.index_paths += [fp.path for fp in usable]
+        if self.options.find_rotated:
+            queries = np.concatenate([fp.hash_variants() for fp in usable])
+            owners = np.repeat(ids, 8)
+        else:
+            queries = np.array([fp.phash for fp in usable], dtype=np.uint64)
+            owners = ids
+        matches = self.index.query(queries, owners)
+        for a, b in zip(matches.first.tolist(), matches.second.tolist(), strict=True):
+            self._verify(self.index_paths[a], self.index_paths[b])
+
+    def _member_of(self, path: str) -> Member:
+        return _member(self.by_path[path], self.prints.get(path), self.hashes.get(path, ""))
+
+    def _verify(self, path_a: str, path_b: str) -> None:
+        a, b = self.prints[path_a], self.prints[path_b]
+        digest_a, digest_b = self.hashes.get(path_a), self.hashes.get(path_b)
+        if digest_a and digest_a == digest_b:
+            return  # already paired by content
+        orientations = range(8) if self.options.find_rotated else range(1)
+        canon_b = b.phash
+        variants_a = a.hash_variants()
+        distances = [bin(int(variants_a[t]) ^ canon_b).count("1") for t in orientations]
+        t = min(orientations, key=lambda i: (distances[i], i))
+        if distances[t] > self.thresholds.max_hash_distance:
+            return
+        similarity = signature_similarity(orient(a.signature_array(), t), b.signature_array())
+        if similarity < self.thresholds.min_similarity:
+            return
+        same = (
+            t == 0
+            and distances[t] <= SAME_PICTURE_MAX_DISTANCE
+            and similarity >= SAME_PICTURE_MIN_SIMILARITY
+        )
+        kind = MatchKind.SAME_PICTURE if same else MatchKind.SIMILAR
+        self.grouper.add_pair(
+            self._member_of(path_a), self._member_of(path_b), Match(kind, round(similarity, 3))
+        )

@@ -1,0 +1,248 @@
+"""The command line: ``lookalike scan``, and the other headless commands. Prints engine events.
+
+Exit codes: 0 done, 1 an operation failed for some files, 2 bad arguments, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from typing import TextIO
+
+from app import __version__
+from app.core.cancel import CancelToken
+from app.core.events import Progress, ScanEvent, Stage
+from app.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """A bad argument, reported in one line without a traceback."""
+
+
+def human_size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+def _existing_folder(path: str) -> str:
+    if not os.path.exists(path):
+        raise UsageError(f"not found: {path}")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot be read (permission denied): {path}")
+    return os.path.abspath(path)
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that define a scan (shared by ``scan`` and ``clean``)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="folders (or files) to scan")
+    parser.add_argument(
+        "--mode",
+        choices=[m.value for m in ScanMode],
+        default=ScanMode.SIMILAR.value,
+        help="exact: identical files only; similar: also resized, re-encoded, rotated copies"
+        " (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        choices=[s.value for s in Sensitivity],
+        default=Sensitivity.NORMAL.value,
+        help="how different two copies may be in similar mode (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--reference",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a folder whose files are kept and never selected (repeatable; also scanned)",
+    )
+    parser.add_argument("--workers", type=int, default=0, help="worker processes (default: cores)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    parser.add_argument(
+        "--no-rotations", action="store_true", help="ignore rotated/mirrored copies"
+    )
+    parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
+    parser.add_argument("--hidden", action="store_true", help="include hidden files and folders")
+    parser.add_argument("--follow-symlinks", action="store_true", help="enter symlinked folders")
+
+
+def scan_options(args: argparse.Namespace) -> ScanOptions:
+    """Build and validate the engine options from parsed arguments."""
+    from app.core.paths import default_cache_path
+
+    paths = [_existing_folder(p) for p in args.paths]
+    references = [_existing_folder(p) for p in args.reference]
+    if args.workers < 0:
+        raise UsageError("--workers must be 0 (one per core) or more")
+    return ScanOptions(
+        roots=tuple(dict.fromkeys(paths + references)),
+        reference_roots=tuple(references),
+        mode=ScanMode(args.mode),
+        sensitivity=Sensitivity(args.sensitivity),
+        recursive=not args.no_recursive,
+        follow_symlinks=args.follow_symlinks,
+        include_hidden=args.hidden,
+        find_rotated=not args.no_rotations,
+        workers=args.workers,
+        cache_path=None if args.no_cache else default_cache_path(),
+    )
+
+
+class ProgressLine:
+    """A one-line progress display on a terminal; silent when not attached to one."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._stage: Stage | None = None
+        self._stage_started = time.monotonic()
+        self._width = 0
+
+    def show(self, p: Progress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if p.stage is not self._stage:
+            self._stage, self._stage_started = p.stage, now
+        elapsed = now - self._stage_started
+        text = f"{p.stage.value}: {p.done}"
+        if p.total:
+            text += f"/{p.total} ({100 * p.done // max(p.total, 1)}%)"
+            if p.done and elapsed > 1 and p.done < p.total:
+                rate = p.done / elapsed
+                text += f", {rate:.0f}/s, {(p.total - p.done) / rate:.0f} s left"
+        self.stream.write("\r" + text.ljust(self._width))
+        self._width = len(text)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+
+def run_scan_with_progress(options: ScanOptions, cancel: CancelToken | None = None) -> ScanResult:
+    """Run a scan, showing progress on stderr; return the collected result."""
+    from app.core.scan import collect_result, run_scan
+
+    line = ProgressLine(sys.stderr)
+
+    def shown() -> Iterator[ScanEvent]:
+        for event in run_scan(options, cancel):
+            if isinstance(event, Progress):
+                line.show(event)
+            yield event
+
+    try:
+        return collect_result(options, shown())
+    finally:
+        line.clear()
+
+
+def describe_match(group: Group, index: int) -> str:
+    m = group.members[index]
+    if index == 0:
+        return "keep"
+    if m.match.value == "similar":
+        return f"similar {m.score:.0%}"
+    return m.match.value
+
+
+def print_result(result: ScanResult, out: TextIO) -> None:
+    """A readable summary: each group with its keeper first, then skipped files and totals."""
+    for n, group in enumerate(result.groups, 1):
+        out.write(
+            f"Group {n}: {len(group.members)} files, {human_size(group.reclaimable_bytes)}"
+            " reclaimable\n"
+        )
+        for i, m in enumerate(group.members):
+            size = f"{m.width}×{m.height}, " if m.width else ""
+            ref = ", reference" if m.is_reference else ""
+            out.write(
+                f"  {describe_match(group, i):>14}  {m.path} ({size}{human_size(m.size)}{ref})\n"
+            )
+    if result.skipped:
+        out.write(f"\nSkipped {len(result.skipped)} files:\n")
+        for skipped in result.skipped:
+            out.write(f"  {skipped.path}: {skipped.message}\n")
+    s = result.summary
+    state = " (cancelled: partial results)" if s.cancelled else ""
+    out.write(
+        f"\n{s.files} image files, {s.groups} groups, {s.duplicates} duplicates,"
+        f" {human_size(s.reclaimable_bytes)} reclaimable, {s.skipped} skipped,"
+        f" {s.elapsed_s:.1f} s{state}\n"
+    )
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    options = scan_options(args)
+    result = run_scan_with_progress(options)
+    print_result(result, sys.stdout)
+    if args.json or args.csv:
+        from app.core import report
+
+        if args.json:
+            report.save_json(result, args.json)
+            print(f"Saved {args.json}")
+        if args.csv:
+            report.save_csv(result, args.csv)
+            print(f"Saved {args.csv}")
+    return EXIT_INTERRUPTED if result.summary.cancelled else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lookalike",
+        description="Find duplicate and near-duplicate photos and clean them up safely."
+        " With no arguments, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"lookalike {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="scan a few generated photos through the worker pool and check the result",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="find duplicates and print them")
+    add_scan_arguments(scan)
+    scan.add_argument("--json", metavar="FILE", help="save the result as JSON (can be reloaded)")
+    scan.add_argument("--csv", metavar="FILE", help="save one row per file as CSV")
+    scan.set_defaults(handler=_run_scan)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test()
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.handler(args)
+        return code
+    except UsageError as exc:
+        print(f"lookalike: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nlookalike: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        print(f"lookalike: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

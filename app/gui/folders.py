@@ -1,0 +1,251 @@
+"""The list of folders to scan: add, remove, mark as reference, and drop folders onto it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+_PATH_ROLE = Qt.ItemDataRole.UserRole
+_FOLDER_COLUMN = 0
+_REFERENCE_COLUMN = 1
+
+
+def normalize_folder(path: str) -> str:
+    """One spelling per folder, so the same folder is never listed twice."""
+    return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
+
+
+def folders_in_mime(mime: QMimeData) -> list[str]:
+    """The local folders among the URLs of a drag (files and remote URLs are ignored)."""
+    if not mime.hasUrls():
+        return []
+    folders = []
+    for url in mime.urls():
+        if url.isLocalFile():
+            path = url.toLocalFile()
+            if os.path.isdir(path):
+                folders.append(normalize_folder(path))
+    return folders
+
+
+class _FolderTree(QTreeWidget):
+    """The folder list; claims the Delete key while focused (the window uses it to trash)."""
+
+    delete_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # Overriding the shortcut here beats the window's Delete action only while the list
+        # has focus, so the same key removes folders here and trashes photos elsewhere.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Delete)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Delete):
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class FolderPanel(QWidget):
+    """Folders to scan, each with a "Reference" checkbox: files there are never selected."""
+
+    folders_changed = Signal()
+    add_requested = Signal()  # the "Add folder…" button: the window owns the file dialog
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.tree = _FolderTree()
+        self.tree.setAccessibleName("Folders to scan")
+        self.tree.setAccessibleDescription(
+            "Folders Lookalike will search. Tick Reference to protect a folder's files."
+        )
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Folder", "Reference"])
+        self.tree.headerItem().setToolTip(
+            _REFERENCE_COLUMN, "Files in a reference folder are never selected or moved to Trash"
+        )
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(_FOLDER_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(_REFERENCE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemChanged.connect(self._on_tree_item_changed)
+        self.tree.itemSelectionChanged.connect(self._on_tree_selection_changed)
+
+        self.add_button = QPushButton("&Add folder…")
+        self.add_button.setAccessibleName("Add folder")
+        self.add_button.clicked.connect(self.add_requested)
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.setAccessibleName("Remove selected folders")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.tree.delete_pressed.connect(self.remove_selected)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+
+    def sizeHint(self) -> QSize:
+        return QSize(280, 160)
+
+    # --- queries --------------------------------------------------------------------------
+
+    def folders(self) -> list[str]:
+        return [self._path(item) for item in self._items()]
+
+    def reference_folders(self) -> list[str]:
+        return [
+            self._path(item)
+            for item in self._items()
+            if item.checkState(_REFERENCE_COLUMN) == Qt.CheckState.Checked
+        ]
+
+    def is_empty(self) -> bool:
+        return self.tree.topLevelItemCount() == 0
+
+    # --- commands -------------------------------------------------------------------------
+
+    def add_folder(self, path: str, *, reference: bool = False) -> bool:
+        """Add ``path``; returns False when it is not a folder or already listed."""
+        folder = normalize_folder(path)
+        if not os.path.isdir(folder) or folder in self.folders():
+            return False
+        self._append(folder, reference)
+        self.folders_changed.emit()
+        return True
+
+    def add_folders(self, paths: Iterable[str]) -> int:
+        """Add several folders with one change notification; returns how many were new."""
+        known = set(self.folders())
+        added = 0
+        for path in paths:
+            folder = normalize_folder(path)
+            if os.path.isdir(folder) and folder not in known:
+                self._append(folder, False)
+                known.add(folder)
+                added += 1
+        if added:
+            self.folders_changed.emit()
+        return added
+
+    def set_folders(self, folders: Sequence[str], references: Iterable[str] = ()) -> None:
+        """Replace the list (restoring saved settings); folders that vanished are dropped."""
+        refs = {normalize_folder(r) for r in references}
+        self.tree.clear()
+        seen: set[str] = set()
+        for path in folders:
+            folder = normalize_folder(path)
+            if os.path.isdir(folder) and folder not in seen:
+                seen.add(folder)
+                self._append(folder, folder in refs)
+        self.folders_changed.emit()
+
+    def remove_folder(self, path: str) -> bool:
+        folder = normalize_folder(path)
+        for item in self._items():
+            if self._path(item) == folder:
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+                self.folders_changed.emit()
+                return True
+        return False
+
+    @Slot()
+    def remove_selected(self) -> None:
+        selected = self.tree.selectedItems()
+        for item in selected:
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+        if selected:
+            self.folders_changed.emit()
+
+    def set_reference(self, path: str, reference: bool) -> bool:
+        folder = normalize_folder(path)
+        for item in self._items():
+            if self._path(item) == folder:
+                state = Qt.CheckState.Checked if reference else Qt.CheckState.Unchecked
+                item.setCheckState(_REFERENCE_COLUMN, state)  # itemChanged emits for us
+                return True
+        return False
+
+    # --- drag and drop --------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if folders_in_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders = folders_in_mime(event.mimeData())
+        if folders:
+            self.add_folders(folders)
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _append(self, folder: str, reference: bool) -> None:
+        item = QTreeWidgetItem()
+        item.setText(_FOLDER_COLUMN, os.path.basename(folder) or folder)
+        item.setToolTip(_FOLDER_COLUMN, folder)
+        item.setData(_FOLDER_COLUMN, _PATH_ROLE, folder)
+        item.setFlags(
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsUserCheckable
+        )
+        item.setCheckState(
+            _REFERENCE_COLUMN, Qt.CheckState.Checked if reference else Qt.CheckState.Unchecked
+        )
+        item.setToolTip(_REFERENCE_COLUMN, "Never select or delete files in this folder")
+        # Signals off while building: the caller emits one folders_changed for the whole change.
+        blocked = self.tree.blockSignals(True)
+        self.tree.addTopLevelItem(item)
+        self.tree.blockSignals(blocked)
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    @staticmethod
+    def _path(item: QTreeWidgetItem) -> str:
+        return str(item.data(_FOLDER_COLUMN, _PATH_ROLE))
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_tree_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if column == _REFERENCE_COLUMN:
+            self.folders_changed.emit()
+
+    @Slot()
+    def _on_tree_selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.tree.selectedItems()))

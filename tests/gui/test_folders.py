@@ -1,0 +1,94 @@
+"""The folder panel: add, remove, reference toggles, and folders dropped onto it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from app.gui.folders import FolderPanel, folders_in_mime
+
+
+def _panel(qtbot: QtBot) -> FolderPanel:
+    panel = FolderPanel()
+    qtbot.addWidget(panel)
+    return panel
+
+
+def test_add_remove_and_reference(qtbot: QtBot, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    panel = _panel(qtbot)
+    with qtbot.waitSignal(panel.folders_changed):
+        assert panel.add_folder(str(a))
+    assert not panel.add_folder(str(a) + "/")  # the same folder, spelled differently
+    assert not panel.add_folder(str(tmp_path / "missing"))
+    assert panel.add_folder(str(b))
+    assert panel.folders() == [str(a), str(b)]
+
+    with qtbot.waitSignal(panel.folders_changed):
+        assert panel.set_reference(str(b), True)
+    assert panel.reference_folders() == [str(b)]
+    panel.set_reference(str(b), False)
+    assert panel.reference_folders() == []
+
+    with qtbot.waitSignal(panel.folders_changed):
+        assert panel.remove_folder(str(a))
+    assert panel.folders() == [str(b)]
+    assert not panel.remove_folder(str(a))
+
+
+def test_remove_selected_with_the_delete_key(qtbot: QtBot, tmp_path: Path) -> None:
+    panel = _panel(qtbot)
+    for name in ("x", "y"):
+        (tmp_path / name).mkdir()
+        panel.add_folder(str(tmp_path / name))
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    assert panel.remove_button.isEnabled()
+    panel.tree.setFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert panel.folders() == [str(tmp_path / "y")]
+
+
+def test_set_folders_restores_references_and_drops_vanished(qtbot: QtBot, tmp_path: Path) -> None:
+    keep, ref = tmp_path / "keep", tmp_path / "ref"
+    keep.mkdir()
+    ref.mkdir()
+    panel = _panel(qtbot)
+    panel.set_folders([str(keep), str(ref), str(tmp_path / "gone")], [str(ref)])
+    assert panel.folders() == [str(keep), str(ref)]
+    assert panel.reference_folders() == [str(ref)]
+
+
+def test_dropping_folders_adds_only_local_folders(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    a_file = tmp_path / "photo.jpg"
+    a_file.write_bytes(b"x")
+    mime = QMimeData()
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(folder)),
+            QUrl.fromLocalFile(str(a_file)),
+            QUrl("https://example.com/photos/"),
+        ]
+    )
+    assert folders_in_mime(mime) == [str(folder)]
+
+    panel = _panel(qtbot)
+    drop = QDropEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(panel.folders_changed):
+        panel.dropEvent(drop)
+    assert drop.isAccepted()
+    assert panel.folders() == [str(folder)]

@@ -1,0 +1,95 @@
+"""The journal: lines written before and after actions read back as batches, torn lines ignored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.core import paths
+from app.core.journal import JOURNAL_NAME, Journal, new_batch_id
+
+
+def _before(journal: Journal, batch: str, path: str) -> None:
+    journal.before(
+        batch,
+        "trash",
+        path=path,
+        size=10,
+        mtime_ns=5,
+        content_hash="abc",
+        group_id=3,
+        keeper="/k.jpg",
+    )
+
+
+def test_records_merge_into_batches(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    first, second = new_batch_id(), new_batch_id()
+    assert first != second
+    journal.start_batch(first, "trash", 2)
+    _before(journal, first, "/a.jpg")
+    journal.after(
+        first,
+        "trash",
+        path="/a.jpg",
+        outcome="trashed",
+        reason="",
+        destination="/T/files/a.jpg",
+        trash_info="/T/info/a.jpg.trashinfo",
+    )
+    journal.after(first, "trash", path="/b.jpg", outcome="skipped", reason="no longer exists")
+    journal.end_batch(first, {"trashed": 1, "skipped": 1}, cancelled=False)
+    journal.start_batch(second, "restore", 1, undoes=first)
+    _before(journal, second, "/a.jpg")
+    journal.close()
+
+    b1, b2 = journal.batches()
+    assert b1.batch_id == first
+    assert b1.action == "trash"
+    assert b1.finished
+    a, b = b1.files
+    assert (a.path, a.outcome, a.destination, a.trash_info) == (
+        "/a.jpg",
+        "trashed",
+        "/T/files/a.jpg",
+        "/T/info/a.jpg.trashinfo",
+    )
+    assert (a.size, a.mtime_ns, a.content_hash, a.group_id, a.keeper) == (10, 5, "abc", 3, "/k.jpg")
+    assert not a.interrupted
+    assert (b.outcome, b.reason) == ("skipped", "no longer exists")
+    assert b2.undoes == first
+    assert not b2.finished
+    [pending] = b2.files
+    assert pending.interrupted
+
+
+def test_every_line_is_on_disk_before_the_action(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    batch = new_batch_id()
+    journal.start_batch(batch, "trash", 1)
+    _before(journal, batch, "/a.jpg")
+    # Not closed: another reader (or a crash right now) must already see the before-line.
+    lines = [json.loads(x) for x in (tmp_path / JOURNAL_NAME).read_text().splitlines()]
+    assert [x["phase"] for x in lines] == ["batch-start", "before"]
+    assert lines[1]["path"] == "/a.jpg"
+    assert lines[1]["time"].endswith("+00:00")
+    journal.close()
+
+
+def test_torn_and_foreign_lines_are_ignored(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    batch = new_batch_id()
+    _before(journal, batch, "/a.jpg")
+    journal.close()
+    with (tmp_path / JOURNAL_NAME).open("a") as f:
+        f.write('["not", "a", "record"]\n\n{"phase": "after", "batch": "' + batch + '", "pa')
+    [b] = journal.batches()
+    assert b.files[0].interrupted
+
+
+def test_missing_journal_reads_as_empty(tmp_path: Path) -> None:
+    assert Journal(tmp_path / "none").batches() == []
+
+
+def test_default_location_is_the_data_dir() -> None:
+    assert Journal().path == paths.data_dir() / JOURNAL_NAME

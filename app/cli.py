@@ -16,6 +16,7 @@ from app import __version__
 from app.core.cancel import CancelToken
 from app.core.events import Progress, ScanEvent, Stage
 from app.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
+from app.core.trash import BatchReport, OutcomeStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -40,9 +41,14 @@ def _existing_folder(path: str) -> str:
     return os.path.abspath(path)
 
 
-def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+def add_scan_arguments(parser: argparse.ArgumentParser, *, paths_required: bool = True) -> None:
     """The options that define a scan (shared by ``scan`` and ``clean``)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="folders (or files) to scan")
+    parser.add_argument(
+        "paths",
+        nargs="+" if paths_required else "*",
+        metavar="PATH",
+        help="folders (or files) to scan",
+    )
     parser.add_argument(
         "--mode",
         choices=[m.value for m in ScanMode],
@@ -198,6 +204,123 @@ def _run_scan(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if result.summary.cancelled else EXIT_OK
 
 
+_DONE_VERB = {"trashed": "trashed", "moved": "moved", "linked": "linked", "restored": "restored"}
+
+
+def _print_outcomes(report: BatchReport, out: TextIO) -> None:
+    """One line per file: what happened (or would), and why when it did not."""
+    for o in report.outcomes:
+        status = o.status.value
+        if o.status is OutcomeStatus.PLANNED:
+            out.write(f"  {o.reason}: {o.path}\n")
+        elif o.status.done:
+            where = f" -> {o.destination}" if o.destination and o.destination != o.path else ""
+            out.write(f"  {_DONE_VERB.get(status, status)}: {o.path}{where}\n")
+        else:
+            out.write(f"  {status}: {o.path}: {o.reason}\n")
+
+
+def _print_tally(report: BatchReport, out: TextIO) -> None:
+    verb = {"trash": "trash", "move": "move", "hardlink": "link"}.get(report.action.value, "do")
+    parts = [
+        f"{f'would {verb}' if status is OutcomeStatus.PLANNED else status.value} {n}"
+        for status, n in report.counts.items()
+    ]
+    freed = f", {human_size(report.freed_bytes)} freed" if report.freed_bytes else ""
+    if report.dry_run:
+        freed = f", {human_size(report.freed_bytes)} would be freed" if report.freed_bytes else ""
+    state = " (cancelled)" if report.cancelled else ""
+    out.write(f"\n{', '.join(parts) or 'nothing to do'}{freed}{state}\n")
+
+
+def _add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    clean = commands.add_parser(
+        "clean",
+        help="move duplicates to the trash (shows what would happen unless --yes)",
+        description="Select every member but the keeper of each group (or the selection saved"
+        " in a result file) and move it to the trash. Without --yes, only shows what would"
+        " happen. Keepers, reference folders and whole groups are never touched; each file is"
+        " re-checked just before it is moved.",
+    )
+    add_scan_arguments(clean, paths_required=False)
+    clean.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="RESULT.json",
+        help="clean a saved scan result (from `lookalike scan --json`) instead of scanning",
+    )
+    clean.add_argument("--yes", action="store_true", help="really do it")
+    action = clean.add_mutually_exclusive_group()
+    action.add_argument(
+        "--move-to",
+        metavar="FOLDER",
+        help="move the files into FOLDER (keeping their layout) instead of the trash",
+    )
+    action.add_argument(
+        "--hardlink",
+        action="store_true",
+        help="replace identical copies with hard links to their keeper instead of trashing",
+    )
+    clean.set_defaults(handler=_run_clean)
+
+    undo = commands.add_parser(
+        "undo", help="put back the files of the last clean (from the trash or a move)"
+    )
+    undo.set_defaults(handler=_run_undo)
+
+
+def _run_clean(args: argparse.Namespace) -> int:
+    from app.core import report, trash
+
+    if args.from_file and args.paths:
+        raise UsageError("give either --from RESULT.json or folders to scan, not both")
+    if args.from_file:
+        try:
+            result = report.load_json(args.from_file)
+        except report.ReportError as exc:
+            raise UsageError(str(exc)) from None
+    elif args.paths:
+        result = run_scan_with_progress(scan_options(args))
+        if result.summary.cancelled:
+            print("lookalike: the scan was cancelled; nothing cleaned", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    else:
+        raise UsageError("give folders to scan, or --from RESULT.json")
+    plan = trash.plan_from_result(result)
+    if args.move_to:
+        action = trash.Action.MOVE
+        layout_root = os.path.commonpath(result.roots) if result.roots else None
+    else:
+        action = trash.Action.HARDLINK if args.hardlink else trash.Action.TRASH
+        layout_root = None
+    outcome = trash.execute(
+        plan,
+        action,
+        destination=args.move_to,
+        layout_root=layout_root,
+        dry_run=not args.yes,
+    )
+    _print_outcomes(outcome, sys.stdout)
+    _print_tally(outcome, sys.stdout)
+    if outcome.dry_run and plan.files:
+        print("Nothing was changed. Run again with --yes to do it.")
+    elif outcome.done and action is not trash.Action.HARDLINK:
+        print("Undo with: lookalike undo")
+    return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+def _run_undo(args: argparse.Namespace) -> int:
+    from app.core import trash
+
+    outcome = trash.undo_last_batch()
+    _print_outcomes(outcome, sys.stdout)
+    if outcome.message:
+        print(outcome.message)
+    if outcome.outcomes:
+        _print_tally(outcome, sys.stdout)
+    return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lookalike",
@@ -217,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", metavar="FILE", help="save the result as JSON (can be reloaded)")
     scan.add_argument("--csv", metavar="FILE", help="save one row per file as CSV")
     scan.set_defaults(handler=_run_scan)
+    _add_clean_parser(commands)
     return parser
 
 

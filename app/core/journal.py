@@ -28,6 +28,9 @@ from app.core import paths
 log = logging.getLogger(__name__)
 
 JOURNAL_NAME = "journal.jsonl"
+OLD_JOURNAL_NAME = "journal.1.jsonl"
+# About 40,000 files' worth of lines; one older file is kept beside the current one.
+JOURNAL_MAX_BYTES = 16 * 1024 * 1024
 JOURNAL_VERSION = 1
 
 PHASE_BATCH_START = "batch-start"
@@ -99,6 +102,18 @@ class Journal:
         return self._dir / JOURNAL_NAME
 
     # --- writing ----------------------------------------------------------------------------
+
+    def rotate_if_large(self, max_bytes: int = JOURNAL_MAX_BYTES) -> None:
+        """Start a fresh file when this one is large (call between batches, never inside one)."""
+        with self._lock:
+            if self._file is not None:
+                return
+            try:
+                if self.path.stat().st_size <= max_bytes:
+                    return
+                os.replace(self.path, self._dir / OLD_JOURNAL_NAME)
+            except OSError:
+                return
 
     def _write(self, record: dict[str, Any]) -> None:
         record = {"v": JOURNAL_VERSION, "time": _now(), **record}
@@ -194,24 +209,26 @@ class Journal:
     # --- reading ----------------------------------------------------------------------------
 
     def lines(self) -> Iterator[dict[str, Any]]:
-        """Every well-formed line, oldest first; a torn or foreign line is logged and skipped."""
-        try:
-            handle = open(self.path, encoding="utf-8")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            return
-        with handle:
-            for number, raw in enumerate(handle, 1):
-                raw = raw.strip()
-                if not raw:
-                    continue
-                try:
-                    record = json.loads(raw)
-                except ValueError:
-                    # A kill in the middle of a write leaves half a line; the rest is still true.
-                    log.warning("journal %s line %d is not JSON; ignored", self.path, number)
-                    continue
-                if isinstance(record, dict) and "phase" in record and "batch" in record:
-                    yield record
+        """Every well-formed line, oldest first (the rotated file, then the current one); a
+        torn or foreign line is logged and skipped."""
+        for path in (self._dir / OLD_JOURNAL_NAME, self.path):
+            try:
+                handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+            except FileNotFoundError:
+                continue
+            with handle:
+                for number, raw in enumerate(handle, 1):
+                    raw = raw.strip()
+                    if not raw:
+                        continue
+                    try:
+                        record = json.loads(raw)
+                    except ValueError:
+                        # A kill in the middle of a write leaves half a line; the rest is true.
+                        log.warning("journal %s line %d is not JSON; ignored", path, number)
+                        continue
+                    if isinstance(record, dict) and "phase" in record and "batch" in record:
+                        yield record
 
     def batches(self) -> list[BatchRecord]:
         """All batches in the journal, oldest first, each with its files' merged records."""

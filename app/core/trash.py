@@ -654,7 +654,16 @@ def _delete_one(path: str) -> _Result:
 
 
 def _move_destination(path: str, destination: str, layout_root: str) -> str:
-    return os.path.join(destination, os.path.relpath(path, layout_root))
+    """Where ``path`` goes under ``destination``: its place below ``layout_root``, or (for a
+    file outside it) its whole absolute path below ``destination``, never above it."""
+    try:
+        relative = os.path.relpath(path, layout_root)
+    except ValueError:  # another drive on Windows
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        drive, rest = os.path.splitdrive(path)
+        relative = os.path.join(drive.strip(":\\/"), rest.lstrip("\\/"))
+    return os.path.join(destination, relative)
 
 
 def _layout_root(plan: RemovalPlan, layout_root: str | None) -> str:
@@ -711,6 +720,7 @@ def _run(
     total = len(plan.files)
     cancelled = False
     if journal is not None and not dry_run:
+        journal.rotate_if_large()
         journal.start_batch(batch_id, action.value, total)
     try:
         for index, item in enumerate(plan.files):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from app.core import paths
-from app.core.journal import JOURNAL_NAME, Journal, new_batch_id
+from app.core.journal import JOURNAL_NAME, OLD_JOURNAL_NAME, Journal, new_batch_id
 
 
 def _before(journal: Journal, batch: str, path: str) -> None:
@@ -93,3 +93,18 @@ def test_missing_journal_reads_as_empty(tmp_path: Path) -> None:
 
 def test_default_location_is_the_data_dir() -> None:
     assert Journal().path == paths.data_dir() / JOURNAL_NAME
+
+
+def test_a_large_journal_rotates_between_batches_and_is_still_read(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    old = new_batch_id()
+    _before(journal, old, "/old.jpg")
+    journal.close()
+    journal.rotate_if_large(max_bytes=10)
+    assert (tmp_path / OLD_JOURNAL_NAME).exists()
+    assert not (tmp_path / JOURNAL_NAME).exists()
+    new = new_batch_id()
+    _before(journal, new, "/new.jpg")
+    journal.rotate_if_large(max_bytes=10)  # inside a batch: never
+    journal.close()
+    assert [b.batch_id for b in journal.batches()] == [old, new]

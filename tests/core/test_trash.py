@@ -511,3 +511,31 @@ def test_a_file_in_two_groups_is_acted_on_once(tmp_path: Path, journal: Journal)
     twin = Group(2, (member(tmp_path / "keep.jpg", MatchKind.KEEPER), group.members[1]))
     plan = plan_removal([group, twin], {group.members[1].path})
     assert plan.paths == (group.members[1].path,)
+
+
+def test_move_never_escapes_the_destination(tmp_path: Path, journal: Journal) -> None:
+    g = identical_group(1, tmp_path / "p", ["keep.jpg", "x.jpg"], DATA)
+    dup = g.members[1].path
+    out = tmp_path / "out"
+    report = move_files(
+        plan_removal([g], {dup}), str(out), layout_root=str(tmp_path / "elsewhere"), journal=journal
+    )
+    assert _status(report, dup) is OutcomeStatus.MOVED
+    landed = Path(_outcome(report, dup).destination)  # type: ignore[attr-defined]
+    assert landed == out / dup.lstrip("/")
+    assert landed.read_bytes() == DATA
+
+
+@pytest.mark.parametrize(("platform", "where"), [("win32", "Recycle Bin"), ("darwin", "Trash")])
+def test_undo_elsewhere_says_where_the_files_are(
+    tmp_path: Path, journal: Journal, monkeypatch: pytest.MonkeyPatch, platform: str, where: str
+) -> None:
+    g = identical_group(1, tmp_path, ["keep.jpg", "x.jpg"], DATA)
+    dup = g.members[1].path
+    execute(plan_removal([g], {dup}), journal=journal)
+    monkeypatch.setattr("sys.platform", platform)
+    undo = undo_last_batch(journal)
+    assert where in undo.message
+    assert "1 file(s)" in undo.message
+    assert _status(undo, dup) is OutcomeStatus.SKIPPED
+    assert not os.path.exists(dup)

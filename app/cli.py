@@ -33,6 +33,10 @@ def human_size(n: float) -> str:
     return f"{n:.1f} TB"
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _existing_folder(path: str) -> str:
     if not os.path.exists(path):
         raise UsageError(f"not found: {path}")
@@ -176,14 +180,15 @@ def print_result(result: ScanResult, out: TextIO) -> None:
                 f"  {describe_match(group, i):>14}  {m.path} ({size}{human_size(m.size)}{ref})\n"
             )
     if result.skipped:
-        out.write(f"\nSkipped {len(result.skipped)} files:\n")
+        out.write(f"\nSkipped {plural(len(result.skipped), 'file')}:\n")
         for skipped in result.skipped:
             out.write(f"  {skipped.path}: {skipped.message}\n")
     s = result.summary
     state = " (cancelled: partial results)" if s.cancelled else ""
     out.write(
-        f"\n{s.files} image files, {s.groups} groups, {s.duplicates} duplicates,"
-        f" {human_size(s.reclaimable_bytes)} reclaimable, {s.skipped} skipped,"
+        f"\n{plural(s.files, 'image file')}, {plural(s.groups, 'group')},"
+        f" {plural(s.duplicates, 'duplicate')}, {human_size(s.reclaimable_bytes)} reclaimable,"
+        f" {s.skipped} skipped,"
         f" {s.elapsed_s:.1f} s{state}\n"
     )
 

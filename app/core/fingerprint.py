@@ -21,7 +21,7 @@ from app.core.hashing import content_digest
 from app.core.model import Skipped, SkipReason
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2
 
 HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
 SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)
@@ -29,6 +29,11 @@ MIN_DECODED_SHORT_SIDE_PX = 256  # JPEG DCT scaling stops before the short side 
 MAX_PIXELS = 250_000_000  # larger headers are decompression bombs or beyond what we compare
 MIN_SIDE_PX = 16  # smaller images (spacers, icons) match everything and are not compared
 FLAT_SIGNATURE_STD = 2.0  # a signature this uniform carries no picture to compare
+# The "inner" fingerprint covers the picture minus this fraction of its width and height (half on
+# each side): a copy cropped by 10-20 % shows about that region, so its full fingerprint lands
+# near the original's inner one (calibrated in tests/bench/calibrate.py).
+INNER_CROP_FRACTION = 0.16
+_SIGNATURE_BYTES = SIGNATURE_EDGE_PX * SIGNATURE_EDGE_PX
 
 # Test hook: a worker given a file whose name contains this marker dies the way a crashing
 # native decoder would, so tests can check that the scan survives it. The scan reads the
@@ -62,19 +67,37 @@ class Fingerprint:
     taken: str  # EXIF DateTimeOriginal, or ""
     camera: str  # EXIF make and model, or ""
     has_exif: bool
-    hashes: bytes  # 8 little-endian uint64: the pHash under each of the 8 orientations
-    signature: bytes  # SIGNATURE_EDGE_PX**2 grayscale bytes, contrast-normalised; b"" if flat
+    # 9 little-endian uint64: the pHash under each of the 8 orientations, then the inner pHash.
+    hashes: bytes
+    # Contrast-normalised grayscale thumbnails (SIGNATURE_EDGE_PX square), of the whole picture
+    # and of its inner region; b"" for a flat picture, whole only if the inner region is flat.
+    signature: bytes
     content_hash: str = ""
 
     @property
     def phash(self) -> int:
         return int.from_bytes(self.hashes[:8], "little")
 
+    @property
+    def inner_hash(self) -> int:
+        return int.from_bytes(self.hashes[64:72], "little")
+
+    @property
+    def has_inner(self) -> bool:
+        return len(self.signature) == 2 * _SIGNATURE_BYTES
+
     def hash_variants(self) -> np.ndarray:
-        return np.frombuffer(self.hashes, dtype="<u8").astype(np.uint64)
+        return np.frombuffer(self.hashes[:64], dtype="<u8").astype(np.uint64)
 
     def signature_array(self) -> np.ndarray:
-        return np.frombuffer(self.signature, np.uint8).reshape(SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX)
+        return _square(self.signature[:_SIGNATURE_BYTES])
+
+    def inner_signature_array(self) -> np.ndarray:
+        return _square(self.signature[_SIGNATURE_BYTES:])
+
+
+def _square(signature: bytes) -> np.ndarray:
+    return np.frombuffer(signature, np.uint8).reshape(SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX)
 
 
 class SkipFileError(Exception):
@@ -280,6 +303,12 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
     if gray is None or gray.size == 0:
         raise SkipFileError(SkipReason.DAMAGED, "the decoder returned no picture")
     hashes, signature = hashes_and_signature(gray)
+    h, w = gray.shape
+    dy, dx = round(h * INNER_CROP_FRACTION / 2), round(w * INNER_CROP_FRACTION / 2)
+    inner_hashes, inner_signature = hashes_and_signature(gray[dy : h - dy, dx : w - dx])
+    hashes += inner_hashes[:8]
+    if signature and inner_signature:
+        signature += inner_signature
     return Fingerprint(
         path=path,
         width=width,

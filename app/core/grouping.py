@@ -82,6 +82,9 @@ class Grouper:
                 self._members[m.path] = m
                 self._parent[m.path] = m.path
                 self._nodes_of_root[m.path] = [m.path]
+        known = self._edges[a.path].get(b.path)
+        if known is not None and _strength(known) >= _strength(match):
+            return  # found again by a weaker test (e.g. as a crop after matching whole)
         self._edges[a.path][b.path] = match
         self._edges[b.path][a.path] = match
         self._dirty.add(self._union(a.path, b.path))
@@ -143,6 +146,13 @@ class Grouper:
                 self._next_id += 1
             groups.append(Group(group_id, tuple(members)))
         return groups
+
+
+_KIND_STRENGTH = {MatchKind.SIMILAR: 0, MatchKind.SAME_PICTURE: 1, MatchKind.IDENTICAL: 2}
+
+
+def _strength(match: Match) -> tuple[int, float]:
+    return _KIND_STRENGTH.get(match.kind, 0), match.score
 
 
 def _with_match(m: Member, match: Match) -> Member:

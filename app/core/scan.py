@@ -80,16 +80,25 @@ class Thresholds:
 
     max_hash_distance: int
     min_similarity: float
+    # Copies cropped by 10-20 %: full fingerprint of one against the inner one of the other.
+    # A radius of 0 turns crop matching off.
+    crop_hash_distance: int = 0
+    crop_min_similarity: float = 1.0
 
 
 # Calibrated on real photographs (Debian's wallpaper photos) and generated ones: resized,
 # re-encoded, converted, brightened, grayscale, EXIF-rotated, rotated and mirrored copies all
-# stay within 2 bits and 0.999; 3 % crops within 8 bits and 0.966; different photos and views
-# shifted by 10 % or more sit at 18+ bits. See tests/bench/calibrate.py.
+# stay within 4 bits and 0.999; 3 % crops within 8 bits and 0.966; 10-20 % crops within 12 bits
+# and 0.86 of the original's inner fingerprint; different photos and views shifted by 10 % or
+# more sit at 18+ bits. See tests/bench/calibrate.py.
 THRESHOLDS = {
     Sensitivity.STRICT: Thresholds(max_hash_distance=6, min_similarity=0.97),
-    Sensitivity.NORMAL: Thresholds(max_hash_distance=10, min_similarity=0.93),
-    Sensitivity.LOOSE: Thresholds(max_hash_distance=14, min_similarity=0.85),
+    Sensitivity.NORMAL: Thresholds(
+        max_hash_distance=10, min_similarity=0.93, crop_hash_distance=12, crop_min_similarity=0.85
+    ),
+    Sensitivity.LOOSE: Thresholds(
+        max_hash_distance=14, min_similarity=0.85, crop_hash_distance=14, crop_min_similarity=0.8
+    ),
 }
 # Beyond these a copy is "similar" (edited) rather than "the same picture" re-saved.
 SAME_PICTURE_MAX_DISTANCE = 4
@@ -299,7 +308,11 @@ class _Scan:
         same_size = {f.path for bucket in size_buckets(self.files) for f in bucket}
         by_path = {f.path: f for f in self.files}
         self.by_path = by_path
-        self.index = HashIndex(self.thresholds.max_hash_distance)
+        t = self.thresholds
+        # Both indexes hold one entry per usable image, added in the same order, so an id means
+        # the same image in each.
+        self.index = HashIndex(max(t.max_hash_distance, t.crop_hash_distance))
+        self.inner_index = HashIndex(t.crop_hash_distance) if t.crop_hash_distance else None
         self.index_paths: list[str] = []
         self.first_with_hash: dict[str, str] = {}
 
@@ -409,17 +422,26 @@ class _Scan:
         usable = [fp for fp in batch if fp.signature]  # plain single-colour images: bytes only
         if not usable:
             return
-        ids = self.index.add(np.array([fp.phash for fp in usable], dtype=np.uint64))
+        full = np.array([fp.phash for fp in usable], dtype=np.uint64)
+        ids = self.index.add(full)
         self.index_paths += [fp.path for fp in usable]
         if self.options.find_rotated:
             queries = np.concatenate([fp.hash_variants() for fp in usable])
             owners = np.repeat(ids, 8)
         else:
-            queries = np.array([fp.phash for fp in usable], dtype=np.uint64)
-            owners = ids
+            queries, owners = full, ids
         matches = self.index.query(queries, owners)
         for a, b in zip(matches.first.tolist(), matches.second.tolist(), strict=True):
             self._verify(self.index_paths[a], self.index_paths[b])
+        if self.inner_index is None:
+            return
+        inner = np.array([fp.inner_hash for fp in usable], dtype=np.uint64)
+        self.inner_index.add(inner)
+        # Is a new image a crop of a known one (its whole ~ their inner part), or the reverse?
+        for index, hashes in ((self.inner_index, full), (self.index, inner)):
+            m = index.query(hashes, ids)
+            for a, b in zip(m.first.tolist(), m.second.tolist(), strict=True):
+                self._verify_crop(self.index_paths[a], self.index_paths[b])
 
     def _member_of(self, path: str) -> Member:
         return _member(self.by_path[path], self.prints.get(path), self.hashes.get(path, ""))
@@ -445,6 +467,22 @@ class _Scan:
             and similarity >= SAME_PICTURE_MIN_SIMILARITY
         )
         kind = MatchKind.SAME_PICTURE if same else MatchKind.SIMILAR
-        self.grouper.add_pair(
-            self._member_of(path_a), self._member_of(path_b), Match(kind, round(similarity, 3))
-        )
+        self._pair(path_a, path_b, Match(kind, round(similarity, 3)))
+
+    def _verify_crop(self, path_a: str, path_b: str) -> None:
+        """Accept the pair if one picture shows the inner part of the other."""
+        a, b = self.prints[path_a], self.prints[path_b]
+        t = self.thresholds
+        best = 0.0
+        for whole, part in ((a, b), (b, a)):  # "part" may be a crop of "whole"
+            if not whole.has_inner:
+                continue
+            if bin(whole.inner_hash ^ part.phash).count("1") > t.crop_hash_distance:
+                continue
+            similarity = signature_similarity(whole.inner_signature_array(), part.signature_array())
+            best = max(best, similarity)
+        if best >= t.crop_min_similarity:
+            self._pair(path_a, path_b, Match(MatchKind.SIMILAR, round(best, 3)))
+
+    def _pair(self, path_a: str, path_b: str, match: Match) -> None:
+        self.grouper.add_pair(self._member_of(path_a), self._member_of(path_b), match)

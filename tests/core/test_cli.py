@@ -1,0 +1,74 @@
+"""The command line: arguments, output, result files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from tests import images
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    img = images.photo(11, 400, 300)
+    images.save(tmp_path / "a.jpg", img)
+    images.save(tmp_path / "b.png", img)
+    images.save(tmp_path / "c.jpg", images.photo(12, 400, 300))
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff")
+    return tmp_path
+
+
+def test_scan_prints_groups_and_saves_json(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_json = tmp_path / "result.json"
+    code = main(["scan", str(folder), "--no-cache", "--json", str(out_json)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Group 1: 2 files" in printed
+    assert "keep" in printed and str(folder / "b.png") in printed
+    assert "broken.jpg" in printed
+    data = json.loads(out_json.read_text())
+    assert data["version"] == 1
+    (group,) = data["groups"]
+    assert group["keeper"] == str(folder / "b.png")
+    assert {m["match"] for m in group["members"]} == {"keeper", "same-picture"}
+    assert data["skipped"][0]["path"] == str(folder / "broken.jpg")
+
+
+def test_exact_mode_finds_nothing_here(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(folder), "--mode", "exact", "--no-cache"]) == 0
+    assert "0 groups" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "/no/such/folder"], "not found: /no/such/folder"),
+        (["scan", ".", "--workers", "-1"], "--workers"),
+    ],
+)
+def test_bad_arguments_give_one_clear_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_python_m_app_runs_the_cli(folder: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "scan", str(folder), "--no-cache", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 group," in done.stdout

@@ -1,0 +1,236 @@
+"""The scan as a whole: bad inputs, events, cache, cancellation, crashes, the no-Qt rule."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.core.cancel import CancelToken
+from app.core.events import FileSkipped, Finished, GroupFound, Progress, Stage
+from app.core.fingerprint import CRASH_MARKER_ENV
+from app.core.model import ScanMode, ScanOptions, ScanResult, SkipReason
+from app.core.scan import collect_result, run_scan
+from tests import images
+
+
+def photos(
+    folder: Path, count: int, copies: int = 1, size: tuple[int, int] = (320, 240)
+) -> list[Path]:
+    """``count`` different photos, each with ``copies`` half-size re-encoded copies."""
+    out = []
+    for i in range(count):
+        img = images.photo(1000 + i, *size)
+        out.append(images.save(folder / f"photo{i:03d}.jpg", img))
+        for c in range(copies):
+            images.save(
+                folder / "copies" / f"photo{i:03d}-{c}.jpg", images.resize(img, 0.5), quality=70
+            )
+    return out
+
+
+def scan(root: Path, **kw: object) -> ScanResult:
+    options = ScanOptions(roots=(str(root),), workers=2, **kw)  # type: ignore[arg-type]
+    return collect_result(options, run_scan(options))
+
+
+def skipped_reasons(result: ScanResult) -> dict[str, SkipReason]:
+    return {Path(s.path).name: s.reason for s in result.skipped}
+
+
+def test_bad_files_are_skipped_with_reasons_and_never_grouped(tmp_path: Path) -> None:
+    photos(tmp_path, 2)
+    good = images.photo(5)
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    images.write_truncated(tmp_path / "truncated.jpg", good)
+    images.write_fake(tmp_path / "fake.jpg")
+    images.write_bomb_png(tmp_path / "bomb.png")
+    images.save(tmp_path / "tiny.png", good[:1, :1])
+    images.save(tmp_path / "Ünïcødé фото 照片.jpg", images.photo(1000, 320, 240))
+    deep = tmp_path / ("very long folder name " * 5).strip()
+    deep = deep / ("and another long one " * 5).strip()
+    images.save(deep / ("a long file name " * 8 + ".jpg"), images.photo(1001, 320, 240))
+
+    result = scan(tmp_path)
+
+    assert skipped_reasons(result) == {
+        "empty.jpg": SkipReason.EMPTY,
+        "truncated.jpg": SkipReason.DAMAGED,
+        "fake.jpg": SkipReason.NOT_AN_IMAGE,
+        "bomb.png": SkipReason.TOO_LARGE,
+        "tiny.png": SkipReason.TOO_SMALL,
+    }
+    grouped = {Path(m.path).name for g in result.groups for m in g.members}
+    assert "Ünïcødé фото 照片.jpg" in grouped
+    assert any(name.startswith("a long file name") for name in grouped)
+    assert not grouped & set(skipped_reasons(result))
+    assert result.summary.skipped_by_reason["empty file"] == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    (p,) = photos(tmp_path, 1, copies=0)
+    p.chmod(0)
+    assert skipped_reasons(scan(tmp_path)) == {p.name: SkipReason.PERMISSION}
+
+
+def test_symlink_loops_and_links_never_repeat_a_file(tmp_path: Path) -> None:
+    (p,) = photos(tmp_path / "a", 1)
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "self-loop.jpg").symlink_to(tmp_path / "self-loop.jpg")
+    os.link(p, tmp_path / "hardlink.jpg")
+    (tmp_path / "symlink.jpg").symlink_to(p)
+
+    for follow in (False, True):
+        # The root is given twice, and once more through its parent: overlapping roots.
+        options = ScanOptions(
+            roots=(str(tmp_path), str(tmp_path / "a"), str(tmp_path)), follow_symlinks=follow
+        )
+        result = collect_result(options, run_scan(options))
+        reasons = skipped_reasons(result)
+        assert reasons["self-loop.jpg"] is SkipReason.LINK_LOOP
+        # Files of a folder come before its subfolders: the hard link is met first, then the
+        # symlink and the original path are the same file again.
+        same = {name for name, reason in reasons.items() if reason is SkipReason.SAME_FILE}
+        assert same == {"symlink.jpg", "photo000.jpg"}
+        (group,) = result.groups
+        assert len(group.members) == 2  # the photo and its real copy, each once
+        assert result.summary.files == 2
+
+
+def test_hidden_and_junk_folders_are_skipped_by_default(tmp_path: Path) -> None:
+    img = images.photo(3, 320, 240)
+    images.save(tmp_path / "photo.jpg", img)
+    for junk in (".hidden", ".Trash-1000", "@eaDir", ".thumbnails"):
+        images.save(tmp_path / junk / "photo.jpg", img)
+    assert scan(tmp_path).groups == ()
+    assert len(scan(tmp_path, include_hidden=True).groups) == 1
+
+
+def test_events_stream_groups_before_the_end_and_finish_last(tmp_path: Path) -> None:
+    photos(tmp_path, 12)
+    events = list(run_scan(ScanOptions(roots=(str(tmp_path),), workers=2)))
+    assert isinstance(events[-1], Finished)
+    assert sum(isinstance(e, Finished) for e in events) == 1
+    stages = [e.stage for e in events if isinstance(e, Progress)]
+    assert stages.index(Stage.WALK) < stages.index(Stage.FINGERPRINT) < stages.index(Stage.DONE)
+    found = [i for i, e in enumerate(events) if isinstance(e, GroupFound)]
+    assert len(found) == 12
+    summary = events[-1].summary
+    assert (summary.files, summary.groups, summary.duplicates, summary.decoded) == (24, 12, 12, 24)
+    assert summary.reclaimable_bytes == sum(
+        g.group.reclaimable_bytes for g in events if isinstance(g, GroupFound)
+    )
+
+
+def test_groups_do_not_depend_on_file_order(tmp_path: Path) -> None:
+    photos(tmp_path / "x", 4, copies=2)
+    first = scan(tmp_path / "x")
+    shutil.move(tmp_path / "x" / "copies", tmp_path / "0-copies-first")
+    shutil.move(tmp_path / "x", tmp_path / "z")
+    second = scan(tmp_path)
+
+    def shape(r: ScanResult) -> set[tuple[str, frozenset[str]]]:
+        return {
+            (Path(g.keeper.path).name, frozenset(Path(m.path).name for m in g.members))
+            for g in r.groups
+        }
+
+    assert shape(first) == shape(second)
+
+
+def test_rescan_uses_the_cache_and_decodes_nothing(tmp_path: Path) -> None:
+    photos(tmp_path / "p", 6)
+    shutil.copy(tmp_path / "p" / "photo000.jpg", tmp_path / "p" / "same-bytes.jpg")
+    cache = str(tmp_path / "cache.sqlite3")
+    cold = scan(tmp_path / "p", cache_path=cache)
+    warm = scan(tmp_path / "p", cache_path=cache)
+    assert cold.summary.decoded == 13
+    assert (warm.summary.decoded, warm.summary.cached) == (0, 13)
+    assert warm.groups == cold.groups
+
+    # A changed file is decoded again; the others still come from the cache.
+    images.save(tmp_path / "p" / "photo001.jpg", images.photo(77, 320, 240))
+    third = scan(tmp_path / "p", cache_path=cache)
+    assert third.summary.decoded == 1
+    exact = scan(tmp_path / "p", cache_path=cache, mode=ScanMode.EXACT)
+    assert len(exact.groups) == 1
+
+
+def test_corrupt_cache_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    photos(tmp_path / "p", 2)
+    cache = tmp_path / "cache.sqlite3"
+    cache.write_bytes(b"this is not a database" * 100)
+    result = scan(tmp_path / "p", cache_path=str(cache))
+    assert len(result.groups) == 2
+    assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 4
+
+
+def test_cancel_stops_promptly_and_still_finishes(tmp_path: Path) -> None:
+    photos(tmp_path, 60, copies=1, size=(640, 480))
+    cancel = CancelToken()
+    events = []
+    for event in run_scan(
+        ScanOptions(roots=(str(tmp_path),), workers=2, cache_path=str(tmp_path / "c.db")), cancel
+    ):
+        events.append(event)
+        if isinstance(event, Progress) and event.stage is Stage.FINGERPRINT and event.done >= 8:
+            cancel.cancel()
+    final = events[-1]
+    assert isinstance(final, Finished)
+    assert final.summary.cancelled
+    assert final.summary.decoded < 120
+    # What was done is in the cache, consistent: the next scan reuses it.
+    again = scan(tmp_path, cache_path=str(tmp_path / "c.db"))
+    assert again.summary.cached >= final.summary.decoded
+    assert len(again.groups) == 60
+
+
+def test_cancel_from_another_thread(tmp_path: Path) -> None:
+    photos(tmp_path, 40, size=(640, 480))
+    cancel = CancelToken()
+    timer = threading.Timer(0.3, cancel.cancel)
+    timer.start()
+    events = list(run_scan(ScanOptions(roots=(str(tmp_path),), workers=1), cancel))
+    timer.join()
+    assert isinstance(events[-1], Finished)
+
+
+def test_a_crashing_decoder_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    photos(tmp_path, 10)
+    images.save(tmp_path / "CRASHME.jpg", images.photo(5, 320, 240))
+    monkeypatch.setenv(CRASH_MARKER_ENV, "CRASHME")
+    result = scan(tmp_path)
+    assert skipped_reasons(result) == {"CRASHME.jpg": SkipReason.DECODER_CRASH}
+    assert len(result.groups) == 10
+
+
+def test_file_vanishing_mid_scan_is_reported(tmp_path: Path) -> None:
+    photos(tmp_path, 30, size=(640, 480))
+    victim = tmp_path / "copies" / "photo029-0.jpg"
+    events = []
+    for event in run_scan(ScanOptions(roots=(str(tmp_path),), workers=1)):
+        if isinstance(event, Progress) and event.stage is Stage.FINGERPRINT and victim.exists():
+            victim.unlink()
+        events.append(event)
+    skipped = [e.skipped for e in events if isinstance(e, FileSkipped)]
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [(victim.name, SkipReason.VANISHED)]
+
+
+def test_engine_never_imports_qt() -> None:
+    code = (
+        "import pkgutil, importlib, sys, app.core\n"
+        "for m in pkgutil.iter_modules(app.core.__path__):\n"
+        "    importlib.import_module('app.core.' + m.name)\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -31,7 +31,8 @@ def test_scan_prints_groups_and_saves_json(
     printed = capsys.readouterr().out
     assert code == 0
     assert "Group 1: 2 files" in printed
-    assert "keep" in printed and str(folder / "b.png") in printed
+    assert "keep" in printed
+    assert str(folder / "b.png") in printed
     assert "broken.jpg" in printed
     data = json.loads(out_json.read_text())
     assert data["version"] == 1

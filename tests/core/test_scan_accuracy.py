@@ -9,43 +9,47 @@ import pytest
 
 from app.core.model import MatchKind, ScanMode, ScanOptions, ScanResult, Sensitivity
 from app.core.scan import collect_result, run_scan
-from tests.core import corpus as C
+from tests.core import corpus as corpus_
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> C.Corpus:
-    return C.build(tmp_path_factory.mktemp("corpus"))
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> corpus_.Corpus:
+    return corpus_.build(tmp_path_factory.mktemp("corpus"))
 
 
-def scan(corpus: C.Corpus, sensitivity: Sensitivity, **kw: object) -> ScanResult:
+def scan(corpus: corpus_.Corpus, sensitivity: Sensitivity, **kw: object) -> ScanResult:
     options = ScanOptions(roots=(str(corpus.root),), sensitivity=sensitivity, workers=2, **kw)  # type: ignore[arg-type]
     return collect_result(options, run_scan(options))
 
 
 @pytest.fixture(scope="module")
-def normal(corpus: C.Corpus) -> ScanResult:
+def normal(corpus: corpus_.Corpus) -> ScanResult:
     return scan(corpus, Sensitivity.NORMAL)
 
 
-def group_names(result: ScanResult, corpus: C.Corpus) -> list[set[str]]:
+def group_names(result: ScanResult, corpus: corpus_.Corpus) -> list[set[str]]:
     return [{str(Path(m.path).relative_to(corpus.root)) for m in g.members} for g in result.groups]
 
 
-def test_every_copy_joins_the_original_in_one_group(corpus: C.Corpus, normal: ScanResult) -> None:
-    expected = {"original.jpg"} | {f"variants/{n}" for n in C.STANDARD_VARIANTS + C.HARDER_VARIANTS}
+def test_every_copy_joins_the_original_in_one_group(
+    corpus: corpus_.Corpus, normal: ScanResult
+) -> None:
+    expected = {"original.jpg"} | {
+        f"variants/{n}" for n in corpus_.STANDARD_VARIANTS + corpus_.HARDER_VARIANTS
+    }
     groups = group_names(normal, corpus)
     assert groups == [expected]
 
 
-def test_no_lookalike_is_grouped_at_any_level(corpus: C.Corpus, normal: ScanResult) -> None:
+def test_no_lookalike_is_grouped_at_any_level(corpus: corpus_.Corpus, normal: ScanResult) -> None:
     for result in (normal, scan(corpus, Sensitivity.LOOSE)):
         grouped = {m.path for g in result.groups for m in g.members}
-        for name in C.LOOKALIKES:
+        for name in corpus_.LOOKALIKES:
             assert str(corpus.lookalike(name)) not in grouped, name
 
 
 def test_keeper_is_the_largest_picture_and_reasons_are_given(
-    corpus: C.Corpus, normal: ScanResult
+    corpus: corpus_.Corpus, normal: ScanResult
 ) -> None:
     (group,) = normal.groups
     assert group.keeper.match is MatchKind.KEEPER
@@ -61,7 +65,7 @@ def test_keeper_is_the_largest_picture_and_reasons_are_given(
     assert by_name["converted.webp"].format == "WEBP"
 
 
-def test_identical_copies_say_so(corpus: C.Corpus) -> None:
+def test_identical_copies_say_so(corpus: corpus_.Corpus) -> None:
     result = scan(corpus, Sensitivity.NORMAL, mode=ScanMode.EXACT)
     (group,) = result.groups
     assert {Path(m.path).name for m in group.members} == {"original.jpg", "copy.jpg"}
@@ -69,21 +73,21 @@ def test_identical_copies_say_so(corpus: C.Corpus) -> None:
     assert group.keeper.content_hash == group.duplicates[0].content_hash != ""
 
 
-def test_strict_keeps_only_close_copies(corpus: C.Corpus) -> None:
+def test_strict_keeps_only_close_copies(corpus: corpus_.Corpus) -> None:
     result = scan(corpus, Sensitivity.STRICT)
     (names,) = group_names(result, corpus)
     assert {"variants/copy.jpg", "variants/half.jpg", "variants/converted.webp"} <= names
     assert not {"variants/crop15.jpg", "variants/crop20.jpg"} & names
 
 
-def test_rotations_can_be_turned_off(corpus: C.Corpus) -> None:
+def test_rotations_can_be_turned_off(corpus: corpus_.Corpus) -> None:
     result = scan(corpus, Sensitivity.NORMAL, find_rotated=False)
     (names,) = group_names(result, corpus)
     assert "variants/exif-rotated.jpg" in names  # EXIF orientation is always honoured
     assert not {"variants/rotated90.jpg", "variants/mirrored.jpg"} & names
 
 
-def test_reference_folder_supplies_the_keeper(corpus: C.Corpus) -> None:
+def test_reference_folder_supplies_the_keeper(corpus: corpus_.Corpus) -> None:
     ref = str(corpus.root / "variants")
     result = scan(corpus, Sensitivity.NORMAL, reference_roots=(ref,))
     (group,) = result.groups

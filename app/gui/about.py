@@ -7,8 +7,7 @@ from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app import APP_NAME, __version__
 
@@ -67,7 +66,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_NAME}")
         icon = QLabel()
-        app_icon = QIcon(":/icons/lookalike.svg")
+        app_icon = QApplication.windowIcon()  # set by run_gui from the compiled resources
         if not app_icon.isNull():
             icon.setPixmap(app_icon.pixmap(64, 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignHCenter)

@@ -158,6 +158,14 @@ class Settings:
     def splitter_state(self, value: QByteArray) -> None:
         self._store.setValue("window/splitter", value)
 
+    @property
+    def results_splitter_state(self) -> QByteArray:
+        return self._get_bytes("window/results_splitter")
+
+    @results_splitter_state.setter
+    def results_splitter_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/results_splitter", value)
+
     # --- typed readers --------------------------------------------------------------------
 
     def _get_str(self, key: str, default: str) -> str:

@@ -1,0 +1,83 @@
+"""Starts the desktop app: the QApplication, its identity and icon, logging, error hooks, and
+the main window."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import logging.handlers
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, __version__
+from app.core.paths import log_dir
+from app.gui.errors import install_excepthooks
+from app.gui.settings import APPLICATION, ORGANIZATION
+
+log = logging.getLogger(__name__)
+
+LOG_FILE_MAX_BYTES = 1_000_000
+LOG_FILE_BACKUPS = 3
+ICON_RESOURCE = ":/icons/lookalike.svg"
+
+
+def configure_logging() -> str:
+    """Log INFO and above to a rotating file in the log folder; returns the file's path."""
+    path = log_dir() / "lookalike.log"
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return str(path)
+
+
+def load_resources() -> bool:
+    """Register the compiled icons if ``resources_rc`` was generated (a packaging step)."""
+    if importlib.util.find_spec("app.gui.resources_rc") is None:
+        return False
+    importlib.import_module("app.gui.resources_rc")
+    return True
+
+
+def app_icon() -> QIcon:
+    return QIcon(ICON_RESOURCE) if load_resources() else QIcon()
+
+
+def set_identity() -> None:
+    """Names used by QSettings, the window manager and the desktop file."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    # Lets Wayland and the taskbar match the window with lookalike.desktop and its icon.
+    QGuiApplication.setDesktopFileName("lookalike")
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    """Run the window until it is closed; returns the exit status."""
+    log_path = configure_logging()
+    set_identity()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    install_excepthooks()
+    log.info("%s %s starting; log file %s", APP_NAME, __version__, log_path)
+
+    from app.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    status = app.exec()
+    log.info("%s exiting with status %d", APP_NAME, status)
+    return status

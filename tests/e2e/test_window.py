@@ -1,0 +1,119 @@
+"""End to end through the real window: add a folder, scan, select duplicates, move them to the
+(temporary) Trash, and check what is in the Trash and that every keeper is still in place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.core.model import ScanSummary
+from app.gui.cleanup import CONFIRM_BOX_NAME, CleanupReport
+from app.gui.main_window import MainWindow
+from tests.gui.photo_tree import make_photo_tree
+
+TIMEOUT_MS = 120_000
+
+
+def _accept_confirmation_when_shown(window: MainWindow, seen: list[str]) -> None:
+    """Press the confirm box's "Move … to Trash" button as soon as the box is up."""
+
+    def poll() -> None:
+        box = window.findChild(QMessageBox, CONFIRM_BOX_NAME)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, poll)
+            return
+        seen.append(box.text())
+        (accept,) = [
+            b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole
+        ]
+        accept.click()
+
+    QTimer.singleShot(0, poll)
+
+
+def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=3, singles=2)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.stack.currentWidget() is window.empty_state
+
+    assert window.add_folder(str(tree.root))
+    assert window.folder_panel.folders() == [str(tree.root)]
+    window.similar_radio.setChecked(True)
+
+    with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS) as finished:
+        qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
+    summary = finished.args[0]
+    assert isinstance(summary, ScanSummary)
+    assert not summary.cancelled
+
+    # The grid shows one group per picture: original, byte copy and resized copy.
+    model = window.results_model
+    assert window.stack.currentWidget() is window.results_view
+    groups = model.groups()
+    assert len(groups) == 3
+    assert model.rowCount() == 3
+    for group in groups:
+        assert len(group.members) == 3
+    assert window.skipped_button.isVisible()
+    assert window.skipped_button.text() == "1 file could not be read"
+
+    qtbot.mouseClick(window.trash_button, Qt.MouseButton.LeftButton)  # nothing selected yet
+    assert window.cleanup_worker is None
+
+    window.select_duplicates_action.trigger()
+    keepers = {g.keeper.path for g in groups}
+    doomed = [m.path for g in groups for m in g.duplicates]
+    assert sorted(model.checked_paths()) == sorted(doomed)
+    assert window.selection_label.text().startswith("6 selected · ")
+    assert window.trash_button.text() == "Move 6 files to Trash"
+
+    prompts: list[str] = []
+    _accept_confirmation_when_shown(window, prompts)
+    with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as cleaned:
+        qtbot.mouseClick(window.trash_button, Qt.MouseButton.LeftButton)
+    assert len(prompts) == 1
+    assert prompts[0].startswith("Move 6 files (")
+    report = cleaned.args[0]
+    assert isinstance(report, CleanupReport)
+    assert sorted(report.trashed_paths) == sorted(doomed)
+    assert report.problems == []
+
+    # Trashed files are in the freedesktop trash of the temporary XDG_DATA_HOME, with a
+    # .trashinfo naming where each came from; every keeper is still in place.
+    trash = Path(os.environ["XDG_DATA_HOME"]) / "Trash"
+    assert trash.is_relative_to(isolated_home)
+    infos = list((trash / "info").glob("*.trashinfo"))
+    assert len(infos) == len(doomed)
+    origins = set()
+    for info in infos:
+        text = info.read_text()
+        (line,) = [x for x in text.splitlines() if x.startswith("Path=")]
+        origins.add(line.removeprefix("Path="))
+        assert (trash / "files" / info.name.removesuffix(".trashinfo")).is_file()
+    assert {unquote(o) for o in origins} == set(doomed)
+    for path in doomed:
+        assert not os.path.exists(path)
+    for path in keepers:
+        assert os.path.isfile(path)
+
+    # Groups left with one member disappear; the window says what happened and can undo it.
+    assert model.rowCount() == 0
+    assert window.selection_label.text() == "0 selected · 0 B"
+    assert window.undo_cleanup_action.isEnabled()
+    assert "Moved 6 files to the Trash" in window.statusBar().currentMessage()
+
+    with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as undone:
+        window.undo_cleanup_action.trigger()
+    assert isinstance(undone.args[0], CleanupReport)
+    for path in doomed:
+        assert os.path.isfile(path)
+    assert not window.undo_cleanup_action.isEnabled()
+    window.close()

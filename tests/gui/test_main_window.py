@@ -1,0 +1,249 @@
+"""The main window with the real engine: empty state, folders and options that persist,
+scanning with progress and cancel, selection summary, skipped files, dialogs, responsiveness."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from app import __version__
+from app.core.model import ScanMode, ScanSummary, Sensitivity
+from app.gui.about import AboutDialog
+from app.gui.errors import ProblemListDialog
+from app.gui.main_window import MainWindow
+from app.gui.settings import Settings
+from tests.gui.photo_tree import make_photo_tree
+
+TIMEOUT_MS = 120_000
+
+
+def _window(qtbot: QtBot, *, confirm_answer: bool | None = None) -> MainWindow:
+    window = (
+        MainWindow()
+        if confirm_answer is None
+        else MainWindow(confirm=lambda parent, count, size: confirm_answer)
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _scan(qtbot: QtBot, window: MainWindow) -> ScanSummary:
+    with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS) as finished:
+        qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
+    summary = finished.args[0]
+    assert isinstance(summary, ScanSummary)
+    return summary
+
+
+def test_empty_state_invites_to_add_a_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    window = _window(qtbot)
+    assert window.windowTitle() == "Lookalike"
+    assert window.stack.currentWidget() is window.empty_state
+    assert window.empty_state.add_button.isVisible()
+    assert not window.empty_state.scan_button.isVisible()
+    assert not window.scan_button.isEnabled()
+    assert not window.trash_action.isEnabled()
+    assert window.selection_label.text() == "0 selected · 0 B"
+    assert window.add_folder_action.shortcut().toString() == "Ctrl+O"
+    assert window.trash_action.shortcut().toString() == "Del"
+    for widget in (window.scan_button, window.trash_button, window.folder_panel.tree):
+        assert widget.accessibleName()
+
+    (tmp_path / "photos").mkdir()
+    assert window.add_folder(str(tmp_path / "photos"))
+    assert window.empty_state.scan_button.isVisible()
+    assert window.scan_button.isEnabled()
+    assert "Ready to search 1 folder" in window.empty_state.message.text()
+
+
+def test_folders_options_and_recent_persist(qtbot: QtBot, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    window = _window(qtbot)
+    window.add_folder(str(a))
+    window.add_folder(str(b))
+    window.folder_panel.set_reference(str(b), True)
+    window.identical_radio.setChecked(True)
+    window.subfolders_check.setChecked(False)
+    assert not window.sensitivity_combo.isEnabled()  # sensitivity only applies to similar mode
+    window.similar_radio.setChecked(True)
+    window.sensitivity_combo.setCurrentIndex(window.sensitivity_combo.findData("strict"))
+    window.close()
+
+    stored = Settings()
+    assert stored.folders == [str(a), str(b)]
+    assert stored.reference_folders == [str(b)]
+    assert stored.recent_folders[:2] == [str(b), str(a)]
+    assert stored.scan_mode is ScanMode.SIMILAR
+    assert stored.sensitivity is Sensitivity.STRICT
+    assert stored.include_subfolders is False
+
+    again = _window(qtbot)
+    assert again.folder_panel.folders() == [str(a), str(b)]
+    options = again.scan_options()
+    assert options.roots == (str(a), str(b))
+    assert options.reference_roots == (str(b),)
+    assert options.mode is ScanMode.SIMILAR
+    assert options.sensitivity is Sensitivity.STRICT
+    assert options.recursive is False
+    assert options.cache_path is not None
+    assert options.cache_path.startswith(str(tmp_path.parent))  # the per-test XDG cache
+
+
+def test_recent_folders_are_offered_in_the_empty_state(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "holiday"
+    folder.mkdir()
+    Settings().add_recent_folder(str(folder))
+    window = _window(qtbot)
+    links = [
+        w
+        for w in window.empty_state.recent_box.findChildren(type(window.empty_state.add_button))
+        if w.property("folder") == str(folder)
+    ]
+    assert len(links) == 1
+    qtbot.waitUntil(lambda: links[0].height() > 0)
+    qtbot.mouseClick(links[0], Qt.MouseButton.LeftButton)
+    assert window.folder_panel.folders() == [str(folder)]
+
+
+def test_folders_dropped_on_the_window_are_added(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    window = _window(qtbot)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    drop = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    assert window.folder_panel.folders() == [str(folder)]
+
+
+def test_scan_shows_groups_selection_and_skipped(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=2, singles=1)
+    window = _window(qtbot, confirm_answer=False)
+    window.add_folder(str(tree.root))
+    summary = _scan(qtbot, window)
+    assert not summary.cancelled
+    assert not window.progress_panel.isVisible()
+    assert window.scan_action.isEnabled()
+    assert window.results_model.rowCount() == 2
+    assert "2 groups" in window.statusBar().currentMessage()
+
+    window.select_duplicates_action.trigger()
+    model = window.results_model
+    assert model.checked_count() == 4
+    assert window.selection_label.text().startswith("4 selected · ")
+    assert window.trash_button.text() == "Move 4 files to Trash"
+    assert window.trash_button.isEnabled()
+
+    # Delete asks first; answering "no" leaves every file alone.
+    window.results_view.setFocus()
+    window.trash_action.trigger()
+    assert window.cleanup_worker is None
+    assert all(Path(p).exists() for p in model.checked_paths())
+
+    window.invert_selection_action.trigger()
+    assert model.checked_count() > 0
+    window.clear_selection_action.trigger()
+    assert window.selection_label.text() == "0 selected · 0 B"
+
+    assert window.skipped_action.isEnabled()
+    window.skipped_action.trigger()
+    dialog = window.findChild(ProblemListDialog)
+    assert dialog is not None
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 0).data() == str(tree.broken[0])
+    assert "1 files could not be read" in dialog.summary_label.text()
+    dialog.close()
+
+
+def test_cancel_stops_the_scan_and_resets_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=40, singles=0, size=(200, 150))
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS) as finished:
+        qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
+        assert window.progress_panel.isVisible()
+        assert window.cancel_action.isEnabled()
+        assert not window.folder_panel.isEnabled()
+        qtbot.mouseClick(window.progress_panel.cancel_button, Qt.MouseButton.LeftButton)
+        assert not window.cancel_action.isEnabled()
+    assert finished.args[0].cancelled
+    assert window.scan_worker is None
+    assert window.scan_action.isEnabled()
+    assert window.folder_panel.isEnabled()
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_closing_during_a_scan_waits_for_the_worker(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=40, singles=0, size=(200, 150))
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
+    assert window.scan_worker is not None
+    window.close()
+    assert window.pool.activeThreadCount() == 0
+
+
+def test_about_names_the_version_and_licences(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.about_action.trigger()
+    dialog = window.findChild(AboutDialog)
+    assert dialog is not None
+    text = dialog.text.text()
+    assert __version__ in text
+    assert "GPL-3.0-or-later" in text
+    assert "LGPL-3.0" in text
+    dialog.close()
+
+
+def test_window_stays_responsive_while_scanning(qtbot: QtBot, tmp_path: Path) -> None:
+    """A GUI-thread timer keeps firing while a few hundred files are scanned.
+
+    The issue asks for no gap over ~200 ms; the bound here is looser because the test machine
+    is shared and noisy. A GUI thread doing file or image work blocks for seconds, not this.
+    """
+    tree = make_photo_tree(
+        tmp_path / "photos", groups=100, singles=20, size=(160, 120), broken=False
+    )
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    try:
+        summary = _scan(qtbot, window)
+    finally:
+        timer.stop()
+    assert not summary.cancelled
+    assert window.results_model.rowCount() == 100
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 10
+    assert max(gaps) < 0.5, f"the event loop stalled for {max(gaps) * 1000:.0f} ms"
+
+
+def test_bug_dialog_copies_the_traceback(qtbot: QtBot) -> None:
+    from app.gui.errors import ExceptionDialog
+
+    dialog = ExceptionDialog("ValueError: boom", "Traceback ...\nValueError: boom")
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == "Traceback ...\nValueError: boom"
+    assert isinstance(dialog, QDialog)

@@ -31,7 +31,7 @@ import shutil
 import stat
 import sys
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -389,18 +389,19 @@ def _mount_point(path: str) -> str:
     return path
 
 
-def _trash_dirs(original: str) -> list[tuple[str, str]]:
+def _trash_dirs(original: str) -> Iterator[tuple[str, str]]:
     """Candidate trash folders for a file, each with the folder its relative ``Path=`` is
-    relative to: the home trash, then the volume's ``.Trash/$uid`` and ``.Trash-$uid``."""
-    dirs = [(_home_trash(), _data_home())]
+    relative to: the home trash, then the volume's ``.Trash/$uid`` and ``.Trash-$uid``.
+
+    Lazy: finding the volume's mount point costs a stat per folder level, and most files go
+    to the home trash.
+    """
+    yield _home_trash(), _data_home()
     if hasattr(os, "getuid"):
         top = _mount_point(os.path.dirname(original) or ".")
         uid = str(os.getuid())
-        dirs += [
-            (os.path.join(top, ".Trash", uid), top),
-            (os.path.join(top, f".Trash-{uid}"), top),
-        ]
-    return dirs
+        yield os.path.join(top, ".Trash", uid), top
+        yield os.path.join(top, f".Trash-{uid}"), top
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,6 +484,9 @@ def _find_in_trash(original: str, *, scan_all: bool = False) -> list[_TrashEntry
             if entry is not None:
                 found.append(entry)
             counter += 1
+        if found:
+            # send2trash puts a file in exactly one trash; the first that holds it is the one.
+            break
     return found
 
 

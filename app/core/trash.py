@@ -323,6 +323,9 @@ class _Checker:
             return f"its keeper {keeper.path} no longer exists"
         if not stat.S_ISREG(kst.st_mode):
             return f"its keeper {keeper.path} is no longer a file"
+        if os.path.realpath(keeper.path) == os.path.realpath(member.path):
+            # The keeper became a symbolic link to this file: removing it would lose both.
+            return f"its keeper {keeper.path} is a link to this very file"
         if member.match is MatchKind.IDENTICAL:
             return self._identical_problem(item, kst)
         return None

@@ -539,3 +539,15 @@ def test_undo_elsewhere_says_where_the_files_are(
     assert "1 file(s)" in undo.message
     assert _status(undo, dup) is OutcomeStatus.SKIPPED
     assert not os.path.exists(dup)
+
+
+def test_keeper_replaced_by_a_symlink_to_the_copy_is_caught(
+    tmp_path: Path, journal: Journal
+) -> None:
+    group = similar_group(1, tmp_path, ["keep.jpg", "copy.jpg"], b"px")
+    keeper, dup = group.keeper.path, group.members[1].path
+    os.unlink(keeper)
+    os.symlink(dup, keeper)
+    report = execute(plan_removal([group], {dup}), journal=journal)
+    assert _outcome(report, dup).reason == f"its keeper {keeper} is a link to this very file"  # type: ignore[attr-defined]
+    assert os.path.exists(dup)

@@ -607,6 +607,12 @@ def _move_one(path: str, destination: str) -> _Result:
     except FileExistsError:
         return _Result(OutcomeStatus.SKIPPED, f"{destination} already exists; not overwritten")
     except OSError as exc:
+        if os.path.lexists(destination) and os.path.lexists(path):
+            return _Result(
+                OutcomeStatus.FAILED,
+                f"was copied to {destination} but could not be removed ({_os_reason(exc)})",
+                destination,
+            )
         return _Result(OutcomeStatus.FAILED, f"could not be moved ({_os_reason(exc)})")
     if os.path.lexists(path):
         return _Result(OutcomeStatus.FAILED, "was copied but is still in place", destination)
@@ -1069,7 +1075,13 @@ def undo_last_batch(
         pending = [
             f
             for f in b.files
-            if f.outcome == _UNDOABLE[b.action].value and f.path not in restored.get(b.batch_id, ())
+            if f.path not in restored.get(b.batch_id, ())
+            and (
+                f.outcome == _UNDOABLE[b.action].value
+                # Interrupted between the action and its after-line: if the file left its
+                # place, the trash entry (matched by Path= and DeletionDate) tells the rest.
+                or (f.interrupted and not os.path.lexists(f.path))
+            )
         ]
         if pending:
             target = (b, pending)

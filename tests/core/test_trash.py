@@ -551,3 +551,30 @@ def test_keeper_replaced_by_a_symlink_to_the_copy_is_caught(
     report = execute(plan_removal([group], {dup}), journal=journal)
     assert _outcome(report, dup).reason == f"its keeper {keeper} is a link to this very file"  # type: ignore[attr-defined]
     assert os.path.exists(dup)
+
+
+def test_undo_also_restores_a_file_whose_after_line_was_never_written(
+    tmp_path: Path, journal: Journal
+) -> None:
+    groups = [
+        identical_group(i, tmp_path / f"g{i}", ["keep.jpg", "copy.jpg"], DATA + bytes([i]))
+        for i in range(2)
+    ]
+    dups = [g.members[1].path for g in groups]
+    execute(plan_removal(groups, set(dups)), journal=journal)
+    # As if the app was killed right after send2trash moved the second file: drop its after-line
+    # and the batch's end line.
+    lines = journal.path.read_text().splitlines()
+    kept = [
+        line
+        for line in lines
+        if not ('"phase":"after"' in line and dups[1] in line) and '"batch-end"' not in line
+    ]
+    assert len(kept) == len(lines) - 2
+    journal.path.write_text("\n".join(kept) + "\n")
+    assert journal.batches()[0].files[1].interrupted
+
+    undo = undo_last_batch(journal)
+    assert undo.count(OutcomeStatus.RESTORED) == 2
+    for i, d in enumerate(dups):
+        assert Path(d).read_bytes() == DATA + bytes([i])

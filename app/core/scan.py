@@ -338,19 +338,22 @@ class _Scan:
             yield from self._regroup()
             yield from self._progress(Stage.FINGERPRINT, i, total)
         done = len(ready)
-        for result in self._fingerprint_in_pool(tasks):
-            if isinstance(result, Skipped):
-                yield self._skip(result)
-            else:
-                self.decoded += 1
+        for results in self._fingerprint_in_pool(tasks):
+            fresh: list[Fingerprint] = []
+            for result in results:
+                if isinstance(result, Skipped):
+                    yield self._skip(result)
+                    continue
+                fresh.append(result)
                 self.prints[result.path] = result
                 if result.content_hash:
                     self.hashes[result.path] = result.content_hash
                 self.unsaved.append(by_path[result.path])
-                self._compare([result])
-            done += 1
+            self.decoded += len(fresh)
+            self._compare(fresh)
+            done += len(results)
             yield from self._regroup()
-            yield from self._progress(Stage.FINGERPRINT, done, total, result.path)
+            yield from self._progress(Stage.FINGERPRINT, done, total, results[-1].path)
             self._save_cache(force=False)
         yield Progress(Stage.FINGERPRINT, total, total)
 
@@ -360,8 +363,8 @@ class _Scan:
             self._last_regroup = now
             yield from self.grouper.flush()
 
-    def _fingerprint_in_pool(self, tasks: list[FileTask]) -> Iterator[Fingerprint | Skipped]:
-        """Run the tasks in worker processes; yield results as they come.
+    def _fingerprint_in_pool(self, tasks: list[FileTask]) -> Iterator[list[Fingerprint | Skipped]]:
+        """Run the tasks in worker processes; yield each chunk's results as they come.
 
         A worker that dies (a native decoder crash) breaks the whole pool. The pool is then
         rebuilt and the files of the lost chunks are retried one at a time, so only the file
@@ -374,6 +377,8 @@ class _Scan:
         chunks.reverse()  # taken from the end
         suspects: list[FileTask] = []  # from chunks lost in a crash: retried alone
         crash_marker = os.environ.get(CRASH_MARKER_ENV, "")
+        lone_crashes = 0
+        any_success = False
         while chunks or suspects:
             pool = ProcessPoolExecutor(
                 workers, _pool_context(), initializer=init_worker, initargs=(crash_marker,)
@@ -396,11 +401,15 @@ class _Scan:
                         if isinstance(future.exception(), BrokenProcessPool):
                             broken = True
                             if chunk is alone:
-                                yield Skipped(chunk[0].path, SkipReason.DECODER_CRASH)
+                                lone_crashes += 1
+                                if lone_crashes >= 3 and not any_success:
+                                    raise RuntimeError("the image worker processes cannot start")
+                                yield [Skipped(chunk[0].path, SkipReason.DECODER_CRASH)]
                             else:
                                 suspects.extend(chunk)
                         else:
-                            yield from future.result()
+                            any_success = True
+                            yield future.result()
                 # The chunks still in flight in a broken pool are lost with it.
                 for chunk in in_flight.values():
                     suspects.extend(chunk)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -578,3 +580,52 @@ def test_undo_also_restores_a_file_whose_after_line_was_never_written(
     assert undo.count(OutcomeStatus.RESTORED) == 2
     for i, d in enumerate(dups):
         assert Path(d).read_bytes() == DATA + bytes([i])
+
+
+def _separate_volume() -> Path | None:
+    """A writable folder on another file system than the home folder (tmpfs /dev/shm)."""
+    shm = Path("/dev/shm")
+    try:
+        if not os.access(shm, os.W_OK) or shm.stat().st_dev == Path.home().stat().st_dev:
+            return None
+    except OSError:
+        return None
+    return shm
+
+
+def test_file_on_another_volume_goes_to_its_trash_and_comes_back(
+    tmp_path: Path, journal: Journal
+) -> None:
+    volume = _separate_volume()
+    if volume is None:
+        pytest.skip("no writable file system other than the home folder's")
+    volume_trash = volume / f".Trash-{os.getuid()}"
+    existed = volume_trash.exists()
+    work = volume / f"lookalike-test-{os.getpid()}-{tmp_path.name}"
+    try:
+        group = identical_group(1, work, ["keep.jpg", "copy.jpg"], DATA)
+        dup = group.members[1].path
+        report = execute(plan_removal([group], {dup}), journal=journal)
+        assert _status(report, dup) is OutcomeStatus.TRASHED
+        landed = Path(_outcome(report, dup).destination)  # type: ignore[attr-defined]
+        assert landed.parent == volume_trash / "files"
+        assert landed.read_bytes() == DATA
+        assert not home_trash().exists()
+
+        undo = undo_last_batch(journal)
+        assert _status(undo, dup) is OutcomeStatus.RESTORED
+        assert Path(dup).read_bytes() == DATA
+        assert not landed.exists()
+    finally:
+        for entry in (volume_trash / "info").glob("*.trashinfo"):
+            if str(work) in entry.read_text():
+                name = entry.name[: -len(".trashinfo")]
+                (volume_trash / "files" / name).unlink(missing_ok=True)
+                entry.unlink()
+        if not existed and volume_trash.exists():
+            for sub in ("files", "info"):
+                with contextlib.suppress(OSError):
+                    (volume_trash / sub).rmdir()
+            with contextlib.suppress(OSError):
+                volume_trash.rmdir()
+        shutil.rmtree(work, ignore_errors=True)

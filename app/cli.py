@@ -212,12 +212,16 @@ def _run_scan(args: argparse.Namespace) -> int:
 _DONE_VERB = {"trashed": "trashed", "moved": "moved", "linked": "linked", "restored": "restored"}
 
 
-def _print_outcomes(report: BatchReport, out: TextIO) -> None:
+def _print_outcomes(
+    report: BatchReport, out: TextIO, keepers: dict[str, str] | None = None
+) -> None:
     """One line per file: what happened (or would), and why when it did not."""
+    keepers = keepers or {}
     for o in report.outcomes:
         status = o.status.value
         if o.status is OutcomeStatus.PLANNED:
-            out.write(f"  {o.reason}: {o.path}\n")
+            keeper = f" (keeping {keepers[o.path]})" if o.path in keepers else ""
+            out.write(f"  {o.reason}: {o.path}{keeper}\n")
         elif o.status.done:
             where = f" -> {o.destination}" if o.destination and o.destination != o.path else ""
             out.write(f"  {_DONE_VERB.get(status, status)}: {o.path}{where}\n")
@@ -305,7 +309,7 @@ def _run_clean(args: argparse.Namespace) -> int:
         layout_root=layout_root,
         dry_run=not args.yes,
     )
-    _print_outcomes(outcome, sys.stdout)
+    _print_outcomes(outcome, sys.stdout, {f.path: f.keeper.path for f in plan.files})
     _print_tally(outcome, sys.stdout)
     if outcome.dry_run and plan.files:
         print("Nothing was changed. Run again with --yes to do it.")

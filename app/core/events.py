@@ -14,7 +14,6 @@ class Stage(enum.Enum):
     WALK = "Finding files"
     HASH = "Comparing file contents"
     FINGERPRINT = "Analysing pictures"
-    GROUP = "Grouping"
     DONE = "Done"
 
 

@@ -246,11 +246,16 @@ def _decode_gray(data: bytes, fmt: str, header: Image.Image, short_side: int) ->
 _OPENCV_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "TIFF"})
 
 
+_heif_available = False
+
+
 def _register_optional_decoders() -> None:
+    global _heif_available
     try:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
+        _heif_available = True
     except ImportError:
         pass  # HEIC/HEIF support is the optional `heif` extra
 
@@ -271,6 +276,9 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             header = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
+        if os.path.splitext(path)[1].lower() in (".heic", ".heif") and not _heif_available:
+            detail = "HEIC/HEIF needs the optional decoder: pip install 'lookalike[heif]'"
+            raise SkipFileError(SkipReason.UNSUPPORTED, detail) from None
         raise SkipFileError(SkipReason.NOT_AN_IMAGE) from None
     except Image.DecompressionBombError:
         limit = f"more than {MAX_PIXELS // 10**6} megapixels (a decompression bomb?)"

@@ -44,7 +44,7 @@ class SkipReason(enum.Enum):
     VANISHED = "file disappeared during the scan"
     CHANGED = "file changed during the scan"
     LINK_LOOP = "symbolic link loop"
-    SAME_FILE = "same file reached twice (hard link)"
+    SAME_FILE = "the same file as another path (a link), listed once"
     DECODER_CRASH = "the image decoder crashed on this file"
 
 

@@ -234,3 +234,18 @@ def test_engine_never_imports_qt() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_heic_without_its_decoder_says_how_to_get_it(tmp_path: Path) -> None:
+    try:
+        import pillow_heif  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("pillow-heif is installed here")
+    (tmp_path / "IMG_0001.HEIC").write_bytes(
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + bytes(200)
+    )
+    (skipped,) = scan(tmp_path).skipped
+    assert skipped.reason is SkipReason.UNSUPPORTED
+    assert "lookalike[heif]" in skipped.detail

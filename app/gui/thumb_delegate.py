@@ -1,0 +1,552 @@
+"""The grid's painter: each group row becomes a strip (a header line and its members' cards,
+laid out left to right and wrapping), drawn from the model's data and the thumbnail cache.
+
+Geometry lives in ``StripLayout`` so the view hit-tests clicks with the very rectangles the
+delegate paints. The size of a strip depends only on its member count and the view width, never
+on images, so laying out 10,000 groups costs 10,000 cheap calls.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import os
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+)
+
+from app.core.model import Group, MatchKind, Member
+from app.gui.results_model import (
+    BrokenRole,
+    CheckedRole,
+    GroupRole,
+    ThumbnailRole,
+    date_text,
+    format_size,
+    group_text,
+    match_text,
+)
+
+THUMB_EDGE_PX = 160  # logical pixels; the cache is asked for this times the device pixel ratio
+_PAD_PX = 8  # inside a card
+_SPACING_PX = 10  # between cards
+_MARGIN_PX = 14  # strip sides
+_TEXT_LINES = 5  # resolution + size, file name, folder, date, match reason
+_BADGE_PX = 22  # checkbox, lock and keeper badges
+_FALLBACK_WIDTH_PX = 800  # before the view has a width
+
+# Accents that read on light and dark palettes alike (mid lightness, white text on top).
+_KEEPER_TONE = QColor(0x2E, 0x8B, 0x57)
+_MATCH_TONES = {
+    MatchKind.KEEPER: _KEEPER_TONE,
+    MatchKind.IDENTICAL: QColor(0x3A, 0x6E, 0xA5),
+    MatchKind.SAME_PICTURE: QColor(0x5B, 0x5F, 0xC7),
+    MatchKind.SIMILAR: QColor(0xB2, 0x6B, 0x12),
+}
+_TRASH_TONE = QColor(0xD0, 0x3A, 0x2F)
+_ON_ACCENT = QColor(0xFF, 0xFF, 0xFF)
+
+
+class Part(enum.Enum):
+    """What a point in a strip falls on."""
+
+    NOTHING = "nothing"
+    HEADER = "header"
+    CARD = "card"
+    CHECKBOX = "checkbox"
+
+
+class StripLayout:
+    """Where the header and each card of a strip go, for a font and a view width."""
+
+    def __init__(self, font: QFont) -> None:
+        metrics = QFontMetrics(font)
+        self.line_px = metrics.height()
+        self.header_px = self.line_px + 18
+        self.card_w = THUMB_EDGE_PX + 2 * _PAD_PX
+        self.card_h = _PAD_PX + THUMB_EDGE_PX + 6 + _TEXT_LINES * self.line_px + 4 + _PAD_PX
+        self.bottom_px = 12
+
+    def per_line(self, width: int) -> int:
+        usable = width - 2 * _MARGIN_PX + _SPACING_PX
+        return max(1, usable // (self.card_w + _SPACING_PX))
+
+    def size(self, count: int, width: int) -> QSize:
+        lines = max(1, math.ceil(count / self.per_line(width)))
+        height = self.header_px + lines * self.card_h + (lines - 1) * _SPACING_PX + self.bottom_px
+        return QSize(width, height)
+
+    def header_rect(self, strip: QRect) -> QRect:
+        return QRect(
+            strip.left() + _MARGIN_PX, strip.top(), strip.width() - 2 * _MARGIN_PX, self.header_px
+        )
+
+    def card_rect(self, strip: QRect, member_row: int) -> QRect:
+        per_line = self.per_line(strip.width())
+        line, column = divmod(member_row, per_line)
+        return QRect(
+            strip.left() + _MARGIN_PX + column * (self.card_w + _SPACING_PX),
+            strip.top() + self.header_px + line * (self.card_h + _SPACING_PX),
+            self.card_w,
+            self.card_h,
+        )
+
+    def thumb_rect(self, card: QRect) -> QRect:
+        return QRect(card.left() + _PAD_PX, card.top() + _PAD_PX, THUMB_EDGE_PX, THUMB_EDGE_PX)
+
+    def checkbox_rect(self, card: QRect) -> QRect:
+        thumb = self.thumb_rect(card)
+        return QRect(thumb.right() - _BADGE_PX - 3, thumb.top() + 4, _BADGE_PX, _BADGE_PX)
+
+    def line_of(self, member_row: int, width: int) -> tuple[int, int]:
+        """(line, column) of a member inside its strip."""
+        return divmod(member_row, self.per_line(width))
+
+    def hit(self, strip: QRect, count: int, pos: QPoint) -> tuple[Part, int]:
+        """What ``pos`` (same coordinates as ``strip``) falls on, and which member."""
+        if not strip.contains(pos):
+            return Part.NOTHING, -1
+        if pos.y() < strip.top() + self.header_px:
+            return Part.HEADER, -1
+        for row in range(count):
+            card = self.card_rect(strip, row)
+            if card.contains(pos):
+                # A slightly larger target than the drawn box: easier to hit with a mouse.
+                target = self.checkbox_rect(card).adjusted(-4, -4, 4, 4)
+                return (Part.CHECKBOX if target.contains(pos) else Part.CARD), row
+        return Part.NOTHING, -1
+
+
+class ThumbDelegate(QStyledItemDelegate):
+    """Paints a group row as a strip of member cards."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._layouts: dict[str, StripLayout] = {}
+        self.current_group: QPersistentModelIndex = QPersistentModelIndex()
+        self.current_member_row = -1
+        self.hover_group: QPersistentModelIndex = QPersistentModelIndex()
+        self.hover_member_row = -1
+        self.compare_path = ""  # the member picked as the other side of a comparison
+
+    def layout_for(self, font: QFont) -> StripLayout:
+        key = font.key()
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = StripLayout(font)
+        return layout
+
+    # --- Qt delegate interface ------------------------------------------------------------
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        widget = option.widget
+        if isinstance(widget, QAbstractScrollArea):
+            width = widget.viewport().width()
+        else:
+            width = _FALLBACK_WIDTH_PX
+        count = index.model().rowCount(index)
+        return self.layout_for(option.font).size(count, max(width, 1))
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        model = index.model()
+        group = index.data(GroupRole)
+        if not isinstance(group, Group):
+            return
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        font: QFont = option.font
+        layout = self.layout_for(font)
+        is_current_group = self.current_group.isValid() and self.current_group == index
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if is_current_group:
+            band = QColor(palette.color(QPalette.ColorRole.Highlight))
+            band.setAlpha(22)
+            painter.fillRect(rect, band)
+        self._paint_header(painter, layout.header_rect(rect), group, model, index, palette, font)
+        for row, member in enumerate(group.members):
+            card = layout.card_rect(rect, row)
+            if card.top() > rect.bottom():
+                break
+            member_index = model.index(row, 0, index)
+            self._paint_card(
+                painter,
+                layout,
+                card,
+                member,
+                member_index,
+                palette,
+                font,
+                option,
+                current=is_current_group and row == self.current_member_row,
+                hover=self.hover_group == index and row == self.hover_member_row,
+            )
+        separator = QColor(palette.color(QPalette.ColorRole.Mid))
+        separator.setAlpha(90)
+        painter.setPen(QPen(separator, 1))
+        painter.drawLine(
+            rect.left() + _MARGIN_PX, rect.bottom(), rect.right() - _MARGIN_PX, rect.bottom()
+        )
+        painter.restore()
+
+    # --- pieces ---------------------------------------------------------------------------
+
+    def _paint_header(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        group: Group,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+        palette: QPalette,
+        font: QFont,
+    ) -> None:
+        count_text, _, rest = group_text(group).partition(" · ")
+        bold = QFont(font)
+        bold.setBold(True)
+        baseline = rect.top() + (rect.height() + QFontMetrics(font).ascent()) // 2 + 2
+        painter.setFont(bold)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(QPoint(rect.left(), baseline), count_text)
+        x = rect.left() + QFontMetrics(bold).horizontalAdvance(count_text)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        checked = sum(
+            1 for row in range(len(group.members)) if model.index(row, 0, index).data(CheckedRole)
+        )
+        right_text = f"{checked} marked for trash" if checked else ""
+        metrics = QFontMetrics(font)
+        right_w = metrics.horizontalAdvance(right_text) + 12 if right_text else 0
+        middle = metrics.elidedText(
+            f" · {rest}", Qt.TextElideMode.ElideRight, rect.right() - x - right_w
+        )
+        painter.drawText(QPoint(x, baseline), middle)
+        if right_text:
+            painter.setPen(
+                _TRASH_TONE
+                if palette.color(QPalette.ColorRole.Base).lightness() > 128
+                else _TRASH_TONE.lighter(140)
+            )
+            painter.drawText(
+                QPoint(rect.right() - metrics.horizontalAdvance(right_text), baseline), right_text
+            )
+
+    def _paint_card(
+        self,
+        painter: QPainter,
+        layout: StripLayout,
+        card: QRect,
+        member: Member,
+        index: QModelIndex,
+        palette: QPalette,
+        font: QFont,
+        option: QStyleOptionViewItem,
+        *,
+        current: bool,
+        hover: bool,
+    ) -> None:
+        checked = bool(index.data(CheckedRole))
+        keeper = index.row() == 0
+        card_f = QRectF(card).adjusted(0.5, 0.5, -0.5, -0.5)
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        if hover:
+            background = QColor(palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(card_f, 7, 7)
+        if checked:
+            tint = QColor(_TRASH_TONE)
+            tint.setAlpha(38)
+            painter.setBrush(tint)
+            painter.drawRoundedRect(card_f, 7, 7)
+        border = QColor(palette.color(QPalette.ColorRole.Mid))
+        width = 1.0
+        if checked:
+            border, width = QColor(_TRASH_TONE), 1.5
+        if current:
+            border, width = QColor(palette.color(QPalette.ColorRole.Highlight)), 2.5
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(border, width))
+        painter.drawRoundedRect(card_f, 7, 7)
+
+        thumb = layout.thumb_rect(card)
+        self._paint_thumbnail(painter, thumb, index, palette, font, dimmed=checked)
+        if keeper:
+            self._paint_keeper_badge(painter, thumb, font)
+        if member.path == self.compare_path:
+            self._paint_pill(
+                painter,
+                QPoint(thumb.left() + 4, thumb.bottom() - 4 - _BADGE_PX),
+                "compare",
+                palette.color(QPalette.ColorRole.Highlight),
+                font,
+                anchor_bottom=False,
+            )
+        badge = layout.checkbox_rect(card)
+        if member.is_reference:
+            self._paint_lock(painter, badge, palette)
+        else:
+            self._paint_checkbox(painter, badge, checked, palette, option)
+        self._paint_text(painter, layout, card, thumb, member, palette, font)
+
+    def _paint_thumbnail(
+        self,
+        painter: QPainter,
+        thumb: QRect,
+        index: QModelIndex,
+        palette: QPalette,
+        font: QFont,
+        *,
+        dimmed: bool,
+    ) -> None:
+        well = QColor(palette.color(QPalette.ColorRole.Mid))
+        well.setAlpha(45)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(well)
+        painter.drawRoundedRect(QRectF(thumb), 4, 4)
+        pixmap = index.data(ThumbnailRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            size = pixmap.deviceIndependentSize()
+            target = QRectF(0, 0, size.width(), size.height())
+            target.moveCenter(QRectF(thumb).center())
+            if dimmed:
+                painter.setOpacity(0.7)
+            painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+            painter.setOpacity(1.0)
+            if index.data(BrokenRole):
+                painter.setFont(font)
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(
+                    thumb.adjusted(4, 0, -4, -10),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                    "Cannot show this file",
+                )
+            return
+        # Still loading: a quiet frame glyph, not a spinner (hundreds would flicker at once).
+        glyph = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        glyph.setAlpha(110)
+        painter.setPen(QPen(glyph, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        frame = QRectF(0, 0, THUMB_EDGE_PX * 0.3, THUMB_EDGE_PX * 0.22)
+        frame.moveCenter(QRectF(thumb).center())
+        painter.drawRoundedRect(frame, 3, 3)
+        painter.drawEllipse(
+            QPointF(frame.left() + frame.width() * 0.7, frame.top() + frame.height() * 0.32),
+            2.5,
+            2.5,
+        )
+
+    def _paint_keeper_badge(self, painter: QPainter, thumb: QRect, font: QFont) -> None:
+        pill = self._paint_pill(
+            painter,
+            QPoint(thumb.left() + 4, thumb.top() + 4),
+            "   Keeper",
+            _KEEPER_TONE,
+            font,
+            anchor_bottom=False,
+        )
+        centre = QPointF(pill.left() + 11, pill.center().y())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_ON_ACCENT)
+        painter.drawPolygon(_star(centre, 6.0))
+
+    def _paint_pill(
+        self,
+        painter: QPainter,
+        top_left: QPoint,
+        text: str,
+        tone: QColor,
+        font: QFont,
+        *,
+        anchor_bottom: bool,
+    ) -> QRectF:
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        small.setBold(True)
+        metrics = QFontMetrics(small)
+        pill = QRectF(
+            top_left.x(), top_left.y(), metrics.horizontalAdvance(text) + 12, _BADGE_PX - 2
+        )
+        if anchor_bottom:
+            pill.moveBottom(top_left.y())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tone)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setFont(small)
+        painter.setPen(_ON_ACCENT)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(font)
+        return pill
+
+    def _paint_checkbox(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        checked: bool,
+        palette: QPalette,
+        option: QStyleOptionViewItem,
+    ) -> None:
+        # A solid backing keeps the box readable over any photo.
+        backing = QColor(palette.color(QPalette.ColorRole.Base))
+        backing.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(backing)
+        painter.drawRoundedRect(QRectF(rect), 5, 5)
+        box = QStyleOptionButton()
+        box.rect = rect.adjusted(3, 3, -3, -3)
+        box.palette = palette
+        box.state = QStyle.StateFlag.State_Enabled | (
+            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off
+        )
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, box, painter, widget)
+        if checked:
+            # Our own tick on top, in the trash tone: the style's is too faint on some themes.
+            inner = QRectF(rect).adjusted(4, 4, -4, -4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_TRASH_TONE)
+            painter.drawRoundedRect(inner, 3, 3)
+            tick = QPen(_ON_ACCENT, 2.2)
+            tick.setCapStyle(Qt.PenCapStyle.RoundCap)
+            tick.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(tick)
+            painter.drawPolyline(
+                [
+                    QPointF(inner.left() + inner.width() * 0.22, inner.center().y()),
+                    QPointF(
+                        inner.left() + inner.width() * 0.43, inner.bottom() - inner.height() * 0.25
+                    ),
+                    QPointF(
+                        inner.right() - inner.width() * 0.2, inner.top() + inner.height() * 0.25
+                    ),
+                ]
+            )
+
+    def _paint_lock(self, painter: QPainter, rect: QRect, palette: QPalette) -> None:
+        backing = QColor(palette.color(QPalette.ColorRole.Base))
+        backing.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(backing)
+        painter.drawRoundedRect(QRectF(rect), 5, 5)
+        ink = palette.color(QPalette.ColorRole.Text)
+        r = QRectF(rect)
+        body = QRectF(
+            r.left() + r.width() * 0.25,
+            r.top() + r.height() * 0.45,
+            r.width() * 0.5,
+            r.height() * 0.38,
+        )
+        painter.setBrush(ink)
+        painter.drawRoundedRect(body, 1.5, 1.5)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(ink, 1.8))
+        shackle = QPainterPath()
+        shackle.moveTo(body.left() + body.width() * 0.2, body.top())
+        shackle.lineTo(body.left() + body.width() * 0.2, r.top() + r.height() * 0.32)
+        shackle.arcTo(
+            QRectF(
+                body.left() + body.width() * 0.2,
+                r.top() + r.height() * 0.18,
+                body.width() * 0.6,
+                r.height() * 0.28,
+            ),
+            180,
+            -180,
+        )
+        shackle.lineTo(body.right() - body.width() * 0.2, body.top())
+        painter.drawPath(shackle)
+
+    def _paint_text(
+        self,
+        painter: QPainter,
+        layout: StripLayout,
+        card: QRect,
+        thumb: QRect,
+        member: Member,
+        palette: QPalette,
+        font: QFont,
+    ) -> None:
+        metrics = QFontMetrics(font)
+        left, right = card.left() + _PAD_PX, card.right() - _PAD_PX
+        width = right - left
+        y = thumb.bottom() + 6
+        line = layout.line_px
+        text_colour = palette.color(QPalette.ColorRole.Text)
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        bold = QFont(font)
+        bold.setBold(True)
+
+        def row(n: int) -> QRect:
+            return QRect(left, y + n * line, width, line)
+
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        align_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(row(0), align_left, f"{member.width}×{member.height}")
+        painter.setFont(font)
+        painter.drawText(row(0), align_right, format_size(member.size))
+        name, folder = os.path.basename(member.path), os.path.dirname(member.path)
+        elide = Qt.TextElideMode.ElideMiddle
+        painter.drawText(row(1), align_left, metrics.elidedText(name, elide, width))
+        painter.setPen(muted)
+        painter.drawText(row(2), align_left, metrics.elidedText(folder, elide, width))
+        painter.drawText(row(3), align_left, date_text(member))
+        reason = match_text(member)
+        if member.is_reference:
+            reason += " · reference"
+        self._paint_pill(
+            painter,
+            QPoint(left, y + 4 * line + 2),
+            reason,
+            _MATCH_TONES[member.match],
+            font,
+            anchor_bottom=False,
+        )
+
+
+def _star(centre: QPointF, radius: float) -> QPolygonF:
+    points = []
+    for n in range(10):
+        r = radius if n % 2 == 0 else radius * 0.45
+        angle = -math.pi / 2 + n * math.pi / 5
+        points.append(QPointF(centre.x() + r * math.cos(angle), centre.y() + r * math.sin(angle)))
+    return QPolygonF(points)

@@ -616,6 +616,8 @@ def _move_one(path: str, destination: str) -> _Result:
         return _Result(OutcomeStatus.FAILED, f"could not be moved ({_os_reason(exc)})")
     if os.path.lexists(path):
         return _Result(OutcomeStatus.FAILED, "was copied but is still in place", destination)
+    if not os.path.lexists(destination):
+        return _Result(OutcomeStatus.FAILED, f"left its place but is not at {destination}")
     return _Result(OutcomeStatus.MOVED, "", destination)
 
 

@@ -629,3 +629,25 @@ def test_file_on_another_volume_goes_to_its_trash_and_comes_back(
             with contextlib.suppress(OSError):
                 volume_trash.rmdir()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_move_to_another_volume_copies_then_removes(tmp_path: Path, journal: Journal) -> None:
+    volume = _separate_volume()
+    if volume is None:
+        pytest.skip("no writable file system other than the home folder's")
+    out = volume / f"lookalike-move-{os.getpid()}-{tmp_path.name}"
+    try:
+        g = identical_group(1, tmp_path / "p", ["keep.jpg", "sub/x.jpg"], DATA)
+        dup = g.members[1].path
+        report = move_files(
+            plan_removal([g], {dup}), str(out), layout_root=str(tmp_path / "p"), journal=journal
+        )
+        assert _status(report, dup) is OutcomeStatus.MOVED
+        assert (out / "sub" / "x.jpg").read_bytes() == DATA
+        assert not os.path.exists(dup)
+        assert [p.name for p in (out / "sub").iterdir()] == ["x.jpg"]  # no temporary copy left
+        undo = undo_last_batch(journal)
+        assert _status(undo, dup) is OutcomeStatus.RESTORED
+        assert Path(dup).read_bytes() == DATA
+    finally:
+        shutil.rmtree(out, ignore_errors=True)

@@ -495,11 +495,15 @@ class ResultsModel(QAbstractItemModel):
             return path in self._size_by_path
         if path not in self._size_by_path:
             return False
+        if checked:
+            # Only the groups holding this path can break a rule (O(group), not O(model)).
+            for serial in self._serials_by_path[path]:
+                group = self._entries[self._row_by_serial[serial]].group
+                member = next(m for m in group.members if m.path == path)
+                if not self._may_check(group, member):
+                    return False
         before = set(self._checked)
-        wanted = self._checked | {path} if checked else self._checked - {path}
-        if checked and self._guarded(wanted) != wanted:
-            return False
-        self._checked = wanted
+        self._checked = self._checked | {path} if checked else self._checked - {path}
         self._checked_changed(before)
         return True
 

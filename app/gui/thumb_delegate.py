@@ -37,9 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionButton,
     QStyleOptionViewItem,
 )
 
@@ -150,7 +148,9 @@ class ThumbDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._layouts: dict[str, StripLayout] = {}
+        self._layout_font = QFont()
+        self._layout: StripLayout | None = None
+        self._sizes: dict[tuple[int, int], QSize] = {}
         self.current_group: QPersistentModelIndex = QPersistentModelIndex()
         self.current_member_row = -1
         self.hover_group: QPersistentModelIndex = QPersistentModelIndex()
@@ -158,11 +158,12 @@ class ThumbDelegate(QStyledItemDelegate):
         self.compare_path = ""  # the member picked as the other side of a comparison
 
     def layout_for(self, font: QFont) -> StripLayout:
-        key = font.key()
-        layout = self._layouts.get(key)
-        if layout is None:
-            layout = self._layouts[key] = StripLayout(font)
-        return layout
+        # One font per view in practice; comparing fonts is far cheaper than QFont.key().
+        if self._layout is None or font != self._layout_font:
+            self._layout_font = QFont(font)
+            self._layout = StripLayout(font)
+            self._sizes.clear()
+        return self._layout
 
     # --- Qt delegate interface ------------------------------------------------------------
 
@@ -174,8 +175,13 @@ class ThumbDelegate(QStyledItemDelegate):
             width = widget.viewport().width()
         else:
             width = _FALLBACK_WIDTH_PX
-        count = index.model().rowCount(index)
-        return self.layout_for(option.font).size(count, max(width, 1))
+        layout = self.layout_for(option.font)
+        # Called for every group on each layout pass: keep it to a dictionary lookup.
+        key = (index.model().rowCount(index), max(width, 1))
+        size = self._sizes.get(key)
+        if size is None:
+            size = self._sizes[key] = layout.size(*key)
+        return size
 
     def paint(
         self,
@@ -213,7 +219,6 @@ class ThumbDelegate(QStyledItemDelegate):
                 member_index,
                 palette,
                 font,
-                option,
                 current=is_current_group and row == self.current_member_row,
                 hover=self.hover_group == index and row == self.hover_member_row,
             )
@@ -276,7 +281,6 @@ class ThumbDelegate(QStyledItemDelegate):
         index: QModelIndex,
         palette: QPalette,
         font: QFont,
-        option: QStyleOptionViewItem,
         *,
         current: bool,
         hover: bool,
@@ -322,7 +326,7 @@ class ThumbDelegate(QStyledItemDelegate):
         if member.is_reference:
             self._paint_lock(painter, badge, palette)
         else:
-            self._paint_checkbox(painter, badge, checked, palette, option)
+            self._paint_checkbox(painter, badge, checked, palette)
         self._paint_text(painter, layout, card, thumb, member, palette, font)
 
     def _paint_thumbnail(
@@ -420,7 +424,6 @@ class ThumbDelegate(QStyledItemDelegate):
         rect: QRect,
         checked: bool,
         palette: QPalette,
-        option: QStyleOptionViewItem,
     ) -> None:
         # A solid backing keeps the box readable over any photo.
         backing = QColor(palette.color(QPalette.ColorRole.Base))
@@ -428,19 +431,16 @@ class ThumbDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(backing)
         painter.drawRoundedRect(QRectF(rect), 5, 5)
-        box = QStyleOptionButton()
-        box.rect = rect.adjusted(3, 3, -3, -3)
-        box.palette = palette
-        box.state = QStyle.StateFlag.State_Enabled | (
-            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off
-        )
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, box, painter, widget)
-        if checked:
-            # Our own tick on top, in the trash tone: the style's is too faint on some themes.
-            inner = QRectF(rect).adjusted(4, 4, -4, -4)
+        inner = QRectF(rect).adjusted(4, 4, -4, -4)
+        if not checked:
+            # Drawn, not the style's indicator: that one is Base-on-Base in some dark themes
+            # and vanishes over a photo.
+            edge = QColor(palette.color(QPalette.ColorRole.Text))
+            edge.setAlpha(150)
+            painter.setPen(QPen(edge, 1.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(inner, 3, 3)
+        else:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(_TRASH_TONE)
             painter.drawRoundedRect(inner, 3, 3)

@@ -330,6 +330,109 @@ def _run_undo(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be positive numbers: {text}")
+    return sizes
+
+
+def _add_bench_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = commands.add_parser(
+        "bench",
+        help="time Lookalike against naive scripts on growing subsets of your photos",
+        description="For growing subsets of the images in FOLDER, time the fingerprint stage"
+        " (serial, thread pool, process pool), the whole scan, the decode-only limit, and the"
+        " all-pairs comparisons a typical script does (pixel difference, histogram RMS). Those"
+        " are quadratic: above --naive-max files their time is extrapolated and marked so.",
+    )
+    bench.add_argument("folder", metavar="FOLDER", help="a folder of photos (read only)")
+    bench.add_argument(
+        "--sizes", type=_sizes, help="subset sizes, e.g. 100,200,400 (default: doubling)"
+    )
+    bench.add_argument("--workers", type=int, default=0, help="pool size (default: cores)")
+    bench.add_argument(
+        "--naive-max",
+        type=int,
+        default=200,
+        metavar="N",
+        help="largest subset the naive methods really run on (default: %(default)s)",
+    )
+    bench.add_argument("--plot", metavar="PNG", help="save a plot of time against files")
+    bench.add_argument("--json", metavar="FILE", help="save the figures as JSON")
+    bench.set_defaults(handler=_run_bench)
+
+    accuracy = commands.add_parser(
+        "accuracy",
+        help="measure precision and recall on a generated, labelled set of photos",
+        description="Write photo-like originals, their copies (re-encoded, resized, converted,"
+        " rotated, cropped, ...) and look-alikes that must not match; scan them at each"
+        " sensitivity; print precision, recall and F1 of the pairwise 'same picture' relation"
+        " and the recall per kind of copy.",
+    )
+    accuracy.add_argument(
+        "--photos",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="also run with these real photographs (files, or folders of them) as originals",
+    )
+    accuracy.add_argument(
+        "--originals",
+        type=int,
+        default=16,
+        help="generated originals (default: %(default)s)",
+    )
+    accuracy.add_argument("--workers", type=int, default=0, help="pool size (default: cores)")
+    accuracy.add_argument("--json", metavar="FILE", help="save the report as JSON")
+    accuracy.add_argument(
+        "--keep", metavar="FOLDER", help="write the labelled sets here and keep them"
+    )
+    accuracy.set_defaults(handler=_run_accuracy)
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from app.bench import speed
+
+    folder = _existing_folder(args.folder)
+    if args.workers < 0 or args.naive_max < 0:
+        raise UsageError("--workers and --naive-max must be 0 or more")
+    report = speed.run_bench(folder, args.sizes, args.workers, args.naive_max, sys.stdout)
+    if not report.timings:
+        raise UsageError(f"no images found in {folder}")
+    print()
+    print(speed.format_table(report))
+    print()
+    print(speed.format_projection(report))
+    if args.json:
+        speed.save_json(report, args.json)
+        print(f"Saved {args.json}")
+    if args.plot:
+        try:
+            speed.save_plot(report, args.plot)
+            print(f"Saved {args.plot}")
+        except ModuleNotFoundError:
+            print(f"lookalike: no plot: {speed.MATPLOTLIB_MISSING}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_accuracy(args: argparse.Namespace) -> int:
+    from app.bench import accuracy
+
+    if args.originals < 1 or args.workers < 0:
+        raise UsageError("--originals must be 1 or more, --workers 0 or more")
+    for path in args.photos:
+        if not os.path.exists(path):
+            raise UsageError(f"not found: {path}")
+    accuracy.run_command(
+        args.photos, args.originals, args.workers, args.json, args.keep, sys.stdout
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lookalike",
@@ -350,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--csv", metavar="FILE", help="save one row per file as CSV")
     scan.set_defaults(handler=_run_scan)
     _add_clean_parser(commands)
+    _add_bench_parsers(commands)
     return parser
 
 

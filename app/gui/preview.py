@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -247,32 +248,43 @@ class ImageCanvas(QWidget):
         return QSize(420, 320)
 
 
-class _Side(QWidget):
-    """One side of the pane: a canvas and the metadata under it."""
+class _Side:
+    """One side of the pane: caption, canvas and metadata, placed in the pane's grid so both
+    sides' pictures line up whatever the length of their details."""
 
-    def __init__(self, state: ZoomState, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.canvas = ImageCanvas(state, self)
+    def __init__(self, state: ZoomState, name: str, parent: QWidget) -> None:
+        self.caption = QLabel(parent)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.hide()  # shown when comparing, to say which side is which
+        self.canvas = ImageCanvas(state, parent)
         self.canvas.setAccessibleName(f"{name} picture")
-        self.info = QLabel(self)
+        self.info = QLabel(parent)
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.info.setWordWrap(True)
         self.info.setAccessibleName(f"{name} details")
         self.info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.info)
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.member: Member | None = None
         self.photo_info = PhotoInfo()
+
+    def set_visible(self, visible: bool, *, caption: bool) -> None:
+        self.canvas.setVisible(visible)
+        self.info.setVisible(visible)
+        self.caption.setVisible(visible and caption)
+
+    def palette(self) -> QPalette:
+        return self.info.palette()
 
     def show_info(self) -> None:
         member, info = self.member, self.photo_info
         if member is None:
             self.info.setText("")
+            self.caption.setText("")
             return
+        self.caption.setText(f"{match_text(member)} · {os.path.basename(member.path)}")
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
         taken_text = date_text(dataclasses.replace(member, taken=taken)) if taken else "unknown"
@@ -354,11 +366,16 @@ class PreviewPane(QWidget):
         bar.addWidget(self.folder_button)
 
         self.sides = (_Side(self.zoom, "Current", self), _Side(self.zoom, "Compared", self))
-        self.sides[1].hide()
-        pictures = QHBoxLayout()
-        pictures.setSpacing(10)
-        pictures.addWidget(self.sides[0], 1)
-        pictures.addWidget(self.sides[1], 1)
+        pictures = QGridLayout()
+        pictures.setHorizontalSpacing(10)
+        pictures.setVerticalSpacing(6)
+        for column, side in enumerate(self.sides):
+            pictures.addWidget(side.caption, 0, column)
+            pictures.addWidget(side.canvas, 1, column)
+            pictures.addWidget(side.info, 2, column)
+            pictures.setColumnStretch(column, 1)
+        pictures.setRowStretch(1, 1)
+        self.sides[1].set_visible(False, caption=False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -451,7 +468,8 @@ class PreviewPane(QWidget):
 
     @Slot(bool)
     def _on_compare_button_toggled(self, on: bool) -> None:
-        self.sides[1].setVisible(on)
+        self.sides[0].set_visible(True, caption=on)
+        self.sides[1].set_visible(on, caption=on)
         if not on:
             self._load(1, None)
         self.compare_toggled.emit(on)

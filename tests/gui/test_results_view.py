@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 
 from app.core.model import Group
 from app.gui.results_view import ResultsView
@@ -202,3 +203,44 @@ def test_compare_shows_the_keeper_beside_the_current(qtbot, view: ResultsView, g
     assert preview.compared_member == groups[0].members[1]
     preview.compare_button.click()
     assert preview.compared_member is None
+
+
+class _UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_and_show_in_folder_use_the_desktop(qtbot, view: ResultsView, groups) -> None:
+    catcher = _UrlCatcher()
+    # Stands in for the desktop's handler so the test opens nothing on the machine.
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    try:
+        view.set_current(1, 1)
+        view.preview.open_button.click()
+        view.preview.folder_button.click()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    member = groups[1].members[1]
+    assert [u.toLocalFile() for u in catcher.urls] == [
+        member.path,
+        str(Path(member.path).parent),
+    ]
+
+
+def test_only_groups_in_view_count_as_visible(qtbot, view: ResultsView, groups, tmp_path) -> None:
+    more = [photo_group(tmp_path / "more", 100 + n, seed=40 + n, copies=1) for n in range(12)]
+    view.model.add_groups(more)
+    view.resize(1300, 500)
+    qtbot.waitUntil(lambda: view.grid.viewport().height() < 500)
+    visible = view.grid.visible_paths()
+    assert groups[0].keeper.path in visible
+    assert more[-1].keeper.path not in visible
+    view.set_current(view.model.rowCount() - 1, 0)  # scrolls to the end
+    visible = view.grid.visible_paths()
+    assert more[-1].keeper.path in visible
+    assert groups[0].keeper.path not in visible

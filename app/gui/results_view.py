@@ -520,6 +520,7 @@ class ResultsView(QWidget):
         self.grid.member_activated.connect(self._on_grid_member_activated)
         self.grid.compare_requested.connect(self._on_grid_compare_requested)
         self.preview.compare_toggled.connect(self._on_preview_compare_toggled)
+        self._model.modelReset.connect(self._on_model_reset)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -599,3 +600,8 @@ class ResultsView(QWidget):
     @Slot(bool)
     def _on_preview_compare_toggled(self, on: bool) -> None:
         self._show_current()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        # A new scan: files may have changed on disk since their thumbnails were made.
+        self.cache.clear()

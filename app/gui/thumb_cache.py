@@ -130,13 +130,15 @@ class ThumbCache(QObject):
         self._placeholders: dict[int, QPixmap] = {}
         self._pending: dict[Key, _Loader] = {}
         self.device_pixel_ratio = 1.0
-        self._signals = _LoaderSignals(self)
-        self._signals.loaded.connect(self._on_loader_loaded)
+        # The pool goes first: children are destroyed in creation order, so the pool waits
+        # for running loads before the signal carrier they emit on is gone.
         self._pool = QThreadPool(self)
         # The scan owns the cores' worth of processes; two decoders keep scrolling fed on
         # the 2-core baseline without starving it (a 12 MP JPEG thumbnail costs ~35 ms).
         ideal = QThreadPool.globalInstance().maxThreadCount()
         self._pool.setMaxThreadCount(threads or max(2, min(4, ideal // 2)))
+        self._signals = _LoaderSignals(self)
+        self._signals.loaded.connect(self._on_loader_loaded)
 
     # --- the public surface ---------------------------------------------------------------
 

@@ -146,3 +146,13 @@ def test_forget(qtbot, cache: ThumbCache, photos: list[Path]) -> None:
     cache.forget([str(photos[0])])
     assert not cache.contains(str(photos[0]), 40)
     assert cache.cost_bytes == 0
+
+
+def test_destroying_the_cache_while_loading_is_safe(qtbot, tmp_path: Path) -> None:
+    paths = [images.save(tmp_path / f"big{n}.png", images.photo(n, 1200, 900)) for n in range(3)]
+    cache = ThumbCache(threads=1)
+    for path in paths:
+        cache.get(str(path), 64)
+    # The pool is destroyed (waiting for the running load) before the signal carrier.
+    with qtbot.waitSignal(cache.destroyed, timeout=20_000):
+        cache.deleteLater()

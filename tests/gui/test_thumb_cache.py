@@ -128,7 +128,8 @@ def test_lru_bound(qtbot, photos: list[Path]) -> None:
 
 def test_queued_requests_out_of_view_are_dropped(qtbot, cache: ThumbCache, tmp_path: Path) -> None:
     # Big PNGs keep the single decoder busy long enough for the others to stay queued.
-    paths = [images.save(tmp_path / f"big{n}.png", images.photo(n, 1600, 1200)) for n in range(4)]
+    big = images.photo(1, 800, 600)
+    paths = [images.save(tmp_path / f"big{n}.png", big) for n in range(4)]
     for path in paths:
         cache.get(str(path), 64)
     dropped = cache.keep_pending_only({str(paths[0]), str(paths[3])})
@@ -149,7 +150,8 @@ def test_forget(qtbot, cache: ThumbCache, photos: list[Path]) -> None:
 
 
 def test_destroying_the_cache_while_loading_is_safe(qtbot, tmp_path: Path) -> None:
-    paths = [images.save(tmp_path / f"big{n}.png", images.photo(n, 1200, 900)) for n in range(3)]
+    big = images.photo(2, 800, 600)
+    paths = [images.save(tmp_path / f"big{n}.png", big) for n in range(3)]
     cache = ThumbCache(threads=1)
     for path in paths:
         cache.get(str(path), 64)

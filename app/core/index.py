@@ -48,13 +48,16 @@ _MAX_BAND_BITS = 22  # dense bucket tables of 2**22 + 1 int64 offsets = 32 MB pe
 _MIN_BANDS = 3  # 64 / 3 -> bands of 22, 21, 21 bits, the widest that fit _MAX_BAND_BITS
 _MAX_BANDS = 12
 
-# Relative cost of one element operation of each kind, fitted to timings on the 2-core machine
-# (`tests/bench/bench_index.py --calibrate`): one brute-force pair check (XOR + popcount + test),
-# one probe (XOR, two gathers from the bucket table, non-empty test), one candidate (range
-# expansion, two gathers of hashes, XOR + popcount + test).
-_COST_BRUTE = 1.0
-_COST_PROBE = 3.0
-_COST_CANDIDATE = 4.0
+# Cost in ns of one element operation of each kind, fitted so that `_plan` picks the fastest
+# measured band count for n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12} on the 2-core machine
+# (timings of every band count 3..8 and brute force; see the report in the commit history): one
+# brute-force pair check (XOR + popcount + test), one probe (XOR, a gather from the occupancy
+# table, a non-empty test), one candidate (range expansion, gathers of the two hashes, XOR +
+# popcount + test) and one bucket-table entry (bincount + cumsum when the table is built).
+_COST_BRUTE_NS = 3.7
+_COST_PROBE_NS = 2.0
+_COST_CANDIDATE_NS = 10.0
+_COST_TABLE_ENTRY_NS = 5.0
 
 # Bound on the element count of the temporary arrays of one step, so memory stays flat whatever n
 # (4 M elements x ~6 arrays of 8 bytes ~ 200 MB at worst, usually far less).
@@ -62,8 +65,9 @@ _CHUNK_ELEMENTS = 1 << 20
 # Probe arrays of one step: small enough to stay in the CPU caches (measured: 2**18 elements per
 # step runs 1.5x faster than 2**20 at 1 M hashes).
 _PROBE_CHUNK = 1 << 18
-# Brute force compares tiles of this many query hashes against all stored hashes at once.
-_BRUTE_TILE_ELEMENTS = 1 << 20
+# Brute force compares tiles of this many query hashes x stored hashes at a time.
+_BRUTE_ROWS = 64
+_BRUTE_COLUMNS = 4096
 
 _BUFFER_SIZE = 1024  # hashes searched by brute force before they are frozen into a segment
 _LEVEL_RATIO = 8  # level i of the streaming index holds up to _BUFFER_SIZE * 8**(i + 1) hashes
@@ -274,14 +278,15 @@ class _Plan:
 
 
 def _plan(n: int, k: int) -> _Plan | None:
-    """The cheapest band layout for searching n hashes, or None when brute force is cheaper.
+    """The cheapest band layout for a self-join of n hashes, or None when brute force is cheaper.
 
-    Per query hash, brute force costs n pair checks; a layout costs, for every band, its probes
-    sum_{i<=r} C(w, i) plus the random candidates they find, probes * n / 2**w. (A self-join
-    compares each pair once, so both sides halve and the choice is the same.)
+    Brute force checks n**2 / 2 pairs. A layout builds a table of 2**w entries per band, and
+    n / 2 items (each pair is looked at from one side) send sum_{i<=r} C(w, i) probes per band,
+    each finding n / 2**w random candidates on average. The streaming index uses the same model
+    for its segments: a segment of n hashes is queried by at least its own n images' variants.
     """
     best: _Plan | None = None
-    best_cost = float(n) * _COST_BRUTE
+    best_cost = _COST_BRUTE_NS * n * n / 2
     for m in range(_MIN_BANDS, _MAX_BANDS + 1):
         plan = _layout(m, k)
         cost = 0.0
@@ -289,7 +294,9 @@ def _plan(n: int, k: int) -> _Plan | None:
             if band.radius < 0:
                 continue
             probes = _ball_size(band.width, band.radius)
-            cost += probes * (_COST_PROBE + _COST_CANDIDATE * n / 2.0**band.width)
+            candidates = probes * n / 2.0**band.width
+            cost += _COST_TABLE_ENTRY_NS * 2.0**band.width
+            cost += n / 2 * (_COST_PROBE_NS * probes + _COST_CANDIDATE_NS * candidates)
         if cost < best_cost:
             best, best_cost = plan, cost
     return best
@@ -402,35 +409,38 @@ def _outside_earlier_bands(
 
 
 def _brute_cross(
-    q: UInt64Array, items: UInt64Array, k: int
+    q: UInt64Array, items: UInt64Array, k: int, *, upper_only: bool = False
 ) -> Iterator[tuple[Int64Array, Int64Array, UInt8Array]]:
-    """(query position, item position, distance) of every query/item pair within k, in tiles."""
-    if items.shape[0] == 0:
-        return
-    tile = max(1, _BRUTE_TILE_ELEMENTS // items.shape[0])
-    for lo in range(0, q.shape[0], tile):
-        d = np.bitwise_count(q[lo : lo + tile, None] ^ items[None, :])
-        qi, item = np.nonzero(d <= k)
-        yield (qi + lo).astype(np.int64), item.astype(np.int64), d[qi, item]
+    """(query position, item position, distance) of every query/item pair within k.
+
+    Compares tiles of _BRUTE_ROWS x _BRUTE_COLUMNS, small enough to stay in the CPU caches (the
+    tile size measured fastest on the 2-core machine), skipping a tile's nonzero() when nothing
+    in it is within k. With upper_only (q is items), only pairs i < j are reported.
+    """
+    for lo in range(0, q.shape[0], _BRUTE_ROWS):
+        rows = q[lo : lo + _BRUTE_ROWS, None]
+        first_column = lo if upper_only else 0
+        for col in range(first_column, items.shape[0], _BRUTE_COLUMNS):
+            d = np.bitwise_count(rows ^ items[None, col : col + _BRUTE_COLUMNS])
+            near = d <= k
+            if upper_only and col == lo:
+                # The tile's square part on the diagonal: keep only columns right of the diagonal.
+                near &= np.arange(lo, lo + rows.shape[0])[:, None] < np.arange(
+                    col, col + d.shape[1]
+                )
+            if not near.any():
+                continue
+            qi, item = np.nonzero(near)
+            yield (qi + lo).astype(np.int64), (item + col).astype(np.int64), d[qi, item]
 
 
 def _brute_self(h: UInt64Array, k: int) -> tuple[Int64Array, Int64Array, UInt8Array]:
-    """All pairs i < j within k by comparing tiles of rows with every later hash."""
-    firsts, seconds, dists = [], [], []
-    n = h.shape[0]
-    tile = max(1, _BRUTE_TILE_ELEMENTS // max(n, 1))
-    for lo in range(0, n, tile):
-        hi = min(n, lo + tile)
-        d = np.bitwise_count(h[lo:hi, None] ^ h[None, lo:])
-        # Column c is hash lo + c; keep only c > row, i.e. j > i.
-        d[np.tril_indices(hi - lo, 0, d.shape[1])] = 64
-        qi, item = np.nonzero(d <= k)
-        firsts.append((qi + lo).astype(np.int64))
-        seconds.append((item + lo).astype(np.int64))
-        dists.append(d[qi, item])
-    if not firsts:
+    """All pairs i < j within k by comparing every pair."""
+    found = list(_brute_cross(h, h, k, upper_only=True))
+    if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
-    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(dists)
+    first, second, dist = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return first, second, dist
 
 
 # --- multi-index hashing -------------------------------------------------------------------------

@@ -375,7 +375,8 @@ class PreviewPane(QWidget):
             pictures.addWidget(side.info, 2, column)
             pictures.setColumnStretch(column, 1)
         pictures.setRowStretch(1, 1)
-        self.sides[1].set_visible(False, caption=False)
+        self._pictures = pictures
+        self._show_second_side(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -468,11 +469,16 @@ class PreviewPane(QWidget):
 
     @Slot(bool)
     def _on_compare_button_toggled(self, on: bool) -> None:
-        self.sides[0].set_visible(True, caption=on)
-        self.sides[1].set_visible(on, caption=on)
+        self._show_second_side(on)
         if not on:
             self._load(1, None)
         self.compare_toggled.emit(on)
+
+    def _show_second_side(self, on: bool) -> None:
+        self.sides[0].set_visible(True, caption=on)
+        self.sides[1].set_visible(on, caption=on)
+        # An empty column with a stretch factor would still take half the width.
+        self._pictures.setColumnStretch(1, 1 if on else 0)
 
     @Slot()
     def _on_open_button_clicked(self) -> None:

@@ -167,6 +167,8 @@ def test_preview_follows_the_current_member(qtbot, view: ResultsView, groups) ->
     preview = view.preview
     qtbot.waitUntil(lambda: not preview.sides[0].canvas.image.isNull(), timeout=10_000)
     assert preview.member == groups[0].keeper
+    # Alone, the picture gets the pane's whole width (no empty compare column).
+    assert preview.sides[0].canvas.width() > preview.width() * 0.8
     assert "Testcam Model 1" in preview.sides[0].info.text()
     assert "320 × 240" in preview.sides[0].info.text()
     key(qtbot, view, Qt.Key.Key_Right)

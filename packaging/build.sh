@@ -33,10 +33,11 @@ version=$("$exe" --version)
 echo "frozen --version: $version"
 [[ "$version" == lookalike\ * ]] || { echo "unexpected --version output" >&2; exit 1; }
 # A pool that cannot start its workers in a frozen app may hang rather than fail: cap it where
-# coreutils' timeout exists (Linux, Git Bash; macOS only with coreutils installed).
+# coreutils' timeout exists (Linux, Git Bash; macOS only with coreutils installed). The +-form
+# expands an empty array safely under set -u in the bash 3.2 macOS ships.
 limit=()
 if command -v timeout >/dev/null; then
     limit=(timeout 600)
 fi
-"${limit[@]}" "$exe" --self-test
+${limit[@]+"${limit[@]}"} "$exe" --self-test
 echo "frozen self-test passed"

@@ -264,3 +264,14 @@ def test_format_size() -> None:
     assert format_size(12_345) == "12.3 KB"
     assert format_size(4_100_000) == "4.1 MB"
     assert format_size(1_200_000_000) == "1.20 GB"
+
+
+def test_keep_only_marks_the_rest_of_the_group(model: ResultsModel, groups: list[Group]) -> None:
+    chosen = model.member_index(1, 2)  # a resized copy: the user prefers it
+    model.keep_only(chosen)
+    expected = {m.path for m in groups[1].members} - {groups[1].members[2].path}
+    assert set(model.checked_paths()) == expected
+    # In a group with a reference file, the reference stays unmarked.
+    model.clear_selection()
+    model.keep_only(model.member_index(2, 1))
+    assert model.checked_paths() == []

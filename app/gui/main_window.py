@@ -64,6 +64,8 @@ from app.gui.settings import Settings
 log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_MS = 5000  # how long closing the window waits for a cancelled scan to stop
+SIDE_PANEL_PX = 250  # initial width of the folders/options column
+PREVIEW_PANE_PX = 400  # initial width of the preview beside the grid
 _SENSITIVITIES = (
     (Sensitivity.STRICT, "Strict", "Only near-identical copies (resized or recompressed)"),
     (Sensitivity.NORMAL, "Normal", "Copies and lightly edited versions (recommended)"),
@@ -230,6 +232,7 @@ class EmptyState(QWidget):
             for folder in recent:
                 link = QPushButton(folder)
                 link.setFlat(True)
+                link.setStyleSheet("color: palette(link);")  # a link, in the system's colours
                 link.setCursor(Qt.CursorShape.PointingHandCursor)
                 link.setAccessibleName(f"Add recent folder {folder}")
                 link.setProperty("folder", folder)
@@ -464,7 +467,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 900])
+        self.splitter.setSizes([SIDE_PANEL_PX, 1000])
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(6, 6, 6, 0)
@@ -552,6 +555,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(s.splitter_state)
         if not s.results_splitter_state.isEmpty():
             self.results_view.splitter.restoreState(s.results_splitter_state)
+        else:
+            self.results_view.splitter.setSizes([1000 - PREVIEW_PANE_PX, PREVIEW_PANE_PX])
 
     def save_settings(self) -> None:
         s = self.settings
@@ -803,8 +808,9 @@ class MainWindow(QMainWindow):
     def _update_selection_summary(self, count: int, size: int) -> None:
         self.selection_label.setText(f"{count:,} selected · {format_size(size)}")
         noun = "file" if count == 1 else "files"
-        self.trash_button.setText(f"Move {count:,} {noun} to Trash")
-        self.trash_action.setText(f"&Move {count:,} {noun} to Trash…")
+        label = f"Move {count:,} {noun} to Trash" if count else "Move to Trash"
+        self.trash_button.setText(label)
+        self.trash_action.setText(f"&{label}…")
 
     # --- cleanup --------------------------------------------------------------------------
 
@@ -904,7 +910,7 @@ class MainWindow(QMainWindow):
         has_groups = self.results_model.rowCount() > 0
         checked = self.results_model.checked_count()
         self.add_folder_action.setEnabled(not busy)
-        self.scan_action.setEnabled(not busy)
+        self.scan_action.setEnabled(not busy and has_folders)
         self.scan_button.setEnabled(not busy and has_folders)
         self.cancel_action.setEnabled(scanning and not self.scan_worker.is_cancelled)  # type: ignore[union-attr]
         self.cancel_action.setVisible(scanning)

@@ -89,6 +89,9 @@ class ResultsGrid(QListView):
         self.verticalScrollBar().setSingleStep(_SCROLL_STEP_PX)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # We scroll to the current card ourselves; Qt's auto-scroll to the current group
+        # would yank the view back whenever the scan updates groups.
+        self.setAutoScroll(False)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Duplicate groups")
@@ -449,10 +452,14 @@ class ResultsGrid(QListView):
             group_row = self._group.row()
         else:
             group_row = max(0, self.currentIndex().row())
-        if self._model.rowCount() == 0:
+        rows = self._model.rowCount()
+        if rows == 0:
             self._change_current(QModelIndex(), -1)
             return
-        self.set_current(group_row, max(0, self._member_row))
+        # No scrolling here: groups change under the user while a scan runs.
+        group_index = self._model.index(min(group_row, rows - 1), 0)
+        count = self._model.rowCount(group_index)
+        self._change_current(group_index, min(max(self._member_row, 0), count - 1))
 
 
 _MOVES = {

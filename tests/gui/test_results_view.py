@@ -3,12 +3,14 @@ selection commands, and the preview/compare pane following the current member.""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QListView
 
 from app.core.model import Group
 from app.gui.results_view import ResultsView
@@ -246,3 +248,20 @@ def test_only_groups_in_view_count_as_visible(qtbot, view: ResultsView, groups, 
     visible = view.grid.visible_paths()
     assert more[-1].keeper.path in visible
     assert groups[0].keeper.path not in visible
+
+
+def test_updates_elsewhere_do_not_scroll_the_grid(qtbot, view: ResultsView, groups, tmp_path):
+    more = [photo_group(tmp_path / "more", 100 + n, seed=40 + n, copies=2) for n in range(10)]
+    view.model.add_groups(more)
+    # Lay everything out now (the grid normally does it in batches between events).
+    view.grid.setLayoutMode(QListView.LayoutMode.SinglePass)
+    view.grid.doItemsLayout()
+    bar = view.grid.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the user scrolled to the end; the current member is at the top
+    assert view.grid.current_position() == (0, 0)
+    # The scan drops a copy from the first group and removes the second one.
+    first = groups[0]
+    view.model.update_groups([dataclasses.replace(first, members=first.members[:2])])
+    view.model.remove_groups([groups[1].id])
+    assert bar.value() == bar.maximum()
+    assert view.current_member() == first.keeper

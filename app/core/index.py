@@ -15,13 +15,17 @@ probes; the best width is about log2(n) (`research/limits.md` section 4 measured
 hashes, m = 4 for k = 10 at 100 k). Rather than hard-wire that, `_plan` evaluates a small cost
 model (calibrated with `tests/bench/bench_index.py` on the 2-core machine) for every band count
 from 3 to 12 and for brute force, and takes the cheapest. Bands are at most 22 bits wide so every
-band gets a dense bucket table (2**w + 1 offsets, at most 16 MB), which turns a probe into two
-array reads. Bands are contiguous bit ranges because numpy has no cheap bit gather; real pHash
-bits are correlated, so buckets are less even than with random hashes and searches run slower.
+band gets a dense bucket table (2**w + 1 int32 offsets, at most 16 MB, plus a 4 MB occupancy
+map), which turns a probe into one or two array reads. Bands are contiguous bit ranges because
+numpy has no cheap bit gather; real pHash bits are correlated, so buckets are less even than with
+random hashes and searches run slower.
 
 Why numpy works here. Every probe is a vectorised gather into a bucket table of the band values
 sorted once, and only non-empty buckets are expanded into candidates (a ragged range expansion
-with `np.repeat`), so the cost is (probes + candidates) element operations, never probes x n.
+with `np.repeat`), so the cost is (probes + candidates) element operations, never probes x n
+(limits.md's 35 s at 1 M, k = 8 came from scanning all n band values per probe). The batch
+self-join also looks at each pair of buckets from one side only (v < v ^ mask), halving the work,
+and keeps a pair only in the first band that can find it instead of de-duplicating afterwards.
 
 The streaming index is a small log-structured merge: new hashes go to a buffer that is searched by
 brute force; a full buffer becomes an immutable segment (its own band tables, its own plan for its
@@ -44,13 +48,12 @@ MAX_DISTANCE = 16
 """Largest supported search radius in bits."""
 
 _HASH_BITS = 64
-_MAX_BAND_BITS = 22  # dense bucket tables of 2**22 + 1 int64 offsets = 32 MB per band at most
-_MIN_BANDS = 3  # 64 / 3 -> bands of 22, 21, 21 bits, the widest that fit _MAX_BAND_BITS
+_MIN_BANDS = 3  # 64 / 3 -> bands of 22, 21, 21 bits: dense tables of 2**22 entries at most
 _MAX_BANDS = 12
 
 # Cost in ns of one element operation of each kind, fitted so that `_plan` picks the fastest
 # measured band count for n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12} on the 2-core machine
-# (timings of every band count 3..8 and brute force; see the report in the commit history): one
+# (`pairs_within(..., bands=m)` timed for m = 0 (brute force), 3, 4, 5, 6, 8): one
 # brute-force pair check (XOR + popcount + test), one probe (XOR, a gather from the occupancy
 # table, a non-empty test), one candidate (range expansion, gathers of the two hashes, XOR +
 # popcount + test) and one bucket-table entry (bincount + cumsum when the table is built).
@@ -59,8 +62,8 @@ _COST_PROBE_NS = 2.0
 _COST_CANDIDATE_NS = 10.0
 _COST_TABLE_ENTRY_NS = 5.0
 
-# Bound on the element count of the temporary arrays of one step, so memory stays flat whatever n
-# (4 M elements x ~6 arrays of 8 bytes ~ 200 MB at worst, usually far less).
+# Bound on the candidate count of one step, so memory stays flat whatever n and however crowded
+# the buckets (1 M candidates x ~8 arrays of 4-8 bytes ~ 50 MB at worst).
 _CHUNK_ELEMENTS = 1 << 20
 # Probe arrays of one step: small enough to stay in the CPU caches (measured: 2**18 elements per
 # step runs 1.5x faster than 2**20 at 1 M hashes).
@@ -504,7 +507,7 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
         sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
         # Radius 0: pairs inside one bucket, each item with the items after it in the bucket.
         later = (off[sv + 1] - np.arange(1, h.shape[0] + 1, dtype=np.int32)).astype(np.int32)
-        mates = np.flatnonzero(later).astype(np.int32)
+        mates = np.flatnonzero(later > 0).astype(np.int32)
         for part in _chunks_by_total(later[mates], _CHUNK_ELEMENTS):
             row, c = _expand(mates[part] + 1, later[mates[part]])
             q_pos = mates[part][row]
@@ -539,9 +542,10 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
                 if one.shape[0] == hit.shape[0]:
                     continue
                 many = np.flatnonzero(~single)
-                row, c = _expand(start[many], count[many])
-                q_pos = owner[many[row]]
-                verify(table, t, hs[q_pos], q_pos, c)
+                for part in _chunks_by_total(count[many], _CHUNK_ELEMENTS):
+                    row, c = _expand(start[many[part]], count[many[part]])
+                    q_pos = owner[many[part][row]]
+                    verify(table, t, hs[q_pos], q_pos, c)
     if not firsts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(dists)
@@ -602,7 +606,7 @@ class _Segment:
             probe = ((bv[:, self._probe_band] ^ self._probe_mask) + self._probe_base).reshape(-1)
             start = self._offsets[probe]
             count = self._offsets[probe + 1] - start
-            hit = np.flatnonzero(count)
+            hit = np.flatnonzero(count > 0)  # a bool mask: nonzero() is branch-free on bools
             if hit.shape[0] == 0:
                 continue
             start, count, qi = start[hit], count[hit], hit // n_probes + lo

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from app import __version__
@@ -239,11 +238,47 @@ def test_window_stays_responsive_while_scanning(qtbot: QtBot, tmp_path: Path) ->
     assert max(gaps) < 0.5, f"the event loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
-def test_bug_dialog_copies_the_traceback(qtbot: QtBot) -> None:
-    from app.gui.errors import ExceptionDialog
+def test_delete_key_in_the_grid_asks_before_trashing(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0, broken=False)
+    asked: list[tuple[int, int]] = []
 
-    dialog = ExceptionDialog("ValueError: boom", "Traceback ...\nValueError: boom")
-    qtbot.addWidget(dialog)
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    assert QApplication.clipboard().text() == "Traceback ...\nValueError: boom"
-    assert isinstance(dialog, QDialog)
+    def refuse(parent: object, count: int, size: int) -> bool:
+        asked.append((count, size))
+        return False
+
+    window = MainWindow(confirm=refuse)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.add_folder(str(tree.root))
+    _scan(qtbot, window)
+    window.select_duplicates_action.trigger()
+    model = window.results_model
+    grid = window.results_view.grid
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert asked == [(model.checked_count(), model.checked_bytes())]
+    assert window.cleanup_worker is None
+    assert all(Path(p).exists() for p in model.checked_paths())
+
+
+def test_select_in_folder_marks_only_that_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0, broken=False)
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    _scan(qtbot, window)
+
+    def choose_copies() -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        dialog = window.findChild(QInputDialog)
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, choose_copies)
+            return
+        dialog.setTextValue(str(tree.copies[0].parent))
+        dialog.accept()
+
+    QTimer.singleShot(0, choose_copies)
+    window.select_in_folder_action.trigger()
+    assert sorted(window.results_model.checked_paths()) == sorted(str(p) for p in tree.copies)

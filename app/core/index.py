@@ -36,9 +36,11 @@ re-indexed a handful of times.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +73,11 @@ _PROBE_CHUNK = 1 << 18
 # Brute force compares tiles of this many query hashes x stored hashes at a time.
 _BRUTE_ROWS = 64
 _BRUTE_COLUMNS = 4096
+
+# The batch search runs on two threads from this many hashes on (below, thread start-up and
+# contention cost more than they give).
+_THREADED_MIN_HASHES = 200_000
+_THREADS = 2
 
 _BUFFER_SIZE = 1024  # hashes searched by brute force before they are frozen into a segment
 _LEVEL_RATIO = 8  # level i of the streaming index holds up to _BUFFER_SIZE * 8**(i + 1) hashes
@@ -480,10 +487,13 @@ class _BandTable:
 
 
 def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Array, UInt8Array]:
-    """All pairs within k of one set of hashes, band by band (see the module docstring)."""
-    firsts: list[Int64Array] = []
-    seconds: list[Int64Array] = []
-    dists: list[UInt8Array] = []
+    """All pairs within k of one set of hashes, band by band (see the module docstring).
+
+    The work splits into independent tasks (one band's bucket-mates, or one band's probes whose
+    highest flipped bit is b); with a large n they run on two threads, since numpy releases the
+    GIL inside its loops and the tasks share only read-only tables.
+    """
+    found: list[tuple[Int64Array, Int64Array, UInt8Array]] = []  # list.append is thread-safe
 
     def verify(
         table: _BandTable, t: int, q_hashes: UInt64Array, q_pos: IntArray, c: IntArray
@@ -496,59 +506,79 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
         if hit.shape[0] == 0:
             return
         hit = hit[_outside_earlier_bands(x[hit], plan.bands, t)]
-        firsts.append(table.order[q_pos[hit]].astype(np.int64))
-        seconds.append(table.order[c[hit]].astype(np.int64))
-        dists.append(d[hit])
+        found.append(
+            (
+                table.order[q_pos[hit]].astype(np.int64),
+                table.order[c[hit]].astype(np.int64),
+                d[hit],
+            )
+        )
 
-    for t, band in enumerate(plan.bands):
-        if band.radius < 0:
-            continue
-        table = _BandTable.build(h, band)
-        sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
+    def bucket_mates(t: int, table: _BandTable) -> None:
         # Radius 0: pairs inside one bucket, each item with the items after it in the bucket.
-        later = (off[sv + 1] - np.arange(1, h.shape[0] + 1, dtype=np.int32)).astype(np.int32)
+        sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
+        later = (off[sv + 1] - np.arange(1, sv.shape[0] + 1, dtype=np.int32)).astype(np.int32)
         mates = np.flatnonzero(later > 0).astype(np.int32)
         for part in _chunks_by_total(later[mates], _CHUNK_ELEMENTS):
             row, c = _expand(mates[part] + 1, later[mates[part]])
             q_pos = mates[part][row]
             verify(table, t, hs[q_pos], q_pos, c)
-        if table.masks.shape[0] == 0:
+
+    def flips(t: int, table: _BandTable, b: int, group: Int32Array) -> None:
+        # Radius >= 1: bucket pairs (v, v ^ mask) for the masks whose highest bit is b. Each
+        # unordered pair of buckets is visited once, from the side where bit b of v is 0 (then
+        # v < v ^ mask). Probes are laid out mask-major: along a row the items' band values
+        # ascend, so the probed buckets ascend too and the table reads stay near-sequential.
+        # Buckets of one item (most of them with random hashes) skip the ragged expansion.
+        sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
+        side = np.flatnonzero(((sv >> b) & 1) == 0).astype(np.int32)
+        per_chunk = max(1, _PROBE_CHUNK // group.shape[0])
+        for lo in range(0, side.shape[0], per_chunk):
+            p = side[lo : lo + per_chunk]
+            probe = (group[:, None] ^ sv[None, p]).reshape(-1)
+            hit = np.flatnonzero(table.occupied[probe])
+            if hit.shape[0] == 0:
+                continue
+            probe = probe[hit]
+            start = off[probe]
+            count = off[probe + 1] - start
+            owner = p[hit % p.shape[0]]
+            single = count == 1
+            one = np.flatnonzero(single)
+            verify(table, t, hs[owner[one]], owner[one], start[one])
+            if one.shape[0] == hit.shape[0]:
+                continue
+            many = np.flatnonzero(~single)
+            for part in _chunks_by_total(count[many], _CHUNK_ELEMENTS):
+                row, c = _expand(start[many[part]], count[many[part]])
+                q_pos = owner[many[part][row]]
+                verify(table, t, hs[q_pos], q_pos, c)
+
+    tasks: list[tuple[int, Callable[[], None]]] = []  # (estimated size, task)
+    for t, band in enumerate(plan.bands):
+        if band.radius < 0:
             continue
-        # Radius >= 1: bucket pairs (v, v ^ mask). Each unordered pair of buckets is visited once,
-        # from the side where the mask's highest bit is 0 in v (then v < v ^ mask). Probes are
-        # laid out mask-major: along a row the items' band values ascend, so the probed buckets
-        # ascend too and the table reads stay near-sequential. Buckets of one item (most of them
-        # with random hashes) skip the ragged expansion.
-        high_bits = np.array([int(mk).bit_length() - 1 for mk in table.masks])
+        table = _BandTable.build(h, band)
+        tasks.append((h.shape[0], functools.partial(bucket_mates, t, table)))
+        high_bits = np.array([int(mk).bit_length() - 1 for mk in table.masks], dtype=np.int64)
         for b in range(band.width):
             group = table.masks[high_bits == b]
-            if group.shape[0] == 0:
-                continue
-            side = np.flatnonzero(((sv >> b) & 1) == 0).astype(np.int32)
-            per_chunk = max(1, _PROBE_CHUNK // group.shape[0])
-            for lo in range(0, side.shape[0], per_chunk):
-                p = side[lo : lo + per_chunk]
-                probe = (group[:, None] ^ sv[None, p]).reshape(-1)
-                hit = np.flatnonzero(table.occupied[probe])
-                if hit.shape[0] == 0:
-                    continue
-                probe = probe[hit]
-                start = off[probe]
-                count = off[probe + 1] - start
-                owner = p[hit % p.shape[0]]
-                single = count == 1
-                one = np.flatnonzero(single)
-                verify(table, t, hs[owner[one]], owner[one], start[one])
-                if one.shape[0] == hit.shape[0]:
-                    continue
-                many = np.flatnonzero(~single)
-                for part in _chunks_by_total(count[many], _CHUNK_ELEMENTS):
-                    row, c = _expand(start[many[part]], count[many[part]])
-                    q_pos = owner[many[part][row]]
-                    verify(table, t, hs[q_pos], q_pos, c)
-    if not firsts:
+            if group.shape[0]:
+                tasks.append(
+                    (h.shape[0] * group.shape[0], functools.partial(flips, t, table, b, group))
+                )
+    tasks.sort(key=lambda task: -task[0])  # largest first, so two threads finish together
+    if h.shape[0] >= _THREADED_MIN_HASHES:
+        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+            for future in [pool.submit(task) for _, task in tasks]:
+                future.result()
+    else:
+        for _, task in tasks:
+            task()
+    if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
-    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(dists)
+    first, second, dist = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return first, second, dist
 
 
 class _Segment:

@@ -78,9 +78,10 @@ def radii(bands: int, k: int) -> list[int]:
 @pytest.mark.parametrize("bands", [None, 0, 3, 4, 6])
 def test_pairs_within_equals_all_pairs(k: int, bands: int | None) -> None:
     rng = np.random.default_rng(k * 100 + (bands or 0))
-    h = planted_hashes(rng, 2000, k, 200)
+    n = 2000 if k < 12 else 1000  # three bands at k >= 12 means thousands of probes per hash
+    h = planted_hashes(rng, n, k, n // 10)
     expected = reference_pairs(h, k)
-    assert len(expected) >= 150  # the planted pairs (fewer when two plants collide)
+    assert len(expected) >= n // 14  # the planted pairs (fewer when two plants collide)
     found = pairs_within(h, k, bands=bands)
     assert as_dict(found) == expected
     assert np.all(found.first < found.second)

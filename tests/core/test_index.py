@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from app.core import index as index_module
 from app.core.index import MAX_DISTANCE, HashIndex, Matches, pairs_within
 
 Hashes = npt.NDArray[np.uint64]
@@ -88,6 +89,14 @@ def test_pairs_within_equals_all_pairs(k: int, bands: int | None) -> None:
     assert np.all(found.via == found.first)
     order = np.lexsort((found.second, found.first))
     assert np.array_equal(order, np.arange(len(found)))
+
+
+def test_threaded_batch_search_equals_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large inputs run the band tasks on two threads; force that path on a small input."""
+    monkeypatch.setattr(index_module, "_THREADED_MIN_HASHES", 0)
+    rng = np.random.default_rng(21)
+    h = planted_hashes(rng, 3000, 8, 300)
+    assert as_dict(pairs_within(h, 8, bands=4)) == reference_pairs(h, 8)
 
 
 @pytest.mark.parametrize("bands", [3, 4, 5, 8])

@@ -414,7 +414,12 @@ class _Scan:
                 for chunk in in_flight.values():
                     suspects.extend(chunk)
             finally:
-                # Workers finish their current chunk (well under a second) and exit.
+                if broken:
+                    # A broken pool can wait forever on a surviving worker (Python 3.11): end
+                    # the survivors ourselves; their chunks are already queued for a retry.
+                    for process in list(pool._processes.values()):
+                        process.kill()
+                # Otherwise workers finish their current chunk (well under a second) and exit.
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _compare(self, batch: list[Fingerprint]) -> None:

@@ -213,12 +213,25 @@ def test_bad_band_count_is_rejected() -> None:
 
 
 @pytest.mark.parametrize(
-    ("k", "n", "max_batch"),
-    [(0, 3000, 64), (4, 1500, 1), (8, 10000, 64), (8, 2500, 300), (12, 3000, 17)],
+    ("k", "n", "max_batch", "small_levels"),
+    [
+        (0, 3000, 64, False),
+        (4, 1500, 1, False),
+        (8, 6000, 64, True),
+        (8, 2500, 300, False),
+        (12, 3000, 17, False),
+        (12, 3000, 40, True),
+    ],
 )
-def test_streaming_index_equals_batch_search(k: int, n: int, max_batch: int) -> None:
+def test_streaming_index_equals_batch_search(
+    k: int, n: int, max_batch: int, small_levels: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """add + query batch by batch finds exactly the pairs of one batch search, whatever the batch
-    sizes; 10 000 hashes push data through the buffer and two segment levels."""
+    sizes. With small_levels, a 128-hash buffer and levels 4x apart push the hashes through
+    four segment levels and many merges."""
+    if small_levels:
+        monkeypatch.setattr(index_module, "_BUFFER_SIZE", 128)
+        monkeypatch.setattr(index_module, "_LEVEL_RATIO", 4)
     rng = np.random.default_rng(k * 1000 + max_batch)
     h = planted_hashes(rng, n, k, n // 10)
     index = HashIndex(k)

@@ -49,8 +49,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.core import report
 from app.core.events import Progress, Stage
-from app.core.model import Group, ScanMode, ScanOptions, ScanSummary, Sensitivity, Skipped
+from app.core.model import (
+    Group,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    ScanSummary,
+    Sensitivity,
+    Skipped,
+)
 from app.core.paths import default_cache_path
 from app.gui.about import AboutDialog
 from app.gui.cleanup import CleanupReport, CleanupWorker, confirm_trash, show_cleanup_report
@@ -60,6 +69,7 @@ from app.gui.results_model import ResultsModel, SortKey, format_size
 from app.gui.results_view import ResultsView
 from app.gui.scan_worker import ScanWorker
 from app.gui.settings import Settings
+from app.gui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +263,8 @@ class MainWindow(QMainWindow):
     scan_finished = Signal(object)  # ScanSummary; also after a cancel
     scan_failed = Signal(str)
     cleanup_finished = Signal(object)  # CleanupReport
+    results_saved = Signal(str)  # the file written
+    results_loaded = Signal(object)  # ScanResult
 
     def __init__(
         self,
@@ -271,6 +283,7 @@ class MainWindow(QMainWindow):
         self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
         self.scan_worker: ScanWorker | None = None
         self.cleanup_worker: CleanupWorker | None = None
+        self.file_task: Task | None = None
         self.skipped: list[Skipped] = []
         self.last_summary: ScanSummary | None = None
         self.last_options: ScanOptions | None = None
@@ -340,6 +353,26 @@ class MainWindow(QMainWindow):
             "Esc",
             "Stop the running scan",
             self._icon("process-stop", sp.SP_BrowserStop),
+        )
+        self.open_results_action = self._action(
+            "&Open Results…",
+            self.choose_results_to_open,
+            "Ctrl+Shift+O",
+            "Open a saved result to continue reviewing it",
+            self._icon("document-open", sp.SP_DialogOpenButton),
+        )
+        self.save_results_action = self._action(
+            "Save &Results…",
+            self.choose_results_file,
+            QKeySequence.StandardKey.Save,
+            "Save the groups and your marks to review them later",
+            self._icon("document-save", sp.SP_DialogSaveButton),
+        )
+        self.export_csv_action = self._action(
+            "&Export as CSV…",
+            self.choose_csv_file,
+            None,
+            "Write one line per photo, for a spreadsheet",
         )
         self.quit_action = self._action(
             "&Quit", self.close, QKeySequence.StandardKey.Quit, "Quit Lookalike"
@@ -499,6 +532,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.scan_action)
         file_menu.addAction(self.cancel_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_results_action)
+        file_menu.addAction(self.save_results_action)
+        file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -669,7 +706,11 @@ class MainWindow(QMainWindow):
         return self.scan_worker is not None
 
     def is_busy(self) -> bool:
-        return self.scan_worker is not None or self.cleanup_worker is not None
+        return (
+            self.scan_worker is not None
+            or self.cleanup_worker is not None
+            or self.file_task is not None
+        )
 
     @Slot()
     def start_scan(self) -> None:
@@ -873,6 +914,129 @@ class MainWindow(QMainWindow):
         self._update_state()
         show_bug_report("The cleanup stopped because of an error.", details, self)
 
+    # --- result files ---------------------------------------------------------------------
+
+    def current_result(self) -> ScanResult:
+        """The groups on screen, the marks and the skipped files, as a result to save."""
+        options = self.last_options or self.scan_options()
+        return ScanResult(
+            roots=options.roots,
+            reference_roots=options.reference_roots,
+            mode=options.mode,
+            sensitivity=options.sensitivity,
+            groups=tuple(self.results_model.groups()),
+            skipped=tuple(self.skipped),
+            summary=self.last_summary or ScanSummary(),
+            selected=frozenset(self.results_model.checked_paths()),
+        )
+
+    def _result_dialog_dir(self) -> str:
+        return self.settings.last_browse_dir or os.path.expanduser("~")
+
+    @Slot()
+    def choose_results_file(self) -> None:
+        start = os.path.join(self._result_dialog_dir(), "lookalike-results.json")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save results", start, "Lookalike results (*.json)"
+        )
+        if path:
+            self.save_results(path)
+
+    @Slot()
+    def choose_csv_file(self) -> None:
+        start = os.path.join(self._result_dialog_dir(), "lookalike-results.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export as CSV", start, "CSV files (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    @Slot()
+    def choose_results_to_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open results", self._result_dialog_dir(), "Lookalike results (*.json)"
+        )
+        if path:
+            self.open_results(path)
+
+    def save_results(self, path: str) -> None:
+        """Write the current result to ``path`` (JSON) off the GUI thread."""
+        result = self.current_result()
+
+        def save() -> str:
+            report.save_json(result, path)
+            return path
+
+        self._start_file_task(Task(save, "Saving the results"))
+
+    def export_csv(self, path: str) -> None:
+        result = self.current_result()
+
+        def export() -> str:
+            report.save_csv(result, path)
+            return path
+
+        self._start_file_task(Task(export, "Exporting the results"))
+
+    def open_results(self, path: str) -> None:
+        """Read a saved result off the GUI thread, then show it in place of the current one."""
+        self._start_file_task(Task(lambda: report.load_json(path), "Opening the result file"))
+
+    def _start_file_task(self, task: Task) -> None:
+        if self.is_busy():
+            return
+        task.signals.succeeded.connect(self._on_file_task_succeeded)
+        task.signals.failed.connect(self._on_file_task_failed)
+        self.file_task = task
+        self.statusBar().showMessage(f"{task.description}…")
+        self._update_state()
+        task.start_on(self.pool)
+
+    @Slot(object)
+    def _on_file_task_succeeded(self, value: object) -> None:
+        self.file_task = None
+        if isinstance(value, ScanResult):
+            self._show_result(value)
+            self.statusBar().showMessage(
+                f"Opened {len(value.groups):,} groups · "
+                f"{self.results_model.checked_count():,} files marked"
+            )
+            self.results_loaded.emit(value)
+        else:
+            path = str(value)
+            self.settings.last_browse_dir = os.path.dirname(path)
+            self.statusBar().showMessage(f"Saved {path}")
+            self.results_saved.emit(path)
+        self._update_state()
+
+    @Slot(object)
+    def _on_file_task_failed(self, error: object) -> None:
+        task, self.file_task = self.file_task, None
+        self._update_state()
+        self.statusBar().clearMessage()
+        action = task.description if task is not None else "The file operation"
+        if isinstance(error, report.ReportError | OSError):
+            show_action_error(self, action, str(error))
+        else:
+            show_bug_report(f"{action} failed: {error!r}", repr(error), self)
+
+    def _show_result(self, result: ScanResult) -> None:
+        self.folder_panel.set_folders(result.roots, result.reference_roots)
+        similar = result.mode is ScanMode.SIMILAR
+        (self.similar_radio if similar else self.identical_radio).setChecked(True)
+        self.results_model.clear()
+        self.results_model.add_groups(list(result.groups))
+        self.results_model.sort_groups(self.sort_key())
+        for path in result.selected:
+            self.results_model.set_checked(path, True)
+        self.skipped = list(result.skipped)
+        self.last_summary = result.summary
+        self.last_options = ScanOptions(
+            roots=result.roots,
+            reference_roots=result.reference_roots,
+            mode=result.mode,
+            sensitivity=result.sensitivity,
+        )
+        self.can_undo = False
+
     # --- dialogs --------------------------------------------------------------------------
 
     @Slot()
@@ -930,6 +1094,9 @@ class MainWindow(QMainWindow):
         self.trash_action.setEnabled(checked > 0 and not busy)
         self.trash_button.setEnabled(checked > 0 and not busy)
         self.undo_cleanup_action.setEnabled(self.can_undo and not busy)
+        self.open_results_action.setEnabled(not busy)
+        self.save_results_action.setEnabled(has_groups and not busy)
+        self.export_csv_action.setEnabled(has_groups and not busy)
         self._update_selection_summary(checked, self.results_model.checked_bytes())
         self._update_skipped_button()
         if has_groups or scanning:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import __version__
@@ -282,3 +283,54 @@ def test_select_in_folder_marks_only_that_folder(qtbot: QtBot, tmp_path: Path) -
     QTimer.singleShot(0, choose_copies)
     window.select_in_folder_action.trigger()
     assert sorted(window.results_model.checked_paths()) == sorted(str(p) for p in tree.copies)
+
+
+def test_results_save_and_open_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0)
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    _scan(qtbot, window)
+    window.select_duplicates_action.trigger()
+    marked = sorted(window.results_model.checked_paths())
+    saved_path = str(tmp_path / "review.json")
+    with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS) as saved:
+        window.save_results(saved_path)
+    assert saved.args == [saved_path]
+    assert Path(saved_path).is_file()
+    csv_path = str(tmp_path / "review.csv")
+    with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS):
+        window.export_csv(csv_path)
+    assert str(tree.copies[0]) in Path(csv_path).read_text(encoding="utf-8")
+    window.close()
+
+    again = _window(qtbot)
+    with qtbot.waitSignal(again.results_loaded, timeout=TIMEOUT_MS):
+        again.open_results(saved_path)
+    assert again.results_model.rowCount() == 2
+    assert sorted(again.results_model.checked_paths()) == marked
+    assert again.folder_panel.folders() == [str(tree.root)]
+    assert [s.path for s in again.skipped] == [str(tree.broken[0])]
+    assert again.trash_action.isEnabled()
+
+
+def test_opening_a_bad_result_file_says_why(qtbot: QtBot, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"hello": "world"}', encoding="utf-8")
+    window = _window(qtbot)
+    shown: list[str] = []
+
+    def close_warning() -> None:
+        box = window.findChild(QMessageBox)
+        if box is None or not box.isVisible():
+            QTimer.singleShot(20, close_warning)
+            return
+        shown.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, close_warning)
+    window.open_results(str(bad))
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT_MS)
+    assert shown[0].startswith("Opening the result file failed.")
+    assert "not a Lookalike result file" in shown[0]
+    assert window.file_task is None
+    assert window.open_results_action.isEnabled()

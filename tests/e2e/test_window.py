@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -11,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app import __version__
 from app.core.model import ScanSummary
 from app.gui.cleanup import CONFIRM_BOX_NAME, CleanupReport
 from app.gui.main_window import MainWindow
@@ -117,3 +120,38 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
         assert os.path.isfile(path)
     assert not window.undo_cleanup_action.isEnabled()
     window.close()
+
+
+def test_run_gui_opens_the_window_and_quits_cleanly(tmp_path: Path) -> None:
+    """``run_gui`` in a fresh process: identity, icon, log file, the window, a clean exit."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv)\n"
+        "def check():\n"
+        "    from app.gui.main_window import MainWindow\n"
+        "    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]\n"
+        "    if len(windows) != 1 or not windows[0].isVisible() or app.windowIcon().isNull():\n"
+        "        print('no visible main window with an icon', windows, file=sys.stderr)\n"
+        "        app.exit(3)\n"
+        "        return\n"
+        "    windows[0].close()\n"
+        "QTimer.singleShot(200, check)\n"
+        "from app.gui.application import run_gui\n"
+        "sys.exit(run_gui())\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    log_files = list(Path(os.environ["XDG_STATE_HOME"]).rglob("lookalike.log"))
+    assert len(log_files) == 1
+    assert f"Lookalike {__version__} starting" in log_files[0].read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import __version__
+from app.core.events import Progress, Stage
 from app.core.model import ScanMode, ScanSummary, Sensitivity
 from app.gui.about import AboutDialog
 from app.gui.errors import ProblemListDialog
@@ -334,3 +335,19 @@ def test_opening_a_bad_result_file_says_why(qtbot: QtBot, tmp_path: Path) -> Non
     assert "not a Lookalike result file" in shown[0]
     assert window.file_task is None
     assert window.open_results_action.isEnabled()
+
+
+def test_progress_panel_shows_stage_counts_and_busy_state(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    panel = window.progress_panel
+    panel.start("Finding files")
+    assert panel.isVisible()
+    assert (panel.bar.minimum(), panel.bar.maximum()) == (0, 0)  # busy until a total is known
+    panel.show_progress(Progress(Stage.WALK, 120, 0))
+    assert panel.stage_label.text() == Stage.WALK.value
+    assert panel.detail_label.text() == "120 files"
+    panel.show_progress(Progress(Stage.FINGERPRINT, 40, 200, "/photos/a.jpg"))
+    assert panel.stage_label.text() == Stage.FINGERPRINT.value
+    assert (panel.bar.maximum(), panel.bar.value()) == (200, 40)
+    assert panel.detail_label.text().startswith("40 of 200 files")
+    assert panel.detail_label.toolTip() == "/photos/a.jpg"

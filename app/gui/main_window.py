@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.skipped: list[Skipped] = []
         self.last_summary: ScanSummary | None = None
         self.last_options: ScanOptions | None = None
+        self.last_cleanup: CleanupReport | None = None
         self.can_undo = False
 
         self.results_model = ResultsModel(self)
@@ -726,6 +727,7 @@ class MainWindow(QMainWindow):
         self.skipped = []
         self.last_summary = None
         self.last_options = options
+        self.last_cleanup = None
         worker = ScanWorker(options)
         signals = worker.signals
         signals.progress_changed.connect(self._on_worker_progress_changed)
@@ -791,6 +793,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         log.info("scan finished: %s", summary)
         self._update_state()
+        if groups:
+            self.results_view.setFocus()  # arrows, Space and Delete work straight away
         self.scan_finished.emit(summary)
 
     @Slot(str)
@@ -897,11 +901,15 @@ class MainWindow(QMainWindow):
         self.progress_panel.hide()
         if report.trashed_paths:
             self.results_model.remove_paths(report.trashed_paths)
+        self.last_cleanup = report
+        message = report.summary_text()
         if report.is_undo:
             self.can_undo = False
+            if report.batch.done:
+                message += " · scan again to see them in the results"
         elif report.trashed_paths:
             self.can_undo = True
-        self.statusBar().showMessage(report.summary_text())
+        self.statusBar().showMessage(message)
         self._update_state()
         self.cleanup_finished.emit(report)
         if report.problems:
@@ -1036,6 +1044,7 @@ class MainWindow(QMainWindow):
             sensitivity=result.sensitivity,
         )
         self.can_undo = False
+        self.last_cleanup = None
 
     # --- dialogs --------------------------------------------------------------------------
 
@@ -1111,6 +1120,9 @@ class MainWindow(QMainWindow):
 
     def _empty_message(self, has_folders: bool) -> str:
         summary = self.last_summary
+        cleanup = self.last_cleanup
+        if cleanup is not None and not cleanup.is_undo and cleanup.trashed_paths:
+            return f"Nothing left to review: {cleanup.summary_text()}. Scan again to look for more."
         if summary is not None and not summary.cancelled:
             return (
                 f"No duplicates among {summary.files:,} files. "

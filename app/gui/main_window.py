@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -291,6 +291,10 @@ class MainWindow(QMainWindow):
         self.can_undo = False
 
         self.results_model = ResultsModel(self)
+        self._state_timer = QTimer(self)
+        self._state_timer.setSingleShot(True)
+        self._state_timer.setInterval(0)
+        self._state_timer.timeout.connect(self._update_state)
         self._create_actions()
         self._create_widgets()
         self._create_menus()
@@ -848,7 +852,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_rows_changed(self) -> None:
-        self._update_state()
+        # Removing trashed files emits one rowsRemoved per member; refresh once afterwards.
+        self._state_timer.start()
 
     def _update_selection_summary(self, count: int, size: int) -> None:
         self.selection_label.setText(f"{count:,} selected · {format_size(size)}")
@@ -1076,6 +1081,7 @@ class MainWindow(QMainWindow):
         self.skipped_button.setVisible(count > 0)
         self.skipped_action.setEnabled(count > 0)
 
+    @Slot()
     def _update_state(self) -> None:
         scanning = self.scan_worker is not None
         busy = self.is_busy()

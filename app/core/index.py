@@ -30,7 +30,7 @@ and keeps a pair only in the first band that can find it instead of de-duplicati
 The streaming index is a small log-structured merge: new hashes go to a buffer that is searched by
 brute force; a full buffer becomes an immutable segment (its own band tables, its own plan for its
 size) and segments are merged level by level (each level holds up to `_LEVEL_RATIO` times the
-previous one), so a query visits the buffer plus about log16(n / 1024) segments and every hash is
+previous one), so a query visits the buffer plus about log8(n / 1024) segments and every hash is
 re-indexed a few times per level.
 """
 
@@ -53,16 +53,28 @@ _HASH_BITS = 64
 _MIN_BANDS = 3  # 64 / 3 -> bands of 22, 21, 21 bits: dense tables of 2**22 entries at most
 _MAX_BANDS = 12
 
-# Cost in ns of one element operation of each kind, fitted so that `_plan` picks the fastest
-# measured band count for n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12} on the 2-core machine
-# (`pairs_within(..., bands=m)` timed for m = 0 (brute force), 3, 4, 5, 6, 8): one
-# brute-force pair check (XOR + popcount + test), one probe (XOR, a gather from the occupancy
-# table, a non-empty test), one candidate (range expansion, gathers of the two hashes, XOR +
-# popcount + test) and one bucket-table entry (bincount + cumsum when the table is built).
-_COST_BRUTE_NS = 3.7
-_COST_PROBE_NS = 2.0
-_COST_CANDIDATE_NS = 10.0
-_COST_TABLE_ENTRY_NS = 5.0
+
+@dataclass(frozen=True, slots=True)
+class _Costs:
+    """Cost in ns of one element operation of each kind, for `_plan`'s model."""
+
+    brute_pair: float  # one brute-force pair check (XOR + popcount + test)
+    probe: float  # one probe of one bucket
+    candidate: float  # one candidate: range expansion, gathers of two hashes, XOR + popcount
+    table_entry: float  # one bucket-table entry when the table is built
+
+
+# Fitted so that `_plan` picks the fastest measured band count on the 2-core machine.
+# Self-join (`pairs_within`): n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12}, every band count
+# 3..8 and brute force timed. Probes are cheap there because they are made in sorted order, so
+# the bucket-table reads are near-sequential.
+_SELF_JOIN_COSTS = _Costs(brute_pair=3.7, probe=2.0, candidate=10.0, table_entry=5.0)
+# Streaming segments: 512 query hashes against n in {4 k, 16 k, 64 k, 256 k} x k in {4, 8, 12}.
+# Random query hashes read the tables at random, so a probe costs a cache miss once a table
+# outgrows the CPU caches (22-bit tables: ~70 ns per probe against ~25 ns per candidate).
+_QUERY_COSTS = _Costs(brute_pair=1.3, probe=50.0, candidate=25.0, table_entry=15.0)
+# A segment's lifetime query count per stored hash: each later image sends 8 variants.
+_QUERIES_PER_SEGMENT_HASH = 8
 
 # Bound on the candidate count of one step, so memory stays flat whatever n and however crowded
 # the buckets (1 M candidates x ~8 arrays of 4-8 bytes ~ 50 MB at worst).
@@ -80,11 +92,10 @@ _THREADED_MIN_HASHES = 200_000
 _THREADS = 2
 
 _BUFFER_SIZE = 1024  # hashes searched by brute force before they are frozen into a segment
-# Level i of the streaming index holds up to _BUFFER_SIZE * 16**(i + 1) hashes: two segments up
-# to 256 k hashes, three up to 4 M. A query pays a fixed ~100 us of numpy calls per segment, so
-# fewer segments win over the cost of re-indexing each hash up to 16 times per level (measured
-# 420 -> 290 us per image at 30 k hashes, one image per batch, against ratio 8).
-_LEVEL_RATIO = 16
+# Level i of the streaming index holds up to _BUFFER_SIZE * 8**(i + 1) hashes: three segments at
+# 100 k hashes, four at 1 M. A query pays ~50-100 us of numpy calls per segment, a merge re-indexes
+# the level; 8 and 16 measured within 10 % of each other at 30 k and 100 k hashes.
+_LEVEL_RATIO = 8
 
 Int64Array = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]  # positions inside one table: n < 2**31 hashes
@@ -139,7 +150,7 @@ def pairs_within(hashes: npt.ArrayLike, max_distance: int, *, bands: int | None 
     k = _check_distance(max_distance)
     h = _as_hashes(hashes)
     if bands is None:
-        plan = _plan(h.shape[0], k)
+        plan = _plan(h.shape[0], k, h.shape[0] / 2, _SELF_JOIN_COSTS)
     elif bands == 0:
         plan = None
     elif _MIN_BANDS <= bands <= _MAX_BANDS:
@@ -291,16 +302,16 @@ class _Plan:
     bands: tuple[_Band, ...]
 
 
-def _plan(n: int, k: int) -> _Plan | None:
-    """The cheapest band layout for a self-join of n hashes, or None when brute force is cheaper.
+def _plan(n: int, k: int, queries: float, costs: _Costs) -> _Plan | None:
+    """The cheapest band layout for `queries` query hashes against n hashes, or None when brute
+    force is cheaper.
 
-    Brute force checks n**2 / 2 pairs. A layout builds a table of 2**w entries per band, and
-    n / 2 items (each pair is looked at from one side) send sum_{i<=r} C(w, i) probes per band,
-    each finding n / 2**w random candidates on average. The streaming index uses the same model
-    for its segments: a segment of n hashes is queried by at least its own n images' variants.
+    Brute force checks queries * n pairs. A layout builds a table of 2**w entries per band, and
+    every query sends sum_{i<=r} C(w, i) probes per band, each finding n / 2**w random candidates
+    on average. A self-join of n hashes is n / 2 queries (each pair is looked at from one side).
     """
     best: _Plan | None = None
-    best_cost = _COST_BRUTE_NS * n * n / 2
+    best_cost = costs.brute_pair * queries * n
     for m in range(_MIN_BANDS, _MAX_BANDS + 1):
         plan = _layout(m, k)
         cost = 0.0
@@ -309,8 +320,8 @@ def _plan(n: int, k: int) -> _Plan | None:
                 continue
             probes = _ball_size(band.width, band.radius)
             candidates = probes * n / 2.0**band.width
-            cost += _COST_TABLE_ENTRY_NS * 2.0**band.width
-            cost += n / 2 * (_COST_PROBE_NS * probes + _COST_CANDIDATE_NS * candidates)
+            cost += costs.table_entry * 2.0**band.width
+            cost += queries * (costs.probe * probes + costs.candidate * candidates)
         if cost < best_cost:
             best, best_cost = plan, cost
     return best
@@ -594,7 +605,8 @@ class _Segment:
     def __init__(self, h: UInt64Array, start: int, k: int) -> None:
         self.start = start
         self._h = h.copy()  # the index's array is reallocated as it grows
-        self._plan = _plan(h.shape[0], k)
+        n = h.shape[0]
+        self._plan = _plan(n, k, _QUERIES_PER_SEGMENT_HASH * n, _QUERY_COSTS)
         if self._plan is None:
             return
         tables = [_BandTable.build(self._h, band) for band in self._plan.bands if band.radius >= 0]

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -22,6 +22,10 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -96,6 +100,30 @@ def _duration_text(seconds: float) -> str:
     if seconds < 3600:
         return f"{round(seconds / 60)} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def _search_icon(palette: QPalette) -> QIcon:
+    """A magnifying glass in the palette's text colour: the styles' own icons have no "search",
+    and their "play" arrow is black on a dark desktop."""
+    icon = QIcon()
+    colour = palette.color(QPalette.ColorRole.ButtonText)
+    for edge in (16, 24, 32, 48):
+        pixmap = QPixmap(edge, edge)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(colour, max(1.5, edge / 10))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        lens = edge * 0.58
+        painter.drawEllipse(QRectF(edge * 0.1, edge * 0.1, lens, lens))
+        pen.setWidthF(max(2.0, edge / 7))
+        painter.setPen(pen)
+        handle = edge * 0.1 + lens * 0.85
+        painter.drawLine(QPointF(handle, handle), QPointF(edge * 0.9, edge * 0.9))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class ProgressPanel(QFrame):
@@ -312,8 +340,12 @@ class MainWindow(QMainWindow):
 
     # --- construction ---------------------------------------------------------------------
 
-    def _icon(self, theme: str, fallback: QStyle.StandardPixmap) -> QIcon:
-        return QIcon.fromTheme(theme, self.style().standardIcon(fallback))
+    def _icon(self, theme: QIcon.ThemeIcon | str, fallback: QStyle.StandardPixmap | QIcon) -> QIcon:
+        """The desktop theme's icon (Qt maps these names on Windows and macOS too), else
+        ``fallback``."""
+        if isinstance(fallback, QStyle.StandardPixmap):
+            fallback = self.style().standardIcon(fallback)
+        return QIcon.fromTheme(theme, fallback)
 
     def _action(
         self,
@@ -342,14 +374,14 @@ class MainWindow(QMainWindow):
             self.choose_folder,
             QKeySequence.StandardKey.Open,
             "Add a folder to search for duplicates",
-            self._icon("folder-new", sp.SP_DirOpenIcon),
+            self._icon(QIcon.ThemeIcon.FolderNew, sp.SP_DirOpenIcon),
         )
         self.scan_action = self._action(
             "&Scan",
             self.start_scan,
             "Ctrl+R",
             "Search the folders for duplicate photos",
-            self._icon("system-search", sp.SP_MediaPlay),
+            self._icon(QIcon.ThemeIcon.SystemSearch, _search_icon(self.palette())),
         )
         self.scan_action.setShortcuts([QKeySequence("Ctrl+R"), QKeySequence("F5")])
         self.cancel_action = self._action(
@@ -357,21 +389,21 @@ class MainWindow(QMainWindow):
             self.cancel_scan,
             "Esc",
             "Stop the running scan",
-            self._icon("process-stop", sp.SP_BrowserStop),
+            self._icon(QIcon.ThemeIcon.ProcessStop, sp.SP_BrowserStop),
         )
         self.open_results_action = self._action(
             "&Open Results…",
             self.choose_results_to_open,
             "Ctrl+Shift+O",
             "Open a saved result to continue reviewing it",
-            self._icon("document-open", sp.SP_DialogOpenButton),
+            self._icon(QIcon.ThemeIcon.DocumentOpen, sp.SP_DialogOpenButton),
         )
         self.save_results_action = self._action(
             "Save &Results…",
             self.choose_results_file,
             QKeySequence.StandardKey.Save,
             "Save the groups and your marks to review them later",
-            self._icon("document-save", sp.SP_DialogSaveButton),
+            self._icon(QIcon.ThemeIcon.DocumentSave, sp.SP_DialogSaveButton),
         )
         self.export_csv_action = self._action(
             "&Export as CSV…",
@@ -387,7 +419,7 @@ class MainWindow(QMainWindow):
             self.select_duplicates,
             "Ctrl+D",
             "Mark every photo except the suggested keeper in each group",
-            self._icon("edit-select-all", sp.SP_DialogApplyButton),
+            self._icon(QIcon.ThemeIcon.EditSelectAll, sp.SP_DialogApplyButton),
         )
         self.select_in_folder_action = self._action(
             "Select in &Folder…",
@@ -413,7 +445,7 @@ class MainWindow(QMainWindow):
             self.undo_last_cleanup,
             QKeySequence.StandardKey.Undo,
             "Put the files of the last cleanup back where they were",
-            self._icon("edit-undo", sp.SP_ArrowBack),
+            self._icon(QIcon.ThemeIcon.EditUndo, sp.SP_ArrowBack),
         )
         self.skipped_action = self._action(
             "&Skipped Files…",

@@ -56,12 +56,48 @@ def _shrink(path: str) -> None:
     small.save(path, optimize=True)
 
 
+def _use_dark_palette(app: object) -> None:
+    """What a dark desktop theme hands Qt: checks that nothing paints with fixed colours."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    role = QPalette.ColorRole
+    palette = QPalette()
+    for r, colour in (
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#2a2a2a"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.Highlight, "#3d7bd9"),
+        (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#353535"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.PlaceholderText, "#8a8a8a"),
+        (role.Link, "#7fb2ff"),
+        (role.Mid, "#4a4a4a"),
+        (role.Midlight, "#3f3f3f"),
+        (role.Dark, "#202020"),
+        (role.Light, "#505050"),
+    ):
+        palette.setColor(r, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#7a7a7a"))
+    app.setPalette(palette)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(Path(__file__).with_name("main-window.png")))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--empty", action="store_true", help="the first-run window instead")
+    parser.add_argument("--dark", action="store_true", help="a dark palette, as a dark desktop")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="lookalike-shot-"))
@@ -82,6 +118,8 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
     set_identity()
     app = QApplication(sys.argv)
+    if args.dark:
+        _use_dark_palette(app)
     app.setWindowIcon(app_icon())
     from app.gui.main_window import MainWindow
 

@@ -71,7 +71,7 @@ from app.gui.errors import ProblemListDialog, show_action_error, show_bug_report
 from app.gui.folders import FolderPanel, folders_in_mime, normalize_folder
 from app.gui.results_model import ResultsModel, SortKey, format_size
 from app.gui.results_view import ResultsView
-from app.gui.scan_worker import ScanWorker
+from app.gui.scan_worker import ScanFunction, ScanWorker
 from app.gui.settings import Settings
 from app.gui.tasks import Task
 
@@ -299,12 +299,14 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         *,
         confirm: ConfirmTrash = confirm_trash,
+        scan: ScanFunction | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         # Injected so that tests (and a future "don't ask again") can answer the question.
         self.confirm_trash = confirm
+        self._scan_function = scan  # None: the engine's run_scan
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.pool = QThreadPool(self)
@@ -764,7 +766,7 @@ class MainWindow(QMainWindow):
         self.last_summary = None
         self.last_options = options
         self.last_cleanup = None
-        worker = ScanWorker(options)
+        worker = ScanWorker(options, self._scan_function)
         signals = worker.signals
         signals.progress_changed.connect(self._on_worker_progress_changed)
         signals.groups_found.connect(self._on_worker_groups_found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import __version__
-from app.core.events import Progress, Stage
-from app.core.model import ScanMode, ScanSummary, Sensitivity
+from app.core.cancel import CancelToken
+from app.core.events import GroupFound, Progress, ScanEvent, Stage
+from app.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
+from app.core.scan import run_scan
 from app.gui.about import AboutDialog
-from app.gui.errors import ProblemListDialog
+from app.gui.errors import ExceptionDialog, ProblemListDialog
 from app.gui.main_window import MainWindow
 from app.gui.settings import Settings
 from tests.gui.photo_tree import make_photo_tree
@@ -351,3 +354,38 @@ def test_progress_panel_shows_stage_counts_and_busy_state(qtbot: QtBot) -> None:
     assert (panel.bar.maximum(), panel.bar.value()) == (200, 40)
     assert panel.detail_label.text().startswith("40 of 200 files")
     assert panel.detail_label.toolTip() == "/photos/a.jpg"
+
+
+def test_a_crashing_scan_shows_a_bug_report_and_resets(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0, broken=False)
+
+    def scan_then_crash(options: ScanOptions, cancel: CancelToken) -> Iterator[ScanEvent]:
+        for event in run_scan(options, cancel):
+            yield event
+            if isinstance(event, GroupFound):
+                raise RuntimeError("grouping exploded")
+
+    window = MainWindow(scan=scan_then_crash)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.add_folder(str(tree.root))
+    reports: list[str] = []
+
+    def close_report() -> None:
+        dialog = window.findChild(ExceptionDialog)
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, close_report)
+            return
+        reports.append(dialog.details)
+        dialog.reject()
+
+    QTimer.singleShot(0, close_report)
+    with qtbot.waitSignal(window.scan_failed, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(reports), timeout=TIMEOUT_MS)
+    assert "RuntimeError: grouping exploded" in reports[0]
+    assert window.scan_worker is None
+    assert window.scan_action.isEnabled()
+    assert not window.progress_panel.isVisible()
+    assert window.results_model.rowCount() >= 1  # what was found before the crash stays

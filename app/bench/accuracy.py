@@ -95,8 +95,9 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class LabelledSet:
     root: str
-    source: str  # "generated" or the photos used
+    source: str  # "generated" or how many photos
     items: tuple[Item, ...]
+    photos: tuple[str, ...] = ()  # the real photographs used as originals
 
 
 def _view_shift_category(a: Item, b: Item) -> str:
@@ -180,7 +181,7 @@ def build_photo_set(root: Path, sources: Sequence[str]) -> LabelledSet:
         name = f"real{i:03d}"
         items += _write_family(root / "photos", name, img, name)
         items += _write_views(root / "views", name, img)
-    return LabelledSet(str(root), "photos: " + ", ".join(sources), tuple(items))
+    return LabelledSet(str(root), f"{len(sources)} real photos", tuple(items), tuple(sources))
 
 
 def photo_sources(paths: Iterable[str]) -> list[str]:
@@ -222,6 +223,7 @@ class LevelScore:
     variant_recall: dict[str, Found]  # variant type -> found with its original
     false_matches: dict[str, Found]  # look-alike category -> pairs wrongly matched
     missed: tuple[str, ...] = field(default=())  # "picture: variant" never found
+    wrong: tuple[str, ...] = field(default=())  # "category: file ~ file" wrongly matched
     skipped: int = 0
 
     @property
@@ -249,11 +251,16 @@ def predicted_pairs(result: ScanResult) -> set[frozenset[str]]:
     return pairs
 
 
+def _short(labelled: LabelledSet, item: Item) -> str:
+    return os.path.relpath(item.path, labelled.root)
+
+
 def score(labelled: LabelledSet, result: ScanResult) -> LevelScore:
     """Compare a scan's groups with the labels, pair by pair."""
     predicted = predicted_pairs(result)
     tp = fp = fn = 0
     negatives: dict[str, list[int]] = {}
+    wrong: list[str] = []
     for a, b in itertools.combinations(labelled.items, 2):
         label = pair_label(a, b)
         if label is None:
@@ -264,6 +271,8 @@ def score(labelled: LabelledSet, result: ScanResult) -> LevelScore:
             fn += not hit
         else:
             fp += hit
+            if hit:
+                wrong.append(f"{label}: {_short(labelled, a)} ~ {_short(labelled, b)}")
             counts = negatives.setdefault(label, [0, 0])
             counts[0] += hit
             counts[1] += 1
@@ -285,6 +294,7 @@ def score(labelled: LabelledSet, result: ScanResult) -> LevelScore:
         variant_recall={k: Found(*v) for k, v in by_kind.items() if v[1]},
         false_matches={k: Found(*v) for k, v in sorted(negatives.items())},
         missed=tuple(missed),
+        wrong=tuple(wrong),
         skipped=len(result.skipped),
     )
 
@@ -316,6 +326,7 @@ def to_json(labelled: LabelledSet, scores: Sequence[LevelScore]) -> dict[str, An
     return {
         "set": {
             "source": labelled.source,
+            "photos": list(labelled.photos),
             "files": len(labelled.items),
             "originals": kinds.get(ORIGINAL, 0),
             "views": kinds.get("view", 0),
@@ -339,6 +350,7 @@ def to_json(labelled: LabelledSet, scores: Sequence[LevelScore]) -> dict[str, An
                     for k, f in s.false_matches.items()
                 },
                 "missed": list(s.missed),
+                "wrongly_matched": list(s.wrong),
             }
             for s in scores
         },

@@ -23,8 +23,8 @@ from app.core.model import (
 from tests import images
 
 
-def _member(path: str) -> Member:
-    return Member(path, 1, 1, 10, 10, MatchKind.SIMILAR, 1.0)
+def _member(name: str) -> Member:
+    return Member(f"/set/{name}", 1, 1, 10, 10, MatchKind.SIMILAR, 1.0)
 
 
 def _result(*groups: tuple[str, ...]) -> ScanResult:
@@ -40,7 +40,9 @@ def _result(*groups: tuple[str, ...]) -> ScanResult:
 
 
 def _tiny_set() -> accuracy.LabelledSet:
-    item = accuracy.Item
+    def item(name: str, picture: str, scene: str, kind: str, offset: float = 0.0) -> accuracy.Item:
+        return accuracy.Item(f"/set/{name}", picture, scene, kind, offset)
+
     return accuracy.LabelledSet(
         "/set",
         "hand-made",
@@ -71,6 +73,8 @@ def test_scores_count_pairs_against_the_labels() -> None:
     assert s.missed == ("a: crop 20 %",)
     assert s.false_matches["views shifted by 10 %"] == accuracy.Found(1, 1)
     assert s.false_matches[accuracy.DIFFERENT_PHOTOS].matched == 2
+    assert "views shifted by 10 %: v0 ~ v1" in s.wrong
+    assert len(s.wrong) == s.false_positives
 
 
 def test_a_perfect_scan_scores_one_and_an_empty_one_has_no_recall() -> None:

@@ -27,6 +27,9 @@ def main() -> int:
     parser.add_argument("--singles", type=int, default=200, help="pictures without copies")
     parser.add_argument("--edge", type=int, default=640, help="long side of each photo (px)")
     parser.add_argument("--mode", choices=("similar", "exact"), default="similar")
+    parser.add_argument(
+        "--cancel-after", type=float, default=0.0, help="press Cancel after this many seconds"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="lookalike-bench-window-"))
@@ -64,6 +67,14 @@ def main() -> int:
         lambda *_: first_group.append(time.perf_counter()) if not first_group else None
     )
     window.scan_finished.connect(lambda _summary: app.quit())
+    cancelled_at: list[float] = []
+    if args.cancel_after > 0:
+
+        def cancel() -> None:
+            cancelled_at.append(time.perf_counter())
+            window.cancel_action.trigger()
+
+        QTimer.singleShot(round(args.cancel_after * 1000), cancel)
     start = time.perf_counter()
     timer.start()
     window.start_scan()
@@ -71,6 +82,8 @@ def main() -> int:
     end = time.perf_counter()
     timer.stop()
 
+    if cancelled_at:
+        print(f"Cancel to finished: {(end - cancelled_at[0]) * 1000:.0f} ms")
     gaps = sorted(b - a for a, b in itertools.pairwise(ticks))
     p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
     print(f"scan of {files} files ({args.mode}): {end - start:.2f} s wall")

@@ -63,6 +63,15 @@ class _FolderTree(QTreeWidget):
             self.delete_pressed.emit()
             event.accept()
             return
+        item = self.currentItem()
+        if event.key() == Qt.Key.Key_Space and item is not None:
+            # The checkbox sits in the second column, which keyboard focus never reaches.
+            checked = item.checkState(_REFERENCE_COLUMN) == Qt.CheckState.Checked
+            item.setCheckState(
+                _REFERENCE_COLUMN, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+            )
+            event.accept()
+            return
         super().keyPressEvent(event)
 
 

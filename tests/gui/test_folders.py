@@ -41,7 +41,7 @@ def test_add_remove_and_reference(qtbot: QtBot, tmp_path: Path) -> None:
     assert not panel.remove_folder(str(a))
 
 
-def test_remove_selected_with_the_delete_key(qtbot: QtBot, tmp_path: Path) -> None:
+def test_keyboard_space_toggles_reference_and_delete_removes(qtbot: QtBot, tmp_path: Path) -> None:
     panel = _panel(qtbot)
     for name in ("x", "y"):
         (tmp_path / name).mkdir()
@@ -51,6 +51,10 @@ def test_remove_selected_with_the_delete_key(qtbot: QtBot, tmp_path: Path) -> No
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     assert panel.remove_button.isEnabled()
     panel.tree.setFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)  # Space toggles "Reference"
+    assert panel.reference_folders() == [str(tmp_path / "x")]
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)
+    assert panel.reference_folders() == []
     qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
     assert panel.folders() == [str(tmp_path / "y")]
 

@@ -621,6 +621,11 @@ class MainWindow(QMainWindow):
             max(0, self.sensitivity_combo.findData(s.sensitivity.value))
         )
         self.subfolders_check.setChecked(s.include_subfolders)
+        sort_action = next(
+            (a for a in self.sort_group.actions() if a.data() == s.sort_key),
+            self.sort_actions[SortKey.RECLAIMABLE],
+        )
+        sort_action.setChecked(True)
         if not s.window_geometry.isEmpty():
             self.restoreGeometry(s.window_geometry)
         else:
@@ -852,6 +857,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_sort_action_triggered(self) -> None:
+        self.settings.sort_key = self.sort_key().value
         self.results_model.sort_groups(self.sort_key())
 
     @Slot()

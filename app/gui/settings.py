@@ -132,6 +132,17 @@ class Settings:
     def include_subfolders(self, value: bool) -> None:
         self._store.setValue("scan/include_subfolders", "true" if value else "false")
 
+    # --- review ---------------------------------------------------------------------------
+
+    @property
+    def sort_key(self) -> str:
+        """How groups are ordered: a ``SortKey`` value (the model owns the enum)."""
+        return self._get_str("review/sort_key", "reclaimable")
+
+    @sort_key.setter
+    def sort_key(self, value: str) -> None:
+        self._store.setValue("review/sort_key", value)
+
     # --- window ---------------------------------------------------------------------------
 
     @property

@@ -21,6 +21,7 @@ from app.core.scan import run_scan
 from app.gui.about import AboutDialog
 from app.gui.errors import ExceptionDialog, ProblemListDialog
 from app.gui.main_window import MainWindow
+from app.gui.results_model import SortKey
 from app.gui.settings import Settings
 from tests.gui.photo_tree import make_photo_tree
 
@@ -81,6 +82,7 @@ def test_folders_options_and_recent_persist(qtbot: QtBot, tmp_path: Path) -> Non
     assert not window.sensitivity_combo.isEnabled()  # sensitivity only applies to similar mode
     window.similar_radio.setChecked(True)
     window.sensitivity_combo.setCurrentIndex(window.sensitivity_combo.findData("strict"))
+    window.sort_actions[SortKey.FOLDER].trigger()
     window.close()
 
     stored = Settings()
@@ -93,6 +95,7 @@ def test_folders_options_and_recent_persist(qtbot: QtBot, tmp_path: Path) -> Non
 
     again = _window(qtbot)
     assert again.folder_panel.folders() == [str(a), str(b)]
+    assert again.sort_key() is SortKey.FOLDER
     options = again.scan_options()
     assert options.roots == (str(a), str(b))
     assert options.reference_roots == (str(b),)

@@ -18,6 +18,7 @@ def test_defaults_on_an_empty_store(settings: Settings, isolated_qsettings: Path
     assert settings.scan_mode is ScanMode.SIMILAR
     assert settings.sensitivity is Sensitivity.NORMAL
     assert settings.include_subfolders is True
+    assert settings.sort_key == "reclaimable"
     assert settings.window_geometry.isEmpty()
     assert settings.settings_version == SETTINGS_VERSION
 
@@ -30,6 +31,7 @@ def test_values_survive_a_new_store(settings: Settings) -> None:
     settings.include_subfolders = False
     settings.window_geometry = QByteArray(b"\x01\x02geometry")
     settings.last_browse_dir = "/photos"
+    settings.sort_key = "folder"
     settings.sync()
 
     again = Settings()
@@ -40,6 +42,7 @@ def test_values_survive_a_new_store(settings: Settings) -> None:
     assert again.include_subfolders is False
     assert again.window_geometry == QByteArray(b"\x01\x02geometry")
     assert again.last_browse_dir == "/photos"
+    assert again.sort_key == "folder"
 
 
 def test_recent_folders_move_to_front_and_are_bounded(settings: Settings) -> None:

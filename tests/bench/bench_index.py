@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--no-brute", action="store_true")
     parser.add_argument("--stream-n", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--stream-k", type=int, default=8)
-    parser.add_argument("--batch", type=int, nargs="+", default=[1, 64])
+    parser.add_argument("--batch", type=int, nargs="+", default=[1, 8, 64])
     parser.add_argument("--no-stream", action="store_true")
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -471,8 +471,16 @@ MATPLOTLIB_MISSING = (
 )
 
 
+def plot_projection_sizes(report: BenchReport) -> list[int]:
+    """Collection sizes beyond the largest subset, up to PROJECTION_FILES, for the dashed part
+    of the plot (where quadratic and linear growth part ways)."""
+    largest = max((t.files for t in report.timings), default=0)
+    steps = (1_000, 2_000, 5_000, PROJECTION_FILES)
+    return [n for n in steps if largest < n <= PROJECTION_FILES]
+
+
 def save_plot(report: BenchReport, path: str) -> None:
-    """Time against number of files, one line per method, estimates dashed.
+    """Time against number of files, one line per method; estimates and projections dashed.
 
     Raises:
         ModuleNotFoundError: matplotlib is not installed (see MATPLOTLIB_MISSING).
@@ -481,34 +489,41 @@ def save_plot(report: BenchReport, path: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    projected: dict[str, list[tuple[int, float]]] = {}
+    for n in plot_projection_sizes(report):
+        for method, seconds in projection(report, n):
+            projected.setdefault(method, []).append((n, seconds))
 
     fig, ax = plt.subplots(figsize=(7.5, 4.8), dpi=100)
     for method in METHODS:
         points = sorted(
             (t.files, t.seconds, t.estimated) for t in report.timings if t.method == method
         )
-        if not points:
-            continue
         measured = [(n, s) for n, s, est in points if not est]
-        estimated = [(n, s) for n, s, est in points if est]
-        line = None
-        if measured:
-            (line,) = ax.plot(*zip(*measured, strict=True), marker="o", label=method)
+        if not measured:
+            continue
+        estimated = [(n, s) for n, s, est in points if est] + projected.get(method, [])
+        (line,) = ax.plot(*zip(*measured, strict=True), marker="o", label=method)
         if estimated:
-            start = measured[-1:] if measured else []
-            colour = line.get_color() if line is not None else None
             ax.plot(
-                *zip(*(start + estimated), strict=True),
+                *zip(*(measured[-1:] + sorted(estimated)), strict=True),
                 linestyle="--",
-                marker="x",
-                color=colour,
-                label=None if measured else f"{method} (estimated)",
+                color=line.get_color(),
             )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    whole = FuncFormatter(lambda x, _pos: f"{x:,.0f}")
+    ax.xaxis.set_major_formatter(whole)
+    ax.yaxis.set_major_formatter(whole)
     ax.set_xlabel("number of photos")
-    ax.set_ylabel("seconds (log scale)")
-    ax.set_title(f"Time against collection size ({report.workers} workers; dashed: estimated)")
+    ax.set_ylabel("seconds")
+    ax.set_title(
+        f"Time against collection size, {report.workers} workers"
+        " (solid: measured; dashed: extrapolated)",
+        fontsize=10,
+    )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -325,6 +325,10 @@ class MainWindow(QMainWindow):
         self._state_timer.setSingleShot(True)
         self._state_timer.setInterval(0)
         self._state_timer.timeout.connect(self._update_state)
+        self._skipped_timer = QTimer(self)
+        self._skipped_timer.setSingleShot(True)
+        self._skipped_timer.setInterval(200)
+        self._skipped_timer.timeout.connect(self._update_skipped_button)
         self._create_actions()
         self._create_widgets()
         self._create_menus()
@@ -816,7 +820,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_worker_file_skipped(self, skipped: Skipped) -> None:
         self.skipped.append(skipped)
-        self._update_skipped_button()
+        # A folder of non-images skips thousands of files; relabel a few times a second only.
+        if not self._skipped_timer.isActive():
+            self._skipped_timer.start()
 
     @Slot(object)
     def _on_worker_finished(self, summary: ScanSummary) -> None:
@@ -1114,6 +1120,7 @@ class MainWindow(QMainWindow):
 
     # --- state ----------------------------------------------------------------------------
 
+    @Slot()
     def _update_skipped_button(self) -> None:
         count = len(self.skipped)
         noun = "file" if count == 1 else "files"

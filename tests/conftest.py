@@ -4,6 +4,7 @@ settings code runs against ``tmp_path`` instead of the user's home."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,4 +27,12 @@ def isolated_home(
         (home / sub).mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # QSettings reads XDG_CONFIG_HOME once per process; point it at this test's folder again.
+    # Only where a GUI test already loaded Qt: the engine tests stay Qt-free.
+    qtcore = sys.modules.get("PySide6.QtCore")
+    if qtcore is not None:
+        settings_dir = home / ".config" / "qsettings"
+        settings_dir.mkdir()
+        qs = qtcore.QSettings
+        qs.setPath(qs.Format.IniFormat, qs.Scope.UserScope, str(settings_dir))
     return home

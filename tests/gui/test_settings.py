@@ -10,8 +10,8 @@ from app.core.model import ScanMode, Sensitivity
 from app.gui.settings import RECENT_FOLDERS_MAX, SETTINGS_VERSION, Settings, open_qsettings
 
 
-def test_defaults_on_an_empty_store(settings: Settings, isolated_qsettings: Path) -> None:
-    assert settings.file_name.startswith(str(isolated_qsettings))
+def test_defaults_on_an_empty_store(settings: Settings, isolated_home: Path) -> None:
+    assert settings.file_name.startswith(str(isolated_home))
     assert settings.folders == []
     assert settings.reference_folders == []
     assert settings.recent_folders == []
@@ -73,7 +73,7 @@ def test_bad_stored_values_fall_back_to_defaults(settings: Settings) -> None:
     assert again.reference_folders == []
 
 
-def test_a_newer_version_is_left_alone(isolated_qsettings: Path) -> None:
+def test_a_newer_version_is_left_alone(isolated_home: Path) -> None:
     raw = open_qsettings()
     raw.setValue("settings_version", str(SETTINGS_VERSION + 1))
     raw.sync()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
 from app.console import attach_parent_console
@@ -13,7 +14,14 @@ def main() -> int:
     # First, before anything else: a frozen app's process-pool workers re-enter here.
     multiprocessing.freeze_support()
     args = sys.argv[1:]
+    from app.cli import COMMANDS
+
     try:
+        # Folders alone (a file manager's "Open with", or a drop on the launcher) open the window.
+        if args and args[0] not in COMMANDS and all(os.path.isdir(a) for a in args):
+            from app.gui.application import run_gui
+
+            return run_gui([os.path.abspath(a) for a in args])
         if args:
             attach_parent_console()
             from app.cli import main as cli_main

@@ -19,6 +19,8 @@ from app.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
 from app.core.trash import BatchReport, OutcomeStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# The subcommands; any other arguments that are all folders open the window with them.
+COMMANDS = frozenset({"scan", "clean", "undo", "bench", "accuracy"})
 
 
 class UsageError(Exception):

@@ -3,8 +3,6 @@ the main window."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import logging.handlers
 import sys
@@ -13,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+import app.gui.resources_rc  # noqa: F401 -- registers the :/icons resources
 from app import APP_NAME, __version__
 from app.core.paths import log_dir
 from app.gui.errors import install_excepthooks
@@ -40,16 +39,8 @@ def configure_logging() -> str:
     return str(path)
 
 
-def load_resources() -> bool:
-    """Register the compiled icons if ``resources_rc`` was generated (a packaging step)."""
-    if importlib.util.find_spec("app.gui.resources_rc") is None:
-        return False
-    importlib.import_module("app.gui.resources_rc")
-    return True
-
-
 def app_icon() -> QIcon:
-    return QIcon(ICON_RESOURCE) if load_resources() else QIcon()
+    return QIcon(ICON_RESOURCE)
 
 
 def set_identity() -> None:
@@ -62,12 +53,12 @@ def set_identity() -> None:
     QGuiApplication.setDesktopFileName("lookalike")
 
 
-def run_gui(argv: list[str] | None = None) -> int:
-    """Run the window until it is closed; returns the exit status."""
+def run_gui(folders: list[str] | None = None) -> int:
+    """Run the window until it is closed, with ``folders`` added; returns the exit status."""
     log_path = configure_logging()
     set_identity()
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)
@@ -77,6 +68,8 @@ def run_gui(argv: list[str] | None = None) -> int:
     from app.gui.main_window import MainWindow
 
     window = MainWindow()
+    for folder in folders or []:
+        window.add_folder(folder)
     window.show()
     status = app.exec()
     log.info("%s exiting with status %d", APP_NAME, status)

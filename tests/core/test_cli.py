@@ -73,3 +73,12 @@ def test_python_m_app_runs_the_cli(folder: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "1 group," in done.stdout
+
+
+def test_command_list_matches_the_parser() -> None:
+    import argparse
+
+    from app.cli import COMMANDS, build_parser
+
+    (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == COMMANDS

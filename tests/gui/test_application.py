@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.core.paths import log_dir
-from app.gui.application import app_icon, configure_logging, load_resources, set_identity
+from app.gui.application import app_icon, configure_logging, set_identity
 
 
 @pytest.fixture
@@ -39,7 +39,6 @@ def test_logging_goes_to_a_rotating_file_in_the_log_folder(isolated_home: Path) 
 
 
 def test_icon_and_identity(qtbot: QtBot) -> None:
-    assert load_resources()
     assert not app_icon().isNull()
     set_identity()
     assert QCoreApplication.applicationName() == "Lookalike"

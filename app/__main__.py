@@ -10,15 +10,19 @@ from app.console import attach_parent_console
 from app.dependencies import missing_dependency_message
 
 
+def opens_window_with_folders(args: list[str]) -> bool:
+    """Folders alone (a file manager's "Open with", a drop on the launcher) open the window."""
+    from app.cli import COMMANDS
+
+    return bool(args) and args[0] not in COMMANDS and all(os.path.isdir(a) for a in args)
+
+
 def main() -> int:
     # First, before anything else: a frozen app's process-pool workers re-enter here.
     multiprocessing.freeze_support()
     args = sys.argv[1:]
-    from app.cli import COMMANDS
-
     try:
-        # Folders alone (a file manager's "Open with", or a drop on the launcher) open the window.
-        if args and args[0] not in COMMANDS and all(os.path.isdir(a) for a in args):
+        if opens_window_with_folders(args):
             from app.gui.application import run_gui
 
             return run_gui([os.path.abspath(a) for a in args])

@@ -220,12 +220,12 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\n| stage | seconds (best) | median | files/s | MB/s |")
-    print("|---|---:|---:|---:|---:|")
+    print("\n| stage | seconds (best) | median | files/s | MB/s | CPU ms per file |")
+    print("|---|---:|---:|---:|---:|---:|")
     for run in runs.values():
         print(
             f"| {run.label} | {run.best:.2f} | {run.median:.2f} | {run.rate:.1f} |"
-            f" {megabytes / run.best:.0f} |"
+            f" {megabytes / run.best:.0f} | {run.cpu_ms_per_file:.1f} |"
         )
     cold_ratio = runs["scan_cold"].rate / runs["decode_cold"].rate
     warm_ratio = runs["scan_warm"].rate / runs["decode_warm"].rate

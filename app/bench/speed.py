@@ -185,10 +185,12 @@ def decode_reduced(paths: Sequence[str]) -> int:
     """
     done = 0
     for path in paths:
-        with open(path, "rb") as f:
-            data = np.frombuffer(f.read(), np.uint8)
-        if cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_8) is not None:
-            done += 1
+        try:
+            with open(path, "rb") as f:
+                data = np.frombuffer(f.read(), np.uint8)
+            done += cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_8) is not None
+        except (OSError, cv2.error):
+            continue  # unreadable or undecodable: the scan skips it too
     return done
 
 
@@ -248,11 +250,14 @@ def time_scan(files: Sequence[ImageFile], workers: int) -> Timing:
 FloatArray = npt.NDArray[np.float32]
 
 
-def naive_load(path: str) -> tuple[FloatArray, list[int]]:
+def naive_load(path: str) -> tuple[FloatArray, list[int]] | None:
     """What a typical script does per file: a full Pillow decode, a 64×64 gray thumbnail and a
-    colour histogram."""
-    with Image.open(path) as img:
-        rgb = img.convert("RGB")
+    colour histogram. None for a file Pillow cannot read."""
+    try:
+        with Image.open(path) as img:
+            rgb = img.convert("RGB")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
     thumb = np.asarray(rgb.convert("L").resize((NAIVE_EDGE_PX, NAIVE_EDGE_PX)), np.float32)
     return thumb, rgb.histogram()
 
@@ -279,10 +284,10 @@ class NaiveCosts:
 
 def time_naive(files: Sequence[ImageFile]) -> tuple[Timing, Timing, NaiveCosts]:
     with _measure() as load:
-        loaded = [naive_load(f.path) for f in files]
+        loaded = [x for x in (naive_load(f.path) for f in files) if x is not None]
     thumbs = [t for t, _ in loaded]
     hists = [h for _, h in loaded]
-    n = len(files)
+    n = len(loaded)
     with _measure() as pix:
         for i in range(n):
             for j in range(i + 1, n):
@@ -292,10 +297,11 @@ def time_naive(files: Sequence[ImageFile]) -> tuple[Timing, Timing, NaiveCosts]:
             for j in range(i + 1, n):
                 histogram_rms(hists[i], hists[j])
     pairs = max(n * (n - 1) // 2, 1)
-    costs = NaiveCosts(load[0] / n, load[1] / n, pix[0] / pairs, hist[0] / pairs)
+    tried = max(len(files), 1)  # unreadable files cost their failed decode, then drop out
+    costs = NaiveCosts(load[0] / tried, load[1] / tried, pix[0] / pairs, hist[0] / pairs)
     return (
-        Timing(NAIVE_PIXELS, n, load[0] + pix[0], load[1] + pix[1]),
-        Timing(NAIVE_HISTOGRAMS, n, load[0] + hist[0], load[1] + hist[1]),
+        Timing(NAIVE_PIXELS, len(files), load[0] + pix[0], load[1] + pix[1]),
+        Timing(NAIVE_HISTOGRAMS, len(files), load[0] + hist[0], load[1] + hist[1]),
         costs,
     )
 

@@ -129,27 +129,30 @@ def small_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         images.save(folder / f"p{i}.jpg", images.photo(i, 320, 240))
     images.save(folder / "copy.png", images.photo(0, 320, 240))
     (folder / "notes.txt").write_text("not an image")
+    # What real folders hold too: the benchmark must measure around them, not stop.
+    images.write_fake(folder / "fake.jpg")
+    images.write_truncated(folder / "cut.jpg", images.photo(9, 320, 240))
     return folder
 
 
 def test_speed_run_measures_every_method_and_estimates_the_naive_beyond_the_cap(
     small_folder: Path,
 ) -> None:
-    report = speed.run_bench(str(small_folder), sizes=[3, 7, 50], workers=2, naive_max=3)
-    assert report.files_available == 7
-    assert sorted({t.files for t in report.timings}) == [3, 7]  # 50 is more than there is
-    for n in (3, 7):
+    report = speed.run_bench(str(small_folder), sizes=[3, 9, 50], workers=2, naive_max=3)
+    assert report.files_available == 9
+    assert sorted({t.files for t in report.timings}) == [3, 9]  # 50 is more than there is
+    for n in (3, 9):
         assert {t.method for t in report.timings if t.files == n} == set(speed.METHODS)
     estimated = {(t.method, t.files) for t in report.timings if t.estimated}
-    assert estimated == {(speed.NAIVE_PIXELS, 7), (speed.NAIVE_HISTOGRAMS, 7)}
+    assert estimated == {(speed.NAIVE_PIXELS, 9), (speed.NAIVE_HISTOGRAMS, 9)}
     assert all(t.seconds > 0 and t.cpu_seconds >= 0 for t in report.timings)
-    serial = report.timing(speed.SERIAL, 7)
+    serial = report.timing(speed.SERIAL, 9)
     assert serial is not None
     assert report.speedup(serial) == pytest.approx(1.0)
 
     table = speed.format_table(report)
     assert table.splitlines()[0].startswith("| files | method | seconds | files/s |")
-    assert len([ln for ln in table.splitlines() if ln.startswith("| 7 |")]) == len(speed.METHODS)
+    assert len([ln for ln in table.splitlines() if ln.startswith("| 9 |")]) == len(speed.METHODS)
     assert "\\* estimated" in table
     projected = dict(speed.projection(report, 1000))
     assert set(projected) == set(speed.METHODS)
@@ -168,7 +171,10 @@ def test_naive_estimate_is_linear_decoding_plus_quadratic_pairs() -> None:
 def test_naive_comparisons_are_zero_for_the_same_picture_only(tmp_path: Path) -> None:
     one = images.save(tmp_path / "one.jpg", images.photo(1, 160, 120))
     other = images.save(tmp_path / "other.jpg", images.photo(2, 160, 120))
-    (thumb1, hist1), (thumb2, hist2) = speed.naive_load(str(one)), speed.naive_load(str(other))
+    first, second = speed.naive_load(str(one)), speed.naive_load(str(other))
+    assert first is not None
+    assert second is not None
+    (thumb1, hist1), (thumb2, hist2) = first, second
     assert thumb1.shape == (speed.NAIVE_EDGE_PX, speed.NAIVE_EDGE_PX)
     assert len(hist1) == 768  # 256 bins per RGB channel
     assert speed.pixel_difference(thumb1, thumb1) == 0.0
@@ -176,6 +182,7 @@ def test_naive_comparisons_are_zero_for_the_same_picture_only(tmp_path: Path) ->
     assert speed.histogram_rms(hist1, hist2) > 0.0
     assert speed.histogram_rms(hist1, hist1) == 0.0
     assert speed.histogram_rms([0, 0], [3, 4]) == pytest.approx((25 / 2) ** 0.5)
+    assert speed.naive_load(str(images.write_fake(tmp_path / "fake.jpg"))) is None
 
 
 def test_default_sizes_double_up_to_the_whole_folder() -> None:

@@ -144,14 +144,6 @@ def _dct_variants(block: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def _bits(block: np.ndarray) -> int:
-    """64 bits: each low frequency above the median of the AC ones (DC is skipped)."""
-    flat = block.ravel()
-    median = np.median(flat[1:])
-    bits = (flat > median).astype(np.uint8)
-    return int.from_bytes(np.packbits(bits).tobytes(), "big")
-
-
 def hashes_and_signature(gray: np.ndarray) -> tuple[bytes, bytes]:
     """Compute the 8 orientation hashes and the signature of a grayscale image."""
     h, w = gray.shape
@@ -163,7 +155,11 @@ def hashes_and_signature(gray: np.ndarray) -> tuple[bytes, bytes]:
     small32 = small.astype(np.float32)
     dct = cv2.dct(small32)
     blocks = _dct_variants(dct[:8, :8].astype(np.float64))
-    hashes = b"".join(_bits(b).to_bytes(8, "little") for b in blocks)
+    # 64 bits per orientation: each low frequency above the median of the AC ones (DC skipped).
+    flat = np.stack(blocks).reshape(len(blocks), 64)
+    medians = np.median(flat[:, 1:], axis=1, keepdims=True)
+    packed = np.packbits(flat > medians, axis=1)
+    hashes = b"".join(int.from_bytes(row.tobytes(), "big").to_bytes(8, "little") for row in packed)
 
     sig = cv2.resize(small32, (SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX), interpolation=cv2.INTER_AREA)
     std = float(sig.std())
@@ -186,10 +182,11 @@ def signature_similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _jpeg_is_complete(data: bytes) -> bool:
-    # Entropy-coded data never contains FF D9 (0xFF is byte-stuffed), and embedded thumbnails
-    # sit before the first scan, so the first EOI after the first SOS ends the main image.
+    # Entropy-coded data never contains FF D9 (0xFF is byte-stuffed) and embedded thumbnails sit
+    # before the first scan, so a truncated main image has no EOI after its first SOS. Searching
+    # from the end: a forward search crawls through megabytes of 0xFF bytes (3.7 ms per 12 MP).
     sos = data.find(b"\xff\xda")
-    return sos >= 0 and data.find(b"\xff\xd9", sos) >= 0
+    return sos >= 0 and data.rfind(b"\xff\xd9", sos) >= 0
 
 
 def _is_complete(fmt: str, data: bytes) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.events import GroupFound, GroupRemoved, GroupUpdated
 from app.core.model import Group, MatchKind, Member
@@ -158,16 +158,4 @@ def _strength(match: Match) -> tuple[int, float]:
 def _with_match(m: Member, match: Match) -> Member:
     if m.match == match.kind and m.score == match.score:
         return m
-    return Member(
-        path=m.path,
-        size=m.size,
-        mtime_ns=m.mtime_ns,
-        width=m.width,
-        height=m.height,
-        match=match.kind,
-        score=match.score,
-        is_reference=m.is_reference,
-        content_hash=m.content_hash,
-        format=m.format,
-        taken=m.taken,
-    )
+    return replace(m, match=match.kind, score=match.score)

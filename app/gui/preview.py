@@ -248,15 +248,42 @@ class ImageCanvas(QWidget):
         return QSize(420, 320)
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text in the middle ("IMG_20…1234.jpg") to fit its
+    width, so a file name keeps both its start and its extension. ``text()`` stays whole."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # Ignored: the label takes the width it is given and never widens its pane.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def shown_text(self) -> str:
+        """The text as painted at the current width."""
+        return self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, self.contentsRect().width()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+
+
 class _Side:
     """One side of the pane: caption, canvas and metadata, placed in the pane's grid so both
     sides' pictures line up whatever the length of their details."""
 
     def __init__(self, state: ZoomState, name: str, parent: QWidget) -> None:
-        self.caption = QLabel(parent)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption = ElidedLabel("", parent)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.caption.hide()  # shown when comparing, to say which side is which
         self.canvas = ImageCanvas(state, parent)
         self.canvas.setAccessibleName(f"{name} picture")
@@ -283,8 +310,10 @@ class _Side:
         if member is None:
             self.info.setText("")
             self.caption.setText("")
+            self.caption.setToolTip("")
             return
         self.caption.setText(f"{match_text(member)} · {os.path.basename(member.path)}")
+        self.caption.setToolTip(member.path)
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
         taken_text = date_text(dataclasses.replace(member, taken=taken)) if taken else "unknown"
@@ -329,13 +358,12 @@ class PreviewPane(QWidget):
         self._tokens: dict[int, int] = {}  # side -> token of its latest request
         self.zoom = ZoomState(self)
 
-        self.title = QLabel("No photo selected", self)
+        self.title = ElidedLabel("No photo selected", self)
         title_font = self.title.font()
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.1)
         self.title.setFont(title_font)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setAccessibleName("Photo name")
 
         self.compare_button = QToolButton(self)
         self.compare_button.setText("Compare")
@@ -357,11 +385,15 @@ class PreviewPane(QWidget):
         self.folder_button.setAccessibleName("Show in folder")
         self.folder_button.clicked.connect(self._on_folder_button_clicked)
 
+        for tool in (self.compare_button, self.fit_button):
+            # As tall as the push buttons beside them, so the row lines up.
+            tool.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # The name has a line of its own: beside four buttons a narrow pane left it a stub.
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        bar.addWidget(self.title, 1)
         bar.addWidget(self.compare_button)
         bar.addWidget(self.fit_button)
+        bar.addStretch(1)
         bar.addWidget(self.open_button)
         bar.addWidget(self.folder_button)
 
@@ -380,6 +412,7 @@ class PreviewPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addLayout(pictures, 1)
         self._update_buttons()

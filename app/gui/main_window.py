@@ -1084,8 +1084,7 @@ class MainWindow(QMainWindow):
         self.results_model.clear()
         self.results_model.add_groups(list(result.groups))
         self.results_model.sort_groups(self.sort_key())
-        for path in result.selected:
-            self.results_model.set_checked(path, True)
+        self.results_model.set_checked_paths(result.selected)
         self.skipped = list(result.skipped)
         self.last_summary = result.summary
         self.last_options = ScanOptions(

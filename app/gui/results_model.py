@@ -507,6 +507,17 @@ class ResultsModel(QAbstractItemModel):
         self._checked_changed(before)
         return True
 
+    def set_checked_paths(self, paths: Iterable[str]) -> None:
+        """Make ``paths`` the checked files, in one change (restoring a saved selection).
+
+        The usual rules apply: reference files and unknown paths are left out, and a group
+        whose every member is listed keeps its keeper unchecked. One ``selection_changed``
+        and one dataChanged per affected group, however many paths; linear in the model.
+        """
+        before = self._checked
+        self._checked = self._guarded({p for p in paths if p in self._size_by_path})
+        self._checked_changed(before)
+
     def toggle_checked(self, index: Index) -> bool:
         """Flip the check mark of a member; returns whether it changed."""
         member = self.member_at(index)

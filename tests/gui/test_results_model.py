@@ -275,3 +275,34 @@ def test_keep_only_marks_the_rest_of_the_group(model: ResultsModel, groups: list
     model.clear_selection()
     model.keep_only(model.member_index(2, 1))
     assert model.checked_paths() == []
+
+
+def test_set_checked_paths_restores_a_selection_in_one_change(
+    model: ResultsModel, groups: list[Group], tmp_path: Path
+) -> None:
+    model.set_checked(groups[0].members[1].path, True)  # replaced, not added to
+    whole_group = [m.path for m in groups[1].members]
+    reference_keeper, reference_copy = (m.path for m in groups[2].members)
+    emitted: list[tuple[int, int]] = []
+    changed_groups: list[int] = []
+    model.selection_changed.connect(lambda count, size: emitted.append((count, size)))
+    model.dataChanged.connect(
+        lambda first, last, roles: (
+            changed_groups.append(first.parent().row()) if first.parent().isValid() else None
+        )
+    )
+    model.set_checked_paths(
+        [*whole_group, reference_keeper, reference_copy, str(tmp_path / "unknown.jpg")]
+    )
+    expected = [*whole_group[1:], reference_copy]  # the keeper stays; references never
+    sizes = {m.path: m.size for g in groups for m in g.members}
+    assert model.checked_paths() == expected
+    assert emitted == [(len(expected), sum(sizes[p] for p in expected))]
+    assert sorted(changed_groups) == [0, 1, 2]  # one dataChanged per group that changed
+
+    emitted.clear()
+    model.set_checked_paths(expected)  # nothing to change: no signal
+    assert emitted == []
+    model.set_checked_paths([])
+    assert model.checked_paths() == []
+    assert emitted == [(0, 0)]

@@ -6,7 +6,15 @@ import os
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -42,9 +50,23 @@ def folders_in_mime(mime: QMimeData) -> list[str]:
 
 
 class _FolderTree(QTreeWidget):
-    """The folder list; claims the Delete key while focused (the window uses it to trash)."""
+    """The folder list; claims the Delete key while focused (the window uses it to trash),
+    and says what goes in it while it is empty."""
 
     delete_pressed = Signal()
+    placeholder_text = "No folders yet —\nadd one or drop it here"
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.topLevelItemCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(12, 12, -12, -12)
+            painter.drawText(
+                area,
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self.placeholder_text,
+            )
 
     def event(self, event: QEvent) -> bool:
         # Overriding the shortcut here beats the window's Delete action only while the list

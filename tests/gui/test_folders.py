@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QColor, QDropEvent, QPalette
 from pytestqt.qtbot import QtBot
 
 from app.gui.folders import FolderPanel, folders_in_mime
@@ -96,3 +96,33 @@ def test_dropping_folders_adds_only_local_folders(qtbot: QtBot, tmp_path: Path) 
         panel.dropEvent(drop)
     assert drop.isAccepted()
     assert panel.folders() == [str(folder)]
+
+
+def _hint_pixels(panel: FolderPanel, hint: QColor) -> int:
+    image = panel.tree.viewport().grab().toImage()
+    # Antialiased glyphs blend into the background: count pixels near the hint colour.
+    return sum(
+        abs(colour.red() - hint.red()) + abs(colour.green() - hint.green()) < 120
+        and abs(colour.blue() - hint.blue()) < 60
+        for colour in (
+            image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())
+        )
+    )
+
+
+def test_empty_list_shows_a_hint(qtbot: QtBot, tmp_path: Path) -> None:
+    panel = _panel(qtbot)
+    hint = QColor(255, 0, 255)  # a colour nothing else in the list uses
+    palette = panel.tree.palette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, hint)
+    panel.tree.setPalette(palette)
+    panel.resize(300, 250)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert "add one or drop it here" in panel.tree.placeholder_text
+    assert _hint_pixels(panel, hint) > 50  # the hint is painted while the list is empty
+    (tmp_path / "a").mkdir()
+    panel.add_folder(str(tmp_path / "a"))
+    assert _hint_pixels(panel, hint) == 0  # and goes away with the first folder
+    panel.remove_folder(str(tmp_path / "a"))
+    assert _hint_pixels(panel, hint) > 50

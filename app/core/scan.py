@@ -178,6 +178,14 @@ class _Scan:
         self.cache: FingerprintCache | None = None
         self.decoded = 0
         self.cached = 0
+        # Similar mode: both indexes hold one entry per usable image, added in the same order, so
+        # an id means the same image in each (index_paths maps it back).
+        t = self.thresholds
+        self.index = HashIndex(max(t.max_hash_distance, t.crop_hash_distance))
+        self.inner_index = HashIndex(t.crop_hash_distance) if t.crop_hash_distance else None
+        self.index_paths: list[str] = []
+        self.by_path: dict[str, ImageFile] = {}
+        self.first_with_hash: dict[str, str] = {}  # content digest -> first file seen with it
         self._last_progress = 0.0
         self._last_regroup = 0.0
         self._last_cache_flush = time.monotonic()
@@ -306,15 +314,7 @@ class _Scan:
 
     def _similar_stage(self) -> Iterator[ScanEvent]:
         same_size = {f.path for bucket in size_buckets(self.files) for f in bucket}
-        by_path = {f.path: f for f in self.files}
-        self.by_path = by_path
-        t = self.thresholds
-        # Both indexes hold one entry per usable image, added in the same order, so an id means
-        # the same image in each.
-        self.index = HashIndex(max(t.max_hash_distance, t.crop_hash_distance))
-        self.inner_index = HashIndex(t.crop_hash_distance) if t.crop_hash_distance else None
-        self.index_paths: list[str] = []
-        self.first_with_hash: dict[str, str] = {}
+        self.by_path = by_path = {f.path: f for f in self.files}
 
         ready: list[Fingerprint] = []
         tasks: list[FileTask] = []

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 CONFIRM_BOX_NAME = "confirm_trash"
 
 
+def _files(count: int) -> str:
+    return "file" if count == 1 else "files"
+
+
 def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
     """Ask before moving ``count`` files (``size`` bytes) to the Trash; Cancel is the default."""
     noun = "file" if count == 1 else "files"
@@ -71,9 +75,12 @@ class CleanupReport:
         if self.is_undo:
             if not b.outcomes and b.message:
                 return b.message
-            text = f"Restored {b.done:,} files"
+            text = f"Restored {b.done:,} {_files(b.done)}"
         else:
-            text = f"Moved {b.done:,} files to the Trash (freed {format_size(b.freed_bytes)})"
+            text = (
+                f"Moved {b.done:,} {_files(b.done)} to the Trash "
+                f"(freed {format_size(b.freed_bytes)})"
+            )
         if b.skipped:
             text += f" · {b.skipped:,} skipped"
         if b.failed:

@@ -924,7 +924,8 @@ class MainWindow(QMainWindow):
             return
         references = self.last_options.reference_roots if self.last_options else ()
         worker = CleanupWorker.trash(groups, checked, references)
-        self._start_cleanup(worker, f"Moving {len(checked):,} files to the Trash")
+        noun = "file" if len(checked) == 1 else "files"
+        self._start_cleanup(worker, f"Moving {len(checked):,} {noun} to the Trash")
 
     @Slot()
     def undo_last_cleanup(self) -> None:

@@ -1176,11 +1176,15 @@ class MainWindow(QMainWindow):
         cleanup = self.last_cleanup
         if cleanup is not None and not cleanup.is_undo and cleanup.trashed_paths:
             return f"Nothing left to review: {cleanup.summary_text()}. Scan again to look for more."
+        if cleanup is not None and cleanup.is_undo and cleanup.batch.done:
+            # The restored files are back on disk but not in the (empty) results: "no
+            # duplicates" would be wrong here.
+            return f"{cleanup.summary_text()}. Scan again to see them in the results."
         if summary is not None and not summary.cancelled:
-            return (
-                f"No duplicates among {summary.files:,} files. "
-                "Try “Similar photos” or a looser sensitivity, or add more folders."
-            )
+            similar = self.last_options is None or self.last_options.mode is ScanMode.SIMILAR
+            # Only suggest "Similar photos" to someone who searched for identical files.
+            hint = "a looser sensitivity" if similar else "“Similar photos”"
+            return f"No duplicates among {summary.files:,} files. Try {hint}, or add more folders."
         if has_folders:
             count = len(self.folder_panel.folders())
             noun = "folder" if count == 1 else "folders"

@@ -121,6 +121,10 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     for path in doomed:
         assert os.path.isfile(path)
     assert not window.undo_cleanup_action.isEnabled()
+    # Not "no duplicates": the files are back, and a scan brings them into view again.
+    assert "Restored 6 files" in window.empty_state.message.text()
+    assert "Scan again" in window.empty_state.message.text()
+    assert window.empty_state.scan_button.isVisible()
     window.close()
 
 

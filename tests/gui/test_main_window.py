@@ -392,3 +392,19 @@ def test_a_crashing_scan_shows_a_bug_report_and_resets(qtbot: QtBot, tmp_path: P
     assert window.scan_action.isEnabled()
     assert not window.progress_panel.isVisible()
     assert window.results_model.rowCount() >= 1  # what was found before the crash stays
+
+
+def test_no_duplicates_hint_fits_the_mode_that_was_used(qtbot: QtBot, tmp_path: Path) -> None:
+    tree = make_photo_tree(tmp_path / "photos", groups=0, singles=2)
+    window = _window(qtbot)
+    window.add_folder(str(tree.root))
+    window.similar_radio.setChecked(True)
+    _scan(qtbot, window)
+    message = window.empty_state.message.text()
+    assert "No duplicates among" in message
+    assert "looser sensitivity" in message
+    assert "Similar photos" not in message  # that is what was just searched for
+
+    window.identical_radio.setChecked(True)
+    _scan(qtbot, window)
+    assert "Try “Similar photos”" in window.empty_state.message.text()

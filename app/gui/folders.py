@@ -172,6 +172,7 @@ class FolderPanel(QWidget):
         if not os.path.isdir(folder) or folder in self.folders():
             return False
         self._append(folder, reference)
+        self._relabel()
         self.folders_changed.emit()
         return True
 
@@ -186,6 +187,7 @@ class FolderPanel(QWidget):
                 known.add(folder)
                 added += 1
         if added:
+            self._relabel()
             self.folders_changed.emit()
         return added
 
@@ -199,6 +201,7 @@ class FolderPanel(QWidget):
             if os.path.isdir(folder) and folder not in seen:
                 seen.add(folder)
                 self._append(folder, folder in refs)
+        self._relabel()
         self.folders_changed.emit()
 
     def remove_folder(self, path: str) -> bool:
@@ -206,6 +209,7 @@ class FolderPanel(QWidget):
         for item in self._items():
             if self._path(item) == folder:
                 self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
+                self._relabel()
                 self.folders_changed.emit()
                 return True
         return False
@@ -216,6 +220,7 @@ class FolderPanel(QWidget):
         for item in selected:
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
         if selected:
+            self._relabel()
             self.folders_changed.emit()
 
     def set_reference(self, path: str, reference: bool) -> bool:
@@ -262,6 +267,20 @@ class FolderPanel(QWidget):
         # Signals off while building: the caller emits one folders_changed for the whole change.
         blocked = self.tree.blockSignals(True)
         self.tree.addTopLevelItem(item)
+        self.tree.blockSignals(blocked)
+
+    def _relabel(self) -> None:
+        """Name each folder by its last part, plus its parent where two share that part
+        ("2019/Photos" and "2020/Photos"), so no two rows read the same."""
+        items = self._items()
+        names = [os.path.basename(self._path(item)) for item in items]
+        blocked = self.tree.blockSignals(True)
+        for item, name in zip(items, names, strict=True):
+            path = self._path(item)
+            if not name or names.count(name) > 1:
+                parent = os.path.basename(os.path.dirname(path))
+                name = os.path.join(parent, name) if name and parent else path
+            item.setText(_FOLDER_COLUMN, name)
         self.tree.blockSignals(blocked)
 
     def _items(self) -> list[QTreeWidgetItem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -126,3 +127,22 @@ def test_empty_list_shows_a_hint(qtbot: QtBot, tmp_path: Path) -> None:
     assert _hint_pixels(panel, hint) == 0  # and goes away with the first folder
     panel.remove_folder(str(tmp_path / "a"))
     assert _hint_pixels(panel, hint) > 50
+
+
+def test_folders_with_the_same_name_are_told_apart(qtbot: QtBot, tmp_path: Path) -> None:
+    panel = _panel(qtbot)
+    for year in ("2019", "2020"):
+        (tmp_path / year / "Photos").mkdir(parents=True)
+    (tmp_path / "Scans").mkdir()
+    panel.add_folders([str(tmp_path / "2019" / "Photos"), str(tmp_path / "Scans")])
+    labels = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert labels == ["Photos", "Scans"]
+    panel.add_folder(str(tmp_path / "2020" / "Photos"))
+    labels = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert labels == [
+        "2019/Photos".replace("/", os.sep),
+        "Scans",
+        "2020/Photos".replace("/", os.sep),
+    ]
+    panel.remove_folder(str(tmp_path / "2019" / "Photos"))
+    assert panel.tree.topLevelItem(1).text(0) == "Photos"  # unique again: the short name

@@ -363,6 +363,22 @@ def save_json(data: dict[str, Any], path: str) -> None:
         f.write("\n")
 
 
+def _count_table(
+    title: str,
+    first_column: str,
+    rows: list[str],
+    counts: list[dict[str, Found]],
+    levels: list[str],
+) -> list[str]:
+    """A Markdown table of matched/total counts: one row per key, one column per level."""
+    lines = ["", title, "", f"| {first_column} | " + " | ".join(levels) + " |"]
+    lines.append("|---|" + "---:|" * len(levels))
+    for key in rows:
+        cells = [f"{c[key].matched}/{c[key].total}" if key in c else "–" for c in counts]
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def format_report(labelled: LabelledSet, scores: Sequence[LevelScore]) -> str:
     """Markdown tables: pairwise scores per level, recall per variant, look-alike matches."""
     originals = sum(1 for i in labelled.items if i.kind == ORIGINAL)
@@ -380,33 +396,21 @@ def format_report(labelled: LabelledSet, scores: Sequence[LevelScore]) -> str:
             f"| {s.sensitivity} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |"
             f" {s.true_positives} | {s.false_positives} | {s.false_negatives} |"
         )
-    lines += [
-        "",
-        "Recall per variant (found in the same group as its original):",
-        "",
-        "| variant | " + " | ".join(levels) + " |",
-        "|---|" + "---:|" * len(levels),
-    ]
-    for kind in VARIANTS:
-        cells = []
-        for s in scores:
-            f = s.variant_recall.get(kind)
-            cells.append(f"{f.matched}/{f.total}" if f else "–")
-        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     categories = sorted({c for s in scores for c in s.false_matches})
-    lines += [
-        "",
+    lines += _count_table(
+        "Recall per variant (found in the same group as its original):",
+        "variant",
+        list(VARIANTS),
+        [s.variant_recall for s in scores],
+        levels,
+    )
+    lines += _count_table(
         "Look-alikes wrongly matched (pairs that must not share a group):",
-        "",
-        "| look-alike pairs | " + " | ".join(levels) + " |",
-        "|---|" + "---:|" * len(levels),
-    ]
-    for c in categories:
-        cells = []
-        for s in scores:
-            f = s.false_matches.get(c)
-            cells.append(f"{f.matched}/{f.total}" if f else "–")
-        lines.append(f"| {c} | " + " | ".join(cells) + " |")
+        "look-alike pairs",
+        categories,
+        [s.false_matches for s in scores],
+        levels,
+    )
     return "\n".join(lines)
 
 

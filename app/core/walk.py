@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -65,7 +66,7 @@ def _skip_for(path: str, exc: OSError) -> Skipped:
         return Skipped(path, SkipReason.PERMISSION)
     if isinstance(exc, FileNotFoundError):
         return Skipped(path, SkipReason.VANISHED)
-    if exc.errno == 40:  # ELOOP
+    if exc.errno == errno.ELOOP:
         return Skipped(path, SkipReason.LINK_LOOP)
     return Skipped(path, SkipReason.UNREADABLE, exc.strerror or str(exc))
 

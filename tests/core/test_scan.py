@@ -113,20 +113,35 @@ def test_hidden_and_junk_folders_are_skipped_by_default(tmp_path: Path) -> None:
     assert len(scan(tmp_path, include_hidden=True).groups) == 1
 
 
-def test_events_stream_groups_before_the_end_and_finish_last(tmp_path: Path) -> None:
+def test_events_report_every_group_and_finish_last(tmp_path: Path) -> None:
     photos(tmp_path, 12)
     events = list(run_scan(ScanOptions(roots=(str(tmp_path),), workers=2)))
     assert isinstance(events[-1], Finished)
     assert sum(isinstance(e, Finished) for e in events) == 1
     stages = [e.stage for e in events if isinstance(e, Progress)]
     assert stages.index(Stage.WALK) < stages.index(Stage.FINGERPRINT) < stages.index(Stage.DONE)
-    found = [i for i, e in enumerate(events) if isinstance(e, GroupFound)]
+    found = [e.group for e in events if isinstance(e, GroupFound)]
     assert len(found) == 12
     summary = events[-1].summary
     assert (summary.files, summary.groups, summary.duplicates, summary.decoded) == (24, 12, 12, 24)
-    assert summary.reclaimable_bytes == sum(
-        g.group.reclaimable_bytes for g in events if isinstance(g, GroupFound)
-    )
+    assert summary.reclaimable_bytes == sum(g.reclaimable_bytes for g in found)
+
+
+def test_groups_stream_while_pictures_are_still_being_analysed(tmp_path: Path) -> None:
+    # Each photo sits next to its copy, so pairs complete from the first files on.
+    for i in range(40):
+        img = images.photo(2000 + i, 1024, 768)
+        images.save(tmp_path / f"p{i:02d}.jpg", img)
+        images.save(tmp_path / f"p{i:02d}-small.jpg", images.resize(img, 0.5))
+    events = list(run_scan(ScanOptions(roots=(str(tmp_path),), workers=1)))
+    first_group = next(i for i, e in enumerate(events) if isinstance(e, GroupFound))
+    still_working = [
+        i
+        for i, e in enumerate(events)
+        if isinstance(e, Progress) and e.stage is Stage.FINGERPRINT and 0 < e.done < e.total
+    ]
+    assert still_working
+    assert first_group < still_working[-1]
 
 
 def test_groups_do_not_depend_on_file_order(tmp_path: Path) -> None:

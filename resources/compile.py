@@ -1,9 +1,9 @@
-"""Compile ``resources/app.qrc`` into ``app/gui/resources_rc.py`` with ``pyside6-rcc``.
+"""Compile ``resources/app.qrc`` into ``app/lookalike/gui/resources_rc.py`` with ``pyside6-rcc``.
 
 The output is generated, committed and never edited by hand (ruff and mypy skip it). Run after
 changing anything listed in the .qrc::
 
-    .venv/bin/python resources/compile.py           # rewrite app/gui/resources_rc.py
+    .venv/bin/python resources/compile.py           # rewrite app/lookalike/gui/resources_rc.py
     .venv/bin/python resources/compile.py --check   # exit 1 if the committed file is stale
 """
 
@@ -21,7 +21,7 @@ log = logging.getLogger("compile")
 
 ROOT = Path(__file__).resolve().parent.parent
 QRC = ROOT / "resources" / "app.qrc"
-OUTPUT = ROOT / "app" / "gui" / "resources_rc.py"
+OUTPUT = ROOT / "app" / "lookalike" / "gui" / "resources_rc.py"
 
 
 def find_rcc() -> str:

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 # The generator lives in the app (the accuracy benchmark uses it too); the tests use it from here.
-from app.bench.photos import (
+from lookalike.bench.photos import (
     Bgr,
     brightness,
     crop_border,

@@ -113,7 +113,7 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.application import app_icon, set_identity
+    from lookalike.gui.application import app_icon, set_identity
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
     set_identity()
@@ -121,10 +121,10 @@ def main() -> int:
     if args.dark:
         _use_dark_palette(app)
     app.setWindowIcon(app_icon())
-    from app.gui.main_window import MainWindow
+    from lookalike.gui.main_window import MainWindow
 
     if args.empty:
-        from app.gui.settings import Settings
+        from lookalike.gui.settings import Settings
 
         for folder in (library / "Camera", library / "Shared", library):
             Settings().add_recent_folder(str(folder))

@@ -35,10 +35,10 @@ import numpy as np
 # Run as a script from anywhere: the repository root holds the `app` package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.bench.photos import photo
-from app.bench.speed import image_files, machine_facts, time_decode_only, tree_cpu_seconds
-from app.core.model import ImageFile, ScanOptions, ScanSummary
-from app.core.scan import collect_result, run_scan
+from lookalike.bench.photos import photo
+from lookalike.bench.speed import image_files, machine_facts, time_decode_only, tree_cpu_seconds
+from lookalike.core.model import ImageFile, ScanOptions, ScanSummary
+from lookalike.core.scan import collect_result, run_scan
 
 GENERATOR_VERSION = 2
 DEFAULT_SET_ROOT = Path(tempfile.gettempdir()) / "lookalike-bench"

@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import send2trash
 
-from app.core.journal import Journal
-from app.core.model import Group, MatchKind
-from app.core.trash import OutcomeStatus, execute, plan_removal, undo_last_batch
-from app.core.trash import _sync_send2trash_env as send2trash_env
+from lookalike.core.journal import Journal
+from lookalike.core.model import Group, MatchKind
+from lookalike.core.trash import OutcomeStatus, execute, plan_removal, undo_last_batch
+from lookalike.core.trash import _sync_send2trash_env as send2trash_env
 from tests.core.cleanup_helpers import member
 
 

@@ -46,8 +46,8 @@ def main() -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.core.model import ScanMode
-    from app.gui.main_window import MainWindow
+    from lookalike.core.model import ScanMode
+    from lookalike.gui.main_window import MainWindow
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "cfg"))
     app = QApplication(sys.argv)

@@ -2,7 +2,7 @@
 
 For each variant type: the best-orientation hash distance and the signature similarity to the
 original (whole picture), or to the original's inner region for the crop columns. Thresholds in
-``app.core.scan.THRESHOLDS`` must keep every copy inside and every look-alike outside.
+``lookalike.core.scan.THRESHOLDS`` must keep every copy inside and every look-alike outside.
 
     .venv/bin/python tests/bench/calibrate.py [--photos DIR]
 
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.core import fingerprint as fp
+from lookalike.core import fingerprint as fp
 from tests import images
 
 Variant = Callable[[np.ndarray], tuple[np.ndarray, str]]

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListView
 
-from app.core.model import Group, MatchKind, Member
+from lookalike.core.model import Group, MatchKind, Member
 from tests import images
 
 BATCH = 100  # the scan worker coalesces ~100 ms of groups per batch
@@ -46,8 +46,8 @@ def make_groups(root: Path, count: int) -> list[Group]:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     app = QApplication.instance() or QApplication([])
-    from app.gui.results_model import SortKey
-    from app.gui.results_view import ResultsView
+    from lookalike.gui.results_model import SortKey
+    from lookalike.gui.results_view import ResultsView
 
     with tempfile.TemporaryDirectory() as tmp:
         groups = make_groups(Path(tmp), count)

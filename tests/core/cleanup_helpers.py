@@ -9,8 +9,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.core import hashing
-from app.core.model import Group, MatchKind, Member
+from lookalike.core import hashing
+from lookalike.core.model import Group, MatchKind, Member
 
 
 def member(

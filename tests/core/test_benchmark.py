@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.bench import accuracy, speed
-from app.core.model import (
+from lookalike import cli
+from lookalike.bench import accuracy, speed
+from lookalike.core.model import (
     Group,
     MatchKind,
     Member,

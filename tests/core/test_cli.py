@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from lookalike.cli import main
 from tests import images
 
 
@@ -65,7 +65,7 @@ def test_bad_arguments_give_one_clear_line(
 
 def test_python_m_app_runs_the_cli(folder: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "app", "scan", str(folder), "--no-cache", "--workers", "1"],
+        [sys.executable, "-m", "lookalike", "scan", str(folder), "--no-cache", "--workers", "1"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -78,14 +78,14 @@ def test_python_m_app_runs_the_cli(folder: Path) -> None:
 def test_command_list_matches_the_parser() -> None:
     import argparse
 
-    from app.cli import COMMANDS, build_parser
+    from lookalike.cli import COMMANDS, build_parser
 
     (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == COMMANDS
 
 
 def test_folders_alone_open_the_window(tmp_path: Path) -> None:
-    from app.__main__ import opens_window_with_folders
+    from lookalike.__main__ import opens_window_with_folders
 
     (tmp_path / "scan").mkdir()
     assert opens_window_with_folders([str(tmp_path), str(tmp_path / "scan")])

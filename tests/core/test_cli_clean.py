@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.core import report
-from app.core.model import Group, ScanMode, ScanResult, Sensitivity
+from lookalike.cli import main
+from lookalike.core import report
+from lookalike.core.model import Group, ScanMode, ScanResult, Sensitivity
 from tests import images
 from tests.core.cleanup_helpers import (
     home_trash,
@@ -193,7 +193,7 @@ def test_python_m_app_clean_in_a_subprocess(tmp_path: Path) -> None:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "app", "clean", "--from", str(saved), *args],
+            [sys.executable, "-m", "lookalike", "clean", "--from", str(saved), *args],
             cwd=REPO,
             env=env,
             capture_output=True,

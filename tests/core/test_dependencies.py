@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from app.dependencies import missing_dependency_message
+from lookalike.dependencies import missing_dependency_message
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_main_without(module: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run ``app.__main__.main`` in a fresh interpreter where importing ``module`` fails the way
-    it does when the package is not installed."""
+    """Run ``lookalike.__main__.main`` in a fresh interpreter where importing ``module`` fails
+    the way it does when the package is not installed."""
     code = textwrap.dedent(
         f"""
         import sys
@@ -29,7 +29,7 @@ def _run_main_without(module: str, argv: list[str]) -> subprocess.CompletedProce
 
         sys.meta_path.insert(0, Uninstalled())
         sys.argv = ["lookalike", *{argv!r}]
-        from app.__main__ import main
+        from lookalike.__main__ import main
         sys.exit(main())
         """
     )
@@ -84,8 +84,8 @@ def test_missing_system_library_names_the_debian_package() -> None:
 @pytest.mark.parametrize(
     "exc",
     [
-        ModuleNotFoundError("No module named 'app.nothing'", name="app.nothing"),
-        ImportError("cannot import name 'thing' from 'app.core.model'"),
+        ModuleNotFoundError("No module named 'app.nothing'", name="lookalike.nothing"),
+        ImportError("cannot import name 'thing' from 'lookalike.core.model'"),
     ],
 )
 def test_our_own_import_errors_are_bugs_not_missing_dependencies(exc: ImportError) -> None:

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.core import fingerprint as fp
+from lookalike.core import fingerprint as fp
 from tests import images
 
 

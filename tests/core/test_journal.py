@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.core import paths
-from app.core.journal import JOURNAL_NAME, OLD_JOURNAL_NAME, Journal, new_batch_id
+from lookalike.core import paths
+from lookalike.core.journal import JOURNAL_NAME, OLD_JOURNAL_NAME, Journal, new_batch_id
 
 
 def _before(journal: Journal, batch: str, path: str) -> None:

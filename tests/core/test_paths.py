@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import paths
+from lookalike.core import paths
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_unwritable_xdg_folder_falls_back_to_temp(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv(var, str(blocked / "sub"))
-    with caplog.at_level(logging.WARNING, logger="app.core.paths"):
+    with caplog.at_level(logging.WARNING, logger="lookalike.core.paths"):
         folder = get_dir()
     assert folder.is_relative_to(temp_root)
     assert folder.name == kind

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.core.model import (
+from lookalike.core.model import (
     Group,
     MatchKind,
     Member,
@@ -20,7 +20,7 @@ from app.core.model import (
     Skipped,
     SkipReason,
 )
-from app.core.report import (
+from lookalike.core.report import (
     FORMAT_VERSION,
     ReportError,
     load_json,

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.cancel import CancelToken
-from app.core.events import FileSkipped, Finished, GroupFound, Progress, Stage
-from app.core.fingerprint import CRASH_MARKER_ENV
-from app.core.model import ScanMode, ScanOptions, ScanResult, SkipReason
-from app.core.scan import collect_result, run_scan
+from lookalike.core.cancel import CancelToken
+from lookalike.core.events import FileSkipped, Finished, GroupFound, Progress, Stage
+from lookalike.core.fingerprint import CRASH_MARKER_ENV
+from lookalike.core.model import ScanMode, ScanOptions, ScanResult, SkipReason
+from lookalike.core.scan import collect_result, run_scan
 from tests import images
 
 
@@ -242,9 +242,9 @@ def test_file_vanishing_mid_scan_is_reported(tmp_path: Path) -> None:
 
 def test_engine_never_imports_qt() -> None:
     code = (
-        "import pkgutil, importlib, sys, app.core\n"
-        "for m in pkgutil.iter_modules(app.core.__path__):\n"
-        "    importlib.import_module('app.core.' + m.name)\n"
+        "import pkgutil, importlib, sys, lookalike.core\n"
+        "for m in pkgutil.iter_modules(lookalike.core.__path__):\n"
+        "    importlib.import_module('lookalike.core.' + m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "assert not bad, bad\n"
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import MatchKind, ScanMode, ScanOptions, ScanResult, Sensitivity
-from app.core.scan import collect_result, run_scan
+from lookalike.core.model import MatchKind, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.scan import collect_result, run_scan
 from tests.core import corpus as corpus_
 
 

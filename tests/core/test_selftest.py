@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import __version__, selftest
+from lookalike import __version__, selftest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ def test_self_test_fails_when_the_scan_disagrees(monkeypatch: pytest.MonkeyPatch
 
 def test_command_line_runs_the_self_test() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "app", "--self-test"],
+        [sys.executable, "-m", "lookalike", "--self-test"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -67,7 +67,7 @@ def test_command_line_runs_the_self_test() -> None:
 
 def test_command_line_prints_the_version() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "app", "--version"],
+        [sys.executable, "-m", "lookalike", "--version"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 import pytest
 
-from app.core.cancel import CancelToken
-from app.core.journal import Journal
-from app.core.model import Group, MatchKind
-from app.core.trash import (
+from lookalike.core.cancel import CancelToken
+from lookalike.core.journal import Journal
+from lookalike.core.model import Group, MatchKind
+from lookalike.core.trash import (
     Action,
     ConfirmationError,
     OutcomeStatus,

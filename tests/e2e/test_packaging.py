@@ -96,7 +96,7 @@ def test_metainfo_matches_the_desktop_file() -> None:
     assert component.findtext("id") == metainfo.name.removesuffix(".metainfo.xml")
     assert component.findtext("launchable") == "lookalike.desktop"
     assert component.findtext("provides/binary") == "lookalike"
-    from app import __version__
+    from lookalike import __version__
 
     assert component.find(f"releases/release[@version='{__version__}']") is not None
 

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import __version__
-from app.core.model import ScanSummary
-from app.gui.cleanup import CONFIRM_BOX_NAME, CleanupReport
-from app.gui.main_window import MainWindow
+from lookalike import __version__
+from lookalike.core.model import ScanSummary
+from lookalike.gui.cleanup import CONFIRM_BOX_NAME, CleanupReport
+from lookalike.gui.main_window import MainWindow
 from tests.gui.photo_tree import make_photo_tree
 
 TIMEOUT_MS = 120_000
@@ -136,7 +136,7 @@ def test_run_gui_opens_the_window_and_quits_cleanly(tmp_path: Path) -> None:
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication(sys.argv)\n"
         "def check():\n"
-        "    from app.gui.main_window import MainWindow\n"
+        "    from lookalike.gui.main_window import MainWindow\n"
         "    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]\n"
         "    if len(windows) != 1 or not windows[0].isVisible() or app.windowIcon().isNull():\n"
         "        print('no visible main window with an icon', windows, file=sys.stderr)\n"
@@ -144,7 +144,7 @@ def test_run_gui_opens_the_window_and_quits_cleanly(tmp_path: Path) -> None:
         "        return\n"
         "    windows[0].close()\n"
         "QTimer.singleShot(200, check)\n"
-        "from app.gui.application import run_gui\n"
+        "from lookalike.gui.application import run_gui\n"
         "sys.exit(run_gui())\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.gui.settings import Settings
+from lookalike.gui.settings import Settings
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.model import Group, MatchKind, Member
+from lookalike.core.model import Group, MatchKind, Member
 from tests import images
 
 

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
-from app import __version__
-from app.core.paths import log_dir
-from app.gui.application import app_icon, configure_logging, set_identity
+from lookalike import __version__
+from lookalike.core.paths import log_dir
+from lookalike.gui.application import app_icon, configure_logging, set_identity
 
 
 @pytest.fixture
@@ -32,10 +32,10 @@ def test_logging_goes_to_a_rotating_file_in_the_log_folder(isolated_home: Path) 
     path = Path(configure_logging())
     assert path.parent == log_dir()
     assert path.is_relative_to(isolated_home)
-    logging.getLogger("app.gui.test").info("hello %s", "log")
+    logging.getLogger("lookalike.gui.test").info("hello %s", "log")
     for handler in logging.getLogger().handlers:
         handler.flush()
-    assert "app.gui.test: hello log" in path.read_text(encoding="utf-8")
+    assert "lookalike.gui.test: hello log" in path.read_text(encoding="utf-8")
 
 
 def test_icon_and_identity(qtbot: QtBot) -> None:

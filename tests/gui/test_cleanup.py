@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.core import trash
-from app.core.trash import Action, FileOutcome, OutcomeStatus
-from app.gui.cleanup import CleanupReport
+from lookalike.core import trash
+from lookalike.core.trash import Action, FileOutcome, OutcomeStatus
+from lookalike.gui.cleanup import CleanupReport
 
 
 def _report(action: Action, *statuses: OutcomeStatus) -> CleanupReport:

@@ -11,8 +11,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.gui import errors
-from app.gui.errors import ExceptionDialog, ProblemListDialog
+from lookalike.gui import errors
+from lookalike.gui.errors import ExceptionDialog, ProblemListDialog
 
 
 def _close_dialog_when_shown(seen: list[str]) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QPalette
 from pytestqt.qtbot import QtBot
 
-from app.gui.folders import FolderPanel, folders_in_mime
+from lookalike.gui.folders import FolderPanel, folders_in_mime
 
 
 def _panel(qtbot: QtBot) -> FolderPanel:

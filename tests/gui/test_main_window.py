@@ -13,16 +13,16 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import __version__
-from app.core.cancel import CancelToken
-from app.core.events import GroupFound, Progress, ScanEvent, Stage
-from app.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
-from app.core.scan import run_scan
-from app.gui.about import AboutDialog
-from app.gui.errors import ExceptionDialog, ProblemListDialog
-from app.gui.main_window import MainWindow
-from app.gui.results_model import SortKey
-from app.gui.settings import Settings
+from lookalike import __version__
+from lookalike.core.cancel import CancelToken
+from lookalike.core.events import GroupFound, Progress, ScanEvent, Stage
+from lookalike.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
+from lookalike.core.scan import run_scan
+from lookalike.gui.about import AboutDialog
+from lookalike.gui.errors import ExceptionDialog, ProblemListDialog
+from lookalike.gui.main_window import MainWindow
+from lookalike.gui.results_model import SortKey
+from lookalike.gui.settings import Settings
 from tests.gui.photo_tree import make_photo_tree
 
 TIMEOUT_MS = 120_000

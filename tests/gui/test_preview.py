@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.core.model import MatchKind
-from app.gui.preview import PreviewPane
+from lookalike.core.model import MatchKind
+from lookalike.gui.preview import PreviewPane
 from tests import images
 from tests.gui.sample_groups import member
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QImage
 from PySide6.QtWidgets import QApplication
 
-import app.gui.resources_rc  # noqa: F401 - registers the ":/icons" resources
+import lookalike.gui.resources_rc  # noqa: F401 - registers the ":/icons" resources
 
 
 @pytest.mark.parametrize("size_px", [16, 24, 32, 48, 64, 128, 256])

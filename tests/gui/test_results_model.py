@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from app.core.model import Group
-from app.gui.results_model import (
+from lookalike.core.model import Group
+from lookalike.gui.results_model import (
     CheckableRole,
     CheckedRole,
     GroupRole,
@@ -23,7 +23,7 @@ from app.gui.results_model import (
     format_size,
     group_text,
 )
-from app.gui.thumb_cache import ThumbCache
+from lookalike.gui.thumb_cache import ThumbCache
 from tests.gui.sample_groups import photo_group
 
 

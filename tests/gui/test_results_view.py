@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QListView
 
-from app.core.model import Group
-from app.gui.results_view import ResultsView
+from lookalike.core.model import Group
+from lookalike.gui.results_view import ResultsView
 from tests.gui.sample_groups import photo_group
 
 
@@ -157,7 +157,7 @@ def test_selection_commands_keep_the_view_consistent(qtbot, view: ResultsView, g
 
 
 def test_current_member_survives_sorting(qtbot, view: ResultsView, groups) -> None:
-    from app.gui.results_model import SortKey
+    from lookalike.gui.results_model import SortKey
 
     view.set_current(2, 1)
     view.model.sort_groups(SortKey.FOLDER)

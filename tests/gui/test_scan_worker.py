@@ -8,11 +8,19 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, Slot
 from pytestqt.qtbot import QtBot
 
-from app.core.cancel import CancelToken
-from app.core.events import GroupFound, GroupRemoved, GroupUpdated, Progress, ScanEvent
-from app.core.model import Group, MatchKind, Member, ScanMode, ScanOptions, ScanSummary, Skipped
-from app.core.scan import run_scan
-from app.gui.scan_worker import ScanWorker, _GroupBatch
+from lookalike.core.cancel import CancelToken
+from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated, Progress, ScanEvent
+from lookalike.core.model import (
+    Group,
+    MatchKind,
+    Member,
+    ScanMode,
+    ScanOptions,
+    ScanSummary,
+    Skipped,
+)
+from lookalike.core.scan import run_scan
+from lookalike.gui.scan_worker import ScanWorker, _GroupBatch
 from tests.gui.photo_tree import make_photo_tree
 
 TIMEOUT_MS = 90_000

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.core.model import ScanMode, Sensitivity
-from app.gui.settings import RECENT_FOLDERS_MAX, SETTINGS_VERSION, Settings, open_qsettings
+from lookalike.core.model import ScanMode, Sensitivity
+from lookalike.gui.settings import RECENT_FOLDERS_MAX, SETTINGS_VERSION, Settings, open_qsettings
 
 
 def test_defaults_on_an_empty_store(settings: Settings, isolated_home: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from app.gui.thumb_cache import ThumbCache, load_thumbnail
+from lookalike.gui.thumb_cache import ThumbCache, load_thumbnail
 from tests import images
 
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
-from app.core.model import Group, MatchKind
-from app.gui.results_model import ResultsModel, ThumbnailRole
-from app.gui.thumb_cache import ThumbCache
-from app.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
+from lookalike.core.model import Group, MatchKind
+from lookalike.gui.results_model import ResultsModel, ThumbnailRole
+from lookalike.gui.thumb_cache import ThumbCache
+from lookalike.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
 from tests import images
 from tests.gui.sample_groups import member, photo_group
 

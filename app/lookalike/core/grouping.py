@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 
-from app.core.events import GroupFound, GroupRemoved, GroupUpdated
-from app.core.model import Group, MatchKind, Member
+from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated
+from lookalike.core.model import Group, MatchKind, Member
 
 RankKey = Callable[[Member], tuple[Hashable, ...]]
 

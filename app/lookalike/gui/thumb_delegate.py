@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from app.core.model import Group, MatchKind, Member
-from app.gui.results_model import (
+from lookalike.core.model import Group, MatchKind, Member
+from lookalike.gui.results_model import (
     BrokenRole,
     CheckedRole,
     GroupRole,

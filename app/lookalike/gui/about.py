@@ -9,7 +9,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app import APP_NAME, __version__
+from lookalike import APP_NAME, __version__
 
 # (distribution, shown name, licence, home page); versions are read from the installed packages.
 _COMPONENTS = (

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.cache import FingerprintCache
-from app.core.cancel import CancelledError, CancelToken
-from app.core.events import (
+from lookalike.core.cache import FingerprintCache
+from lookalike.core.cancel import CancelledError, CancelToken
+from lookalike.core.events import (
     FileSkipped,
     Finished,
     GroupFound,
@@ -37,7 +37,7 @@ from app.core.events import (
     ScanEvent,
     Stage,
 )
-from app.core.fingerprint import (
+from lookalike.core.fingerprint import (
     CRASH_MARKER_ENV,
     FileTask,
     Fingerprint,
@@ -46,10 +46,10 @@ from app.core.fingerprint import (
     orient,
     signature_similarity,
 )
-from app.core.grouping import Grouper, Match, keeper_rank_exact, keeper_rank_similar
-from app.core.hashing import HASH_THREADS, identical_sets, size_buckets
-from app.core.index import HashIndex
-from app.core.model import (
+from lookalike.core.grouping import Grouper, Match, keeper_rank_exact, keeper_rank_similar
+from lookalike.core.hashing import HASH_THREADS, identical_sets, size_buckets
+from lookalike.core.index import HashIndex
+from lookalike.core.model import (
     Group,
     ImageFile,
     MatchKind,
@@ -62,7 +62,7 @@ from app.core.model import (
     Skipped,
     SkipReason,
 )
-from app.core.walk import WalkOptions, walk
+from lookalike.core.walk import WalkOptions, walk
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        ctx.set_forkserver_preload(["app.core.fingerprint"])
+        ctx.set_forkserver_preload(["lookalike.core.fingerprint"])
     return ctx
 
 

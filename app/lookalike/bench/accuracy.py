@@ -22,10 +22,10 @@ from typing import Any, TextIO
 
 import cv2
 
-from app.bench import photos
-from app.bench.photos import Bgr
-from app.core.model import ScanOptions, ScanResult, Sensitivity
-from app.core.scan import collect_result, run_scan
+from lookalike.bench import photos
+from lookalike.bench.photos import Bgr
+from lookalike.core.model import ScanOptions, ScanResult, Sensitivity
+from lookalike.core.scan import collect_result, run_scan
 
 ORIGINAL = "original"
 GENERATED_EDGE_PX = (1280, 960)  # generated originals: a typical downsized camera photo

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.core.model import (
+from lookalike.core.model import (
     Group,
     MatchKind,
     Member,

@@ -44,17 +44,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.model import Group, Member
-from app.gui.preview import PreviewPane
-from app.gui.results_model import (
+from lookalike.core.model import Group, Member
+from lookalike.gui.preview import PreviewPane
+from lookalike.gui.results_model import (
     CheckableRole,
     ResultsModel,
     date_text,
     format_size,
     match_text,
 )
-from app.gui.thumb_cache import ThumbCache
-from app.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
+from lookalike.gui.thumb_cache import ThumbCache
+from lookalike.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
 
 _PRUNE_DELAY_MS = 120  # after scrolling settles, forget queued thumbnails no longer in view
 _SCROLL_STEP_PX = 48

@@ -39,10 +39,10 @@ from urllib.parse import unquote
 
 import send2trash
 
-from app.core import hashing
-from app.core.cancel import CancelToken
-from app.core.journal import FileRecord, Journal, new_batch_id
-from app.core.model import Group, MatchKind, Member, ScanResult
+from lookalike.core import hashing
+from lookalike.core.cancel import CancelToken
+from lookalike.core.journal import FileRecord, Journal, new_batch_id
+from lookalike.core.model import Group, MatchKind, Member, ScanResult
 
 log = logging.getLogger(__name__)
 

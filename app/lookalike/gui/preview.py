@@ -45,9 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.model import Member
-from app.gui.results_model import date_text, format_size, match_text
-from app.gui.thumb_cache import load_thumbnail
+from lookalike.core.model import Member
+from lookalike.gui.results_model import date_text, format_size, match_text
+from lookalike.gui.thumb_cache import load_thumbnail
 
 log = logging.getLogger(__name__)
 

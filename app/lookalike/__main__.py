@@ -6,13 +6,13 @@ import multiprocessing
 import os
 import sys
 
-from app.console import attach_parent_console
-from app.dependencies import missing_dependency_message
+from lookalike.console import attach_parent_console
+from lookalike.dependencies import missing_dependency_message
 
 
 def opens_window_with_folders(args: list[str]) -> bool:
     """Folders alone (a file manager's "Open with", a drop on the launcher) open the window."""
-    from app.cli import COMMANDS
+    from lookalike.cli import COMMANDS
 
     return bool(args) and args[0] not in COMMANDS and all(os.path.isdir(a) for a in args)
 
@@ -23,15 +23,15 @@ def main() -> int:
     args = sys.argv[1:]
     try:
         if opens_window_with_folders(args):
-            from app.gui.application import run_gui
+            from lookalike.gui.application import run_gui
 
             return run_gui([os.path.abspath(a) for a in args])
         if args:
             attach_parent_console()
-            from app.cli import main as cli_main
+            from lookalike.cli import main as cli_main
 
             return cli_main(args)
-        from app.gui.application import run_gui
+        from lookalike.gui.application import run_gui
 
         return run_gui()
     except ImportError as exc:

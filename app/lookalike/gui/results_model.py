@@ -25,10 +25,10 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from app.core.model import Group, MatchKind, Member
+from lookalike.core.model import Group, MatchKind, Member
 
 if TYPE_CHECKING:
-    from app.gui.thumb_cache import ThumbCache
+    from lookalike.gui.thumb_cache import ThumbCache
 
 Index = QModelIndex | QPersistentModelIndex
 

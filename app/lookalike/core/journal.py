@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.core import paths
+from lookalike.core import paths
 
 log = logging.getLogger(__name__)
 

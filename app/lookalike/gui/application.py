@@ -11,11 +11,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-import app.gui.resources_rc  # noqa: F401 -- registers the :/icons resources
-from app import APP_NAME, __version__
-from app.core.paths import log_dir
-from app.gui.errors import install_excepthooks
-from app.gui.settings import APPLICATION, ORGANIZATION
+import lookalike.gui.resources_rc  # noqa: F401 -- registers the :/icons resources
+from lookalike import APP_NAME, __version__
+from lookalike.core.paths import log_dir
+from lookalike.gui.errors import install_excepthooks
+from lookalike.gui.settings import APPLICATION, ORGANIZATION
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def run_gui(folders: list[str] | None = None) -> int:
     install_excepthooks()
     log.info("%s %s starting; log file %s", APP_NAME, __version__, log_path)
 
-    from app.gui.main_window import MainWindow
+    from lookalike.gui.main_window import MainWindow
 
     window = MainWindow()
     for folder in folders or []:

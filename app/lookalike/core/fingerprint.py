@@ -17,8 +17,8 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from app.core.hashing import content_digest
-from app.core.model import Skipped, SkipReason
+from lookalike.core.hashing import content_digest
+from lookalike.core.model import Skipped, SkipReason
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
 ALGORITHM_VERSION = 2

@@ -9,8 +9,8 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from app.core.cancel import CancelToken
-from app.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core.cancel import CancelToken
+from lookalike.core.model import ImageFile, Skipped, SkipReason
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".dib", ".tif", ".tiff",

@@ -28,10 +28,10 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from app.core.fingerprint import FileTask, fingerprint_files, init_worker
-from app.core.model import ImageFile, ScanOptions
-from app.core.scan import CHUNK_FILES, collect_result, run_scan
-from app.core.walk import WalkOptions, walk
+from lookalike.core.fingerprint import FileTask, fingerprint_files, init_worker
+from lookalike.core.model import ImageFile, ScanOptions
+from lookalike.core.scan import CHUNK_FILES, collect_result, run_scan
+from lookalike.core.walk import WalkOptions, walk
 
 DECODE_ONLY = "decode only (the limit)"
 SERIAL = "fingerprints, serial"

@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.core.cancel import CancelledError, CancelToken
-from app.core.events import (
+from lookalike.core.cancel import CancelledError, CancelToken
+from lookalike.core.events import (
     FileSkipped,
     Finished,
     GroupFound,
@@ -27,7 +27,7 @@ from app.core.events import (
     Progress,
     ScanEvent,
 )
-from app.core.model import Group, ScanOptions, ScanSummary
+from lookalike.core.model import Group, ScanOptions, ScanSummary
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ ScanFunction = Callable[[ScanOptions, CancelToken], Iterator[ScanEvent]]
 def _default_scan(options: ScanOptions, cancel: CancelToken) -> Iterator[ScanEvent]:
     # Imported on first use so that importing the GUI does not start loading the engine's
     # heavier modules (OpenCV, numpy) before the window is up.
-    from app.core.scan import run_scan
+    from lookalike.core.scan import run_scan
 
     return run_scan(options, cancel)
 

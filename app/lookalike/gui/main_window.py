@@ -52,10 +52,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import APP_NAME
-from app.core import report
-from app.core.events import Progress, Stage
-from app.core.model import (
+from lookalike import APP_NAME
+from lookalike.core import report
+from lookalike.core.events import Progress, Stage
+from lookalike.core.model import (
     Group,
     ScanMode,
     ScanOptions,
@@ -64,16 +64,16 @@ from app.core.model import (
     Sensitivity,
     Skipped,
 )
-from app.core.paths import default_cache_path
-from app.gui.about import AboutDialog
-from app.gui.cleanup import CleanupReport, CleanupWorker, confirm_trash, show_cleanup_report
-from app.gui.errors import ProblemListDialog, show_action_error, show_bug_report
-from app.gui.folders import FolderPanel, folders_in_mime, normalize_folder
-from app.gui.results_model import ResultsModel, SortKey, format_size
-from app.gui.results_view import ResultsView
-from app.gui.scan_worker import ScanFunction, ScanWorker
-from app.gui.settings import Settings
-from app.gui.tasks import Task
+from lookalike.core.paths import default_cache_path
+from lookalike.gui.about import AboutDialog
+from lookalike.gui.cleanup import CleanupReport, CleanupWorker, confirm_trash, show_cleanup_report
+from lookalike.gui.errors import ProblemListDialog, show_action_error, show_bug_report
+from lookalike.gui.folders import FolderPanel, folders_in_mime, normalize_folder
+from lookalike.gui.results_model import ResultsModel, SortKey, format_size
+from lookalike.gui.results_view import ResultsView
+from lookalike.gui.scan_worker import ScanFunction, ScanWorker
+from lookalike.gui.settings import Settings
+from lookalike.gui.tasks import Task
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The cleanup flow's Qt side: the confirmation, a worker running the trash engine off the GUI
 thread, and the per-file tally afterwards. The rules and the file work live in
-``app.core.trash``; this module only asks, runs and reports."""
+``lookalike.core.trash``; this module only asks, runs and reports."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from typing import ClassVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.core import trash
-from app.core.cancel import CancelToken
-from app.core.model import Group
-from app.gui.errors import ProblemListDialog
-from app.gui.results_model import format_size
+from lookalike.core import trash
+from lookalike.core.cancel import CancelToken
+from lookalike.core.model import Group
+from lookalike.gui.errors import ProblemListDialog
+from lookalike.gui.results_model import format_size
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 
-from app.core.fingerprint import ALGORITHM_VERSION, Fingerprint
-from app.core.model import ImageFile
+from lookalike.core.fingerprint import ALGORITHM_VERSION, Fingerprint
+from lookalike.core.model import ImageFile
 
 log = logging.getLogger(__name__)
 

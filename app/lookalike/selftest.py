@@ -18,8 +18,8 @@ from typing import TextIO
 import cv2
 import numpy as np
 
-from app.core.events import Finished, GroupFound, GroupRemoved, GroupUpdated
-from app.core.model import Group, ScanMode, ScanOptions, ScanSummary
+from lookalike.core.events import Finished, GroupFound, GroupRemoved, GroupUpdated
+from lookalike.core.model import Group, ScanMode, ScanOptions, ScanSummary
 
 _WIDTH_PX = 640
 _HEIGHT_PX = 480
@@ -100,7 +100,7 @@ def make_photos(folder: Path) -> list[frozenset[str]]:
 
 def _collect(options: ScanOptions) -> tuple[dict[int, Group], ScanSummary | None]:
     # Imported here so ``lookalike --version`` and friends do not pay for the engine's imports.
-    from app.core.scan import run_scan
+    from lookalike.core.scan import run_scan
 
     groups: dict[int, Group] = {}
     summary: ScanSummary | None = None
@@ -131,7 +131,7 @@ def run_self_test(out: TextIO | None = None) -> int:
             stream.write(line + "\n")
             stream.flush()
 
-    from app import __version__
+    from lookalike import __version__
 
     say(f"Lookalike {__version__} self-test")
     started = time.perf_counter()

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.core.model import ScanMode, Sensitivity
+from lookalike.core.model import ScanMode, Sensitivity
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from app.core.model import Group, ScanSummary, Skipped
+from lookalike.core.model import Group, ScanSummary, Skipped
 
 
 class Stage(enum.Enum):

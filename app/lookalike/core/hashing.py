@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from app.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core.model import ImageFile, Skipped, SkipReason
 
 PREFIX_BYTES = 64 * 1024
 _READ_CHUNK = 1024 * 1024

@@ -12,11 +12,11 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from app import __version__
-from app.core.cancel import CancelToken
-from app.core.events import Progress, ScanEvent, Stage
-from app.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
-from app.core.trash import BatchReport, OutcomeStatus
+from lookalike import __version__
+from lookalike.core.cancel import CancelToken
+from lookalike.core.events import Progress, ScanEvent, Stage
+from lookalike.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.trash import BatchReport, OutcomeStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The subcommands; any other arguments that are all folders open the window with them.
@@ -87,7 +87,7 @@ def add_scan_arguments(parser: argparse.ArgumentParser, *, paths_required: bool 
 
 def scan_options(args: argparse.Namespace) -> ScanOptions:
     """Build and validate the engine options from parsed arguments."""
-    from app.core.paths import default_cache_path
+    from lookalike.core.paths import default_cache_path
 
     paths = [_existing_folder(p) for p in args.paths]
     references = [_existing_folder(p) for p in args.reference]
@@ -143,7 +143,7 @@ class ProgressLine:
 
 def run_scan_with_progress(options: ScanOptions, cancel: CancelToken | None = None) -> ScanResult:
     """Run a scan, showing progress on stderr; return the collected result."""
-    from app.core.scan import collect_result, run_scan
+    from lookalike.core.scan import collect_result, run_scan
 
     line = ProgressLine(sys.stderr)
 
@@ -200,7 +200,7 @@ def _run_scan(args: argparse.Namespace) -> int:
     result = run_scan_with_progress(options)
     print_result(result, sys.stdout)
     if args.json or args.csv:
-        from app.core import report
+        from lookalike.core import report
 
         if args.json:
             report.save_json(result, args.json)
@@ -281,7 +281,7 @@ def _add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _run_clean(args: argparse.Namespace) -> int:
-    from app.core import report, trash
+    from lookalike.core import report, trash
 
     if args.from_file and args.paths:
         raise UsageError("give either --from RESULT.json or folders to scan, not both")
@@ -321,7 +321,7 @@ def _run_clean(args: argparse.Namespace) -> int:
 
 
 def _run_undo(args: argparse.Namespace) -> int:
-    from app.core import trash
+    from lookalike.core import trash
 
     outcome = trash.undo_last_batch()
     _print_outcomes(outcome, sys.stdout)
@@ -397,7 +397,7 @@ def _add_bench_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_bench(args: argparse.Namespace) -> int:
-    from app.bench import speed
+    from lookalike.bench import speed
 
     folder = _existing_folder(args.folder)
     if args.workers < 0 or args.naive_max < 0:
@@ -422,7 +422,7 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _run_accuracy(args: argparse.Namespace) -> int:
-    from app.bench import accuracy
+    from lookalike.bench import accuracy
 
     if args.originals < 1 or args.workers < 0:
         raise UsageError("--originals must be 1 or more, --workers 0 or more")
@@ -463,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
-        from app.selftest import run_self_test
+        from lookalike.selftest import run_self_test
 
         return run_self_test()
     if args.command is None:

@@ -1,6 +1,6 @@
-"""Benchmark of the Hamming candidate search (`lookalike.core.index`): batch search time, pairs
-found, planted-pair recall and peak RSS; brute force for a ratio; streaming add + query cost per
-image.
+"""Benchmark of the Hamming candidate search (`lookalike.core.matching.index`): batch search
+time, pairs found, planted-pair recall and peak RSS; brute force for a ratio; streaming add +
+query cost per image.
 
 Each measurement runs in a fresh Python process, so its peak RSS is its own.
 
@@ -25,7 +25,7 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from lookalike.core.index import HashIndex, pairs_within  # noqa: E402  (after the path setup)
+from lookalike.core.matching.index import HashIndex, pairs_within  # noqa: E402  (after the path setup)
 
 PLANTED_FRACTION = 0.01
 VARIANTS = 8

@@ -1,8 +1,9 @@
 """Print how far copies and look-alikes sit from their original, to set the sensitivity levels.
 
 For each variant type: the best-orientation hash distance and the signature similarity to the
-original (whole picture), or to the original's inner region for the crop columns. Thresholds in
-``lookalike.core.scan.THRESHOLDS`` must keep every copy inside and every look-alike outside.
+original (whole picture), or to the original's inner region for the crop columns. Thresholds
+in ``lookalike.core.matching.policy.THRESHOLDS`` must keep every copy inside and every
+look-alike outside.
 
     .venv/bin/python tests/bench/calibrate.py [--photos DIR]
 
@@ -24,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from lookalike.core import fingerprint as fp
+from lookalike.core.matching import fingerprint as fp
 from tests import images
 
 Variant = Callable[[np.ndarray], tuple[np.ndarray, str]]

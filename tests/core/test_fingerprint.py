@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from lookalike.core import fingerprint as fp
+from lookalike.core.matching import fingerprint as fp
 from tests import images
 
 

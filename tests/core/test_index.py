@@ -1,5 +1,6 @@
-"""Tests of the Hamming-distance candidate search (`lookalike.core.index`) against a plain all-pairs
-reference, on random hashes with planted near-duplicates and on band edge cases."""
+"""Tests of the Hamming-distance candidate search (`lookalike.core.matching.index`) against a
+plain all-pairs reference, on random hashes with planted near-duplicates and on band edge
+cases."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from lookalike.core import index as index_module
-from lookalike.core.index import MAX_DISTANCE, HashIndex, Matches, pairs_within
+from lookalike.core.matching import index as index_module
+from lookalike.core.matching.index import MAX_DISTANCE, HashIndex, Matches, pairs_within
 
 Hashes = npt.NDArray[np.uint64]
 

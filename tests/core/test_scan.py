@@ -14,7 +14,7 @@ import pytest
 
 from lookalike.core.cancel import CancelToken
 from lookalike.core.events import FileSkipped, Finished, GroupFound, Progress, Stage
-from lookalike.core.fingerprint import CRASH_MARKER_ENV
+from lookalike.core.matching.fingerprint import CRASH_MARKER_ENV
 from lookalike.core.model import ScanMode, ScanOptions, ScanResult, SkipReason
 from lookalike.core.scan import collect_result, run_scan
 from tests import images

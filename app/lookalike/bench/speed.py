@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from lookalike.core.fingerprint import FileTask, fingerprint_files, init_worker
+from lookalike.core.matching.fingerprint import FileTask, fingerprint_files, init_worker
 from lookalike.core.model import ImageFile, ScanOptions
 from lookalike.core.scan import CHUNK_FILES, collect_result, run_scan
 from lookalike.core.walk import WalkOptions, walk

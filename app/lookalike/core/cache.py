@@ -13,7 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 
-from lookalike.core.fingerprint import ALGORITHM_VERSION, Fingerprint
+from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
 from lookalike.core.model import ImageFile
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated
+from lookalike.core.matching.kinds import Match, strength
 from lookalike.core.model import Group, MatchKind, Member
 
 RankKey = Callable[[Member], tuple[Hashable, ...]]
@@ -27,14 +28,6 @@ def keeper_rank_similar(m: Member) -> tuple[Hashable, ...]:
     """Similar photos: reference folders first, then most pixels, largest file, EXIF present,
     oldest, shortest path."""
     return (not m.is_reference, -m.pixels, -m.size, not m.taken, m.mtime_ns, len(m.path), m.path)
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A verified relation between two files, as seen from either side."""
-
-    kind: MatchKind
-    score: float
 
 
 class Grouper:
@@ -83,10 +76,10 @@ class Grouper:
                 self._parent[m.path] = m.path
                 self._nodes_of_root[m.path] = [m.path]
         known = self._edges[a.path].get(b.path)
-        if known is not None and _strength(known) >= _strength(match):
+        if known is not None and strength(known) >= strength(match):
             return  # found again by a weaker test (e.g. as a crop after matching whole)
         self._edges[a.path][b.path] = match
-        self._edges[b.path][a.path] = match
+        self._edges[b.path][a.path] = match.reversed()
         self._dirty.add(self._union(a.path, b.path))
 
     def add_pairs(self, pairs: Iterable[tuple[Member, Member, Match]]) -> None:
@@ -146,13 +139,6 @@ class Grouper:
                 self._next_id += 1
             groups.append(Group(group_id, tuple(members)))
         return groups
-
-
-_KIND_STRENGTH = {MatchKind.SIMILAR: 0, MatchKind.SAME_PICTURE: 1, MatchKind.IDENTICAL: 2}
-
-
-def _strength(match: Match) -> tuple[int, float]:
-    return _KIND_STRENGTH.get(match.kind, 0), match.score
 
 
 def _with_match(m: Member, match: Match) -> Member:

@@ -21,9 +21,6 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-
-import numpy as np
 
 from lookalike.core.cache import FingerprintCache
 from lookalike.core.cancel import CancelledError, CancelToken
@@ -37,18 +34,17 @@ from lookalike.core.events import (
     ScanEvent,
     Stage,
 )
-from lookalike.core.fingerprint import (
+from lookalike.core.grouping import Grouper, keeper_rank_exact, keeper_rank_similar
+from lookalike.core.hashing import HASH_THREADS, identical_sets, size_buckets
+from lookalike.core.matching.fingerprint import (
     CRASH_MARKER_ENV,
     FileTask,
     Fingerprint,
     fingerprint_files,
     init_worker,
-    orient,
-    signature_similarity,
 )
-from lookalike.core.grouping import Grouper, Match, keeper_rank_exact, keeper_rank_similar
-from lookalike.core.hashing import HASH_THREADS, identical_sets, size_buckets
-from lookalike.core.index import HashIndex
+from lookalike.core.matching.kinds import Match
+from lookalike.core.matching.matcher import Matcher
 from lookalike.core.model import (
     Group,
     ImageFile,
@@ -58,7 +54,6 @@ from lookalike.core.model import (
     ScanOptions,
     ScanResult,
     ScanSummary,
-    Sensitivity,
     Skipped,
     SkipReason,
 )
@@ -71,38 +66,6 @@ REGROUP_INTERVAL_S = 0.2  # how often streamed groups are brought up to date
 CACHE_FLUSH_INTERVAL_S = 2.0
 CHUNK_FILES = 8  # per pool task: amortises the ~0.2 ms task overhead (limits.md section 5)
 CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """What a sensitivity level means: the candidate search radius on the 64-bit hash, and the
-    signature correlation a candidate needs to be accepted."""
-
-    max_hash_distance: int
-    min_similarity: float
-    # Copies cropped by 10-20 %: full fingerprint of one against the inner one of the other.
-    # A radius of 0 turns crop matching off.
-    crop_hash_distance: int = 0
-    crop_min_similarity: float = 1.0
-
-
-# Calibrated on real photographs (Debian's wallpaper photos) and generated ones: resized,
-# re-encoded, converted, brightened, grayscale, EXIF-rotated, rotated and mirrored copies all
-# stay within 4 bits and 0.999; 3 % crops within 8 bits and 0.966; 10-20 % crops within 12 bits
-# and 0.86 of the original's inner fingerprint; different photos and views shifted by 10 % or
-# more sit at 18+ bits. See tests/bench/calibrate.py.
-THRESHOLDS = {
-    Sensitivity.STRICT: Thresholds(max_hash_distance=6, min_similarity=0.97),
-    Sensitivity.NORMAL: Thresholds(
-        max_hash_distance=10, min_similarity=0.93, crop_hash_distance=12, crop_min_similarity=0.85
-    ),
-    Sensitivity.LOOSE: Thresholds(
-        max_hash_distance=14, min_similarity=0.85, crop_hash_distance=14, crop_min_similarity=0.8
-    ),
-}
-# Beyond these a copy is "similar" (edited) rather than "the same picture" re-saved.
-SAME_PICTURE_MAX_DISTANCE = 4
-SAME_PICTURE_MIN_SIMILARITY = 0.99
 
 
 def run_scan(options: ScanOptions, cancel: CancelToken | None = None) -> Iterator[ScanEvent]:
@@ -141,7 +104,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        ctx.set_forkserver_preload(["lookalike.core.fingerprint"])
+        ctx.set_forkserver_preload(["lookalike.core.matching.fingerprint"])
     return ctx
 
 
@@ -167,7 +130,6 @@ class _Scan:
     def __init__(self, options: ScanOptions, cancel: CancelToken) -> None:
         self.options = options
         self.cancel = cancel
-        self.thresholds = THRESHOLDS[options.sensitivity]
         rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
         self.grouper = Grouper(rank)
         self.files: list[ImageFile] = []
@@ -178,12 +140,7 @@ class _Scan:
         self.cache: FingerprintCache | None = None
         self.decoded = 0
         self.cached = 0
-        # Similar mode: both indexes hold one entry per usable image, added in the same order, so
-        # an id means the same image in each (index_paths maps it back).
-        t = self.thresholds
-        self.index = HashIndex(max(t.max_hash_distance, t.crop_hash_distance))
-        self.inner_index = HashIndex(t.crop_hash_distance) if t.crop_hash_distance else None
-        self.index_paths: list[str] = []
+        self.matcher = Matcher(options.sensitivity, options.find_rotated)
         self.by_path: dict[str, ImageFile] = {}
         self.first_with_hash: dict[str, str] = {}  # content digest -> first file seen with it
         self._last_progress = 0.0
@@ -433,70 +390,13 @@ class _Scan:
                     self.grouper.add_pair(
                         a, self._member_of(fp.path), Match(MatchKind.IDENTICAL, 1.0)
                     )
-        usable = [fp for fp in batch if fp.signature]  # plain single-colour images: bytes only
-        if not usable:
-            return
-        full = np.array([fp.phash for fp in usable], dtype=np.uint64)
-        ids = self.index.add(full)
-        self.index_paths += [fp.path for fp in usable]
-        if self.options.find_rotated:
-            queries = np.concatenate([fp.hash_variants() for fp in usable])
-            owners = np.repeat(ids, 8)
-        else:
-            queries, owners = full, ids
-        matches = self.index.query(queries, owners)
-        for a, b in zip(matches.first.tolist(), matches.second.tolist(), strict=True):
-            self._verify(self.index_paths[a], self.index_paths[b])
-        if self.inner_index is None:
-            return
-        inner = np.array([fp.inner_hash for fp in usable], dtype=np.uint64)
-        self.inner_index.add(inner)
-        # Is a new image a crop of a known one (its whole ~ their inner part), or the reverse?
-        for index, hashes in ((self.inner_index, full), (self.index, inner)):
-            m = index.query(hashes, ids)
-            for a, b in zip(m.first.tolist(), m.second.tolist(), strict=True):
-                self._verify_crop(self.index_paths[a], self.index_paths[b])
+        for path_a, path_b, match in self.matcher.add(batch):
+            digest_a, digest_b = self.hashes.get(path_a), self.hashes.get(path_b)
+            if not (digest_a and digest_a == digest_b):  # byte copies are paired by content
+                self._pair(path_a, path_b, match)
 
     def _member_of(self, path: str) -> Member:
         return _member(self.by_path[path], self.prints.get(path), self.hashes.get(path, ""))
-
-    def _verify(self, path_a: str, path_b: str) -> None:
-        a, b = self.prints[path_a], self.prints[path_b]
-        digest_a, digest_b = self.hashes.get(path_a), self.hashes.get(path_b)
-        if digest_a and digest_a == digest_b:
-            return  # already paired by content
-        orientations = range(8) if self.options.find_rotated else range(1)
-        canon_b = b.phash
-        variants_a = a.hash_variants()
-        distances = [bin(int(variants_a[t]) ^ canon_b).count("1") for t in orientations]
-        t = min(orientations, key=lambda i: (distances[i], i))
-        if distances[t] > self.thresholds.max_hash_distance:
-            return
-        similarity = signature_similarity(orient(a.signature_array(), t), b.signature_array())
-        if similarity < self.thresholds.min_similarity:
-            return
-        same = (
-            t == 0
-            and distances[t] <= SAME_PICTURE_MAX_DISTANCE
-            and similarity >= SAME_PICTURE_MIN_SIMILARITY
-        )
-        kind = MatchKind.SAME_PICTURE if same else MatchKind.SIMILAR
-        self._pair(path_a, path_b, Match(kind, round(similarity, 3)))
-
-    def _verify_crop(self, path_a: str, path_b: str) -> None:
-        """Accept the pair if one picture shows the inner part of the other."""
-        a, b = self.prints[path_a], self.prints[path_b]
-        t = self.thresholds
-        best = 0.0
-        for whole, part in ((a, b), (b, a)):  # "part" may be a crop of "whole"
-            if not whole.has_inner:
-                continue
-            if bin(whole.inner_hash ^ part.phash).count("1") > t.crop_hash_distance:
-                continue
-            similarity = signature_similarity(whole.inner_signature_array(), part.signature_array())
-            best = max(best, similarity)
-        if best >= t.crop_min_similarity:
-            self._pair(path_a, path_b, Match(MatchKind.SIMILAR, round(best, 3)))
 
     def _pair(self, path_a: str, path_b: str, match: Match) -> None:
         self.grouper.add_pair(self._member_of(path_a), self._member_of(path_b), match)

@@ -1,0 +1,316 @@
+"""The words a person reads: sizes, counts, match and transform wording, dates, skip reasons.
+
+The CLI, the saved reports and the window all take their wording from here, so they say the same
+thing the same way. Qt-free (the CLI and the reports use it too).
+
+Shaped for translation: one function per phrase, taking the numbers as arguments and never
+gluing translated fragments around them; every count goes through ``_plural``, which asks
+``gettext.ngettext`` for the form, so a catalogue with another language's plural rule changes
+the wording without touching a caller. Numbers, sizes, percentages and dates are formatted by
+one function each.
+"""
+
+from __future__ import annotations
+
+import errno
+import gettext
+from datetime import datetime
+
+from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason, Transform
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def number(n: int) -> str:
+    """A whole number with thousands grouped: "1,234"."""
+    return f"{n:,}"
+
+
+def _plural(n: int, one: str, other: str, **values: str) -> str:
+    """``one`` or ``other`` for the count ``n``, with ``{n}`` and ``values`` filled in.
+
+    The only place a plural form is chosen. Without a catalogue ngettext applies the English
+    rule (``one`` for 1); a catalogue brings its language's rule and forms.
+    """
+    return gettext.ngettext(one, other, n).format(n=number(n), **values)
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100)} %"
+
+
+_UNITS = ("KB", "MB", "GB", "TB", "PB")
+
+
+def size(n_bytes: int) -> str:
+    """A byte count for people, in decimal units: "980 bytes", "12.3 KB", "1.5 GB"."""
+    if n_bytes < 1000:
+        return _plural(n_bytes, "{n} byte", "{n} bytes")
+    value = float(n_bytes)
+    for unit in _UNITS:
+        value /= 1000
+        # Compare the rounded figure, so 999,960 bytes reads "1.0 MB", not "1000.0 KB".
+        if round(value, 1) < 1000 or unit == _UNITS[-1]:
+            return f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def exact_size(n_bytes: int) -> str:
+    """Every byte counted: "4,123,456 bytes"."""
+    return _plural(n_bytes, "{n} byte", "{n} bytes")
+
+
+def duration(seconds: float) -> str:
+    """A rough duration: "5 s", "3 min", "1.5 h"."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def files(n: int) -> str:
+    return _plural(n, "{n} file", "{n} files")
+
+
+def image_files(n: int) -> str:
+    return _plural(n, "{n} image file", "{n} image files")
+
+
+def photos(n: int) -> str:
+    return _plural(n, "{n} photo", "{n} photos")
+
+
+def groups(n: int) -> str:
+    return _plural(n, "{n} group", "{n} groups")
+
+
+def duplicates(n: int) -> str:
+    return _plural(n, "{n} duplicate", "{n} duplicates")
+
+
+def folders(n: int) -> str:
+    return _plural(n, "{n} folder", "{n} folders")
+
+
+def skipped(n: int) -> str:
+    return _plural(n, "{n} skipped", "{n} skipped")
+
+
+def reclaimable(n_bytes: int) -> str:
+    """ "12.3 MB reclaimable"."""
+    return f"{size(n_bytes)} reclaimable"
+
+
+# --- selection and cleanup --------------------------------------------------------------------
+
+
+def selection(count: int, n_bytes: int) -> str:
+    """The status bar's summary of the check marks: "3 selected · 12.3 MB"."""
+    return _plural(count, "{n} selected · {size}", "{n} selected · {size}", size=size(n_bytes))
+
+
+def marked_for_trash(count: int) -> str:
+    """A group header's note: "2 marked for trash"."""
+    return _plural(count, "{n} marked for trash", "{n} marked for trash")
+
+
+def move_to_trash(count: int) -> str:
+    """The trash command: "Move 3 files to Trash", or "Move to Trash" with nothing selected."""
+    if not count:
+        return "Move to Trash"
+    return _plural(count, "Move {n} file to Trash", "Move {n} files to Trash")
+
+
+def confirm_move_to_trash(count: int, n_bytes: int) -> str:
+    """The confirmation question: "Move 3 files (12.3 MB) to the Trash?"."""
+    return _plural(
+        count,
+        "Move {n} file ({size}) to the Trash?",
+        "Move {n} files ({size}) to the Trash?",
+        size=size(n_bytes),
+    )
+
+
+def moving_to_trash(count: int) -> str:
+    """What a running cleanup says: "Moving 3 files to the Trash"."""
+    return _plural(count, "Moving {n} file to the Trash", "Moving {n} files to the Trash")
+
+
+def moved_to_trash(count: int, freed_bytes: int) -> str:
+    """A finished cleanup: "Moved 3 files to the Trash (freed 12.3 MB)"."""
+    return _plural(
+        count,
+        "Moved {n} file to the Trash (freed {size})",
+        "Moved {n} files to the Trash (freed {size})",
+        size=size(freed_bytes),
+    )
+
+
+def restored(count: int) -> str:
+    """A finished undo: "Restored 3 files"."""
+    return _plural(count, "Restored {n} file", "Restored {n} files")
+
+
+def unreadable(count: int) -> str:
+    """The skipped files' button: "3 files could not be read"."""
+    return _plural(count, "{n} file could not be read", "{n} files could not be read")
+
+
+def not_compared(count: int) -> str:
+    """The skipped files' list heading."""
+    return _plural(
+        count,
+        "{n} file could not be read, so it was not compared:",
+        "{n} files could not be read, so they were not compared:",
+    )
+
+
+# --- matches ----------------------------------------------------------------------------------
+
+
+def match_label(member: Member) -> str:
+    """Why ``member`` is in its group, in a word or two: "keeper", "similar 87 %"."""
+    if member.match is MatchKind.KEEPER:
+        return "keeper"
+    if member.match is MatchKind.IDENTICAL:
+        return "identical"
+    if member.match is MatchKind.SAME_PICTURE:
+        return "same picture"
+    return f"similar {_percent(member.score)}"
+
+
+def match_reason(member: Member) -> str:
+    """Why ``member`` is in its group, in a phrase: "same picture at another size, quality or
+    format"."""
+    if member.match is MatchKind.KEEPER:
+        return "suggested keeper"
+    if member.match is MatchKind.IDENTICAL:
+        return "identical bytes"
+    if member.match is MatchKind.SAME_PICTURE:
+        return "same picture at another size, quality or format"
+    return f"similar photo ({_percent(member.score)})"
+
+
+_GROUP_KIND = {
+    MatchKind.IDENTICAL: "identical copies",
+    MatchKind.SAME_PICTURE: "same picture at other sizes",
+    MatchKind.SIMILAR: "similar photos",
+    MatchKind.KEEPER: "",
+}
+
+
+def group_count(group: Group) -> str:
+    """The first part of a group's header: "4 photos"."""
+    return photos(len(group.members))
+
+
+def group_detail(group: Group) -> str:
+    """The rest of a group's header: "12.3 MB reclaimable · identical copies"."""
+    return f"{reclaimable(group.reclaimable_bytes)} · {_GROUP_KIND[group.kind]}"
+
+
+def group_header(group: Group) -> str:
+    """A group's header line: "4 photos · 12.3 MB reclaimable · identical copies"."""
+    return f"{group_count(group)} · {group_detail(group)}"
+
+
+# --- transforms -------------------------------------------------------------------------------
+
+# Below these a measured change is noise of the fit, not something a person would notice.
+_MIN_TURN_DEG = 0.5
+_MIN_SCALE_CHANGE = 0.02
+_MIN_CROP = 0.005
+_MIN_BRIGHTNESS = 0.03
+
+# Sizes people name rather than measure, with how close a measured scale must be.
+_NAMED_SCALES = (
+    (0.5, 0.02, "half size"),
+    (0.25, 0.01, "quarter size"),
+    (2.0, 0.04, "twice the size"),
+)
+
+
+def _turned(degrees: float) -> str:
+    return f"turned {round(degrees)}°"
+
+
+def _cropped(fraction: float) -> str:
+    return f"cropped {_percent(fraction)}"
+
+
+def _resized(scale: float) -> str:
+    for named, tolerance, words in _NAMED_SCALES:
+        if abs(scale - named) <= tolerance:
+            return words
+    return f"resized to {_percent(scale)}"
+
+
+def _resaved(fmt: str) -> str:
+    return f"re-saved as {fmt}"
+
+
+def transform_text(transform: Transform) -> str:
+    """What changed between a keeper and its copy: "turned 17°, cropped 12 %", "mirrored",
+    "same picture, half size", "re-saved as PNG"; "same picture" when nothing did."""
+    parts: list[str] = []
+    if transform.mirrored:
+        parts.append("mirrored")
+    turn = abs((transform.rotation_deg + 180) % 360 - 180)  # the shorter way round
+    if turn >= _MIN_TURN_DEG:
+        parts.append(_turned(turn))
+    if transform.crop_fraction >= _MIN_CROP:
+        parts.append(_cropped(transform.crop_fraction))
+    resized = abs(transform.scale - 1) >= _MIN_SCALE_CHANGE
+    if resized:
+        parts.append(_resized(transform.scale))
+    if transform.grayscale:
+        parts.append("grayscale")
+    if transform.brightness >= _MIN_BRIGHTNESS:
+        parts.append("brighter")
+    elif transform.brightness <= -_MIN_BRIGHTNESS:
+        parts.append("darker")
+    if transform.overlay:
+        parts.append("watermarked")
+    if transform.new_format:
+        parts.append(_resaved(transform.new_format))
+    if not parts or (resized and len(parts) == 1):
+        # "half size" alone does not say that the picture itself is unchanged.
+        parts.insert(0, "same picture")
+    return ", ".join(parts)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def timestamp(mtime_ns: int) -> str:
+    """A file time, local, to the minute: "2021-06-01 12:00"."""
+    return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+
+
+def exif_date(taken: str) -> str:
+    """An EXIF date ("2021:06:01 12:00:05") the way ``timestamp`` writes one."""
+    date, _, time = taken.partition(" ")
+    return f"{date.replace(':', '-')} {time[:5]}".strip()
+
+
+def photo_date(member: Member) -> str:
+    """When the photo was taken (EXIF), or else when its file was last changed."""
+    return exif_date(member.taken) if member.taken else timestamp(member.mtime_ns)
+
+
+# --- skipped files ----------------------------------------------------------------------------
+
+
+def skipped_for(path: str, error: OSError) -> Skipped:
+    """Why a file could not be used, from the error that reading or listing it raised."""
+    if isinstance(error, PermissionError):
+        return Skipped(path, SkipReason.PERMISSION)
+    if isinstance(error, FileNotFoundError):
+        return Skipped(path, SkipReason.VANISHED)
+    if error.errno == errno.ELOOP:
+        return Skipped(path, SkipReason.LINK_LOOP)
+    return Skipped(path, SkipReason.UNREADABLE, error.strerror or str(error))

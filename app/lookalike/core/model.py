@@ -98,24 +98,6 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
-class Transform:
-    """What turns a group's keeper into one of its copies, as the verifier measured it.
-
-    Every field at its default means "no change of that kind"; ``words.transform_text`` puts a
-    transform into words ("turned 17°, cropped 12 %").
-    """
-
-    rotation_deg: float = 0.0  # clockwise turn of the copy, in degrees
-    mirrored: bool = False  # flipped left to right (before any turn)
-    scale: float = 1.0  # the copy's width over the keeper's width (0.5: half size)
-    crop_fraction: float = 0.0  # share of the keeper's area that the copy lacks (0.12: 12 %)
-    grayscale: bool = False  # the copy lost its colours
-    brightness: float = 0.0  # change of mean brightness (+0.2: 20 % brighter, -0.2: darker)
-    overlay: bool = False  # something was drawn over part of the copy (a watermark, text)
-    new_format: str = ""  # the copy's file format when it differs from the keeper's ("PNG")
-
-
-@dataclass(frozen=True, slots=True)
 class Group:
     """Files that show the same picture. ``members[0]`` is the suggested keeper."""
 

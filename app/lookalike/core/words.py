@@ -16,7 +16,8 @@ import errno
 import gettext
 from datetime import datetime
 
-from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason, Transform
+from lookalike.core.matching.kinds import Transform
+from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -224,7 +225,6 @@ def group_header(group: Group) -> str:
 _MIN_TURN_DEG = 0.5
 _MIN_SCALE_CHANGE = 0.02
 _MIN_CROP = 0.005
-_MIN_BRIGHTNESS = 0.03
 
 # Sizes people name rather than measure, with how close a measured scale must be.
 _NAMED_SCALES = (
@@ -242,10 +242,14 @@ def _cropped(fraction: float) -> str:
     return f"cropped {_percent(fraction)}"
 
 
+def _shows_more(fraction: float) -> str:
+    return f"shows {_percent(fraction)} more around"
+
+
 def _resized(scale: float) -> str:
-    for named, tolerance, words in _NAMED_SCALES:
+    for named, tolerance, phrase in _NAMED_SCALES:
         if abs(scale - named) <= tolerance:
-            return words
+            return phrase
     return f"resized to {_percent(scale)}"
 
 
@@ -253,31 +257,30 @@ def _resaved(fmt: str) -> str:
     return f"re-saved as {fmt}"
 
 
-def transform_text(transform: Transform) -> str:
-    """What changed between a keeper and its copy: "turned 17°, cropped 12 %", "mirrored",
-    "same picture, half size", "re-saved as PNG"; "same picture" when nothing did."""
+def transform_text(transform: Transform, new_format: str = "") -> str:
+    """What changed from a keeper to its copy: "turned 17°, cropped 12 %", "mirrored",
+    "same picture, half size", "re-saved as PNG"; "same picture" when nothing did.
+
+    Args:
+        transform: how the copy shows the keeper's picture (the keeper is its first file).
+        new_format: the copy's file format when it differs from the keeper's, else "".
+    """
     parts: list[str] = []
     if transform.mirrored:
         parts.append("mirrored")
-    turn = abs((transform.rotation_deg + 180) % 360 - 180)  # the shorter way round
+    turn = abs((transform.turn_degrees + 180) % 360 - 180)  # the shorter way round
     if turn >= _MIN_TURN_DEG:
         parts.append(_turned(turn))
-    if transform.crop_fraction >= _MIN_CROP:
-        parts.append(_cropped(transform.crop_fraction))
+    if 1 - transform.first_shown >= _MIN_CROP:
+        parts.append(_cropped(1 - transform.first_shown))
+    if 1 - transform.second_shown >= _MIN_CROP:
+        parts.append(_shows_more(1 - transform.second_shown))
     resized = abs(transform.scale - 1) >= _MIN_SCALE_CHANGE
     if resized:
         parts.append(_resized(transform.scale))
-    if transform.grayscale:
-        parts.append("grayscale")
-    if transform.brightness >= _MIN_BRIGHTNESS:
-        parts.append("brighter")
-    elif transform.brightness <= -_MIN_BRIGHTNESS:
-        parts.append("darker")
-    if transform.overlay:
-        parts.append("watermarked")
-    if transform.new_format:
-        parts.append(_resaved(transform.new_format))
-    if not parts or (resized and len(parts) == 1):
+    if new_format:
+        parts.append(_resaved(new_format))
+    if not parts or parts == [_resized(transform.scale)]:
         # "half size" alone does not say that the picture itself is unchanged.
         parts.insert(0, "same picture")
     return ", ".join(parts)

@@ -21,6 +21,7 @@ from lookalike.core.model import (
 )
 from lookalike.core.scan import run_scan
 from lookalike.gui.scan_worker import ScanWorker, _GroupBatch
+from lookalike.gui.workers import Failure, Worker
 from tests.gui.photo_tree import make_photo_tree
 
 TIMEOUT_MS = 90_000
@@ -65,9 +66,9 @@ class Recorder(QObject):
     def on_finished(self, summary: ScanSummary) -> None:
         self.events.append(("finished", summary))
 
-    @Slot(str)
-    def on_failed(self, details: str) -> None:
-        self.events.append(("failed", details))
+    @Slot(object)
+    def on_failed(self, failure: Failure) -> None:
+        self.events.append(("failed", failure))
 
     def names(self) -> list[str]:
         return [name for name, _ in self.events]
@@ -96,7 +97,7 @@ def _run(qtbot: QtBot, worker: ScanWorker) -> Recorder:
     ):
         worker.start_on(pool)
     assert pool.waitForDone(TIMEOUT_MS)
-    qtbot.waitUntil(lambda: worker not in ScanWorker._running)
+    qtbot.waitUntil(lambda: worker not in Worker._running)
     return recorder
 
 
@@ -152,7 +153,11 @@ def test_a_crash_in_the_scan_ends_with_failed(qtbot: QtBot, tmp_path: Path) -> N
     with qtbot.waitSignal(worker.signals.failed, timeout=TIMEOUT_MS) as blocker:
         worker.start_on(pool)
     assert pool.waitForDone(TIMEOUT_MS)
-    assert "disk unplugged" in str(blocker.args[0])
+    failure = blocker.args[0]
+    assert isinstance(failure, Failure)
+    assert isinstance(failure.error, OSError)
+    assert "disk unplugged" in failure.details
+    assert "Traceback" in failure.details
     names = recorder.names()
     assert names[-1] == "failed"
     assert "finished" not in names

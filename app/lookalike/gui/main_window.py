@@ -7,6 +7,7 @@ signals into model changes. Nothing here reads files or decodes images.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -73,7 +74,7 @@ from lookalike.gui.results_model import ResultsModel, SortKey, format_size
 from lookalike.gui.results_view import ResultsView
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
 from lookalike.gui.settings import Settings
-from lookalike.gui.tasks import Task
+from lookalike.gui.workers import Failure, OneShotWorker
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
         self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
         self.scan_worker: ScanWorker | None = None
         self.cleanup_worker: CleanupWorker | None = None
-        self.file_task: Task | None = None
+        self.file_task: OneShotWorker | None = None
         self.skipped: list[Skipped] = []
         self.last_summary: ScanSummary | None = None
         self.last_options: ScanOptions | None = None
@@ -846,14 +847,14 @@ class MainWindow(QMainWindow):
             self.results_view.setFocus()  # arrows, Space and Delete work straight away
         self.scan_finished.emit(summary)
 
-    @Slot(str)
-    def _on_worker_failed(self, details: str) -> None:
+    @Slot(object)
+    def _on_worker_failed(self, failure: Failure) -> None:
         self.scan_worker = None
         self.progress_panel.hide()
         self._update_state()
         self.statusBar().showMessage("The scan stopped because of an error")
-        self.scan_failed.emit(details)
-        show_bug_report("The scan stopped because of an error.", details, self)
+        self.scan_failed.emit(failure.details)
+        show_bug_report("The scan stopped because of an error.", failure.details, self)
 
     # --- selection ------------------------------------------------------------------------
 
@@ -1025,7 +1026,7 @@ class MainWindow(QMainWindow):
             report.save_json(result, path)
             return path
 
-        self._start_file_task(Task(save, "Saving the results"))
+        self._start_file_task(OneShotWorker(save, "Saving the results"))
 
     def export_csv(self, path: str) -> None:
         result = self.current_result()
@@ -1034,16 +1035,18 @@ class MainWindow(QMainWindow):
             report.save_csv(result, path)
             return path
 
-        self._start_file_task(Task(export, "Exporting the results"))
+        self._start_file_task(OneShotWorker(export, "Exporting the results"))
 
     def open_results(self, path: str) -> None:
         """Read a saved result off the GUI thread, then show it in place of the current one."""
-        self._start_file_task(Task(lambda: report.load_json(path), "Opening the result file"))
+        self._start_file_task(
+            OneShotWorker(functools.partial(report.load_json, path), "Opening the result file")
+        )
 
-    def _start_file_task(self, task: Task) -> None:
+    def _start_file_task(self, task: OneShotWorker) -> None:
         if self.is_busy():
             return
-        task.signals.succeeded.connect(self._on_file_task_succeeded)
+        task.signals.finished.connect(self._on_file_task_succeeded)
         task.signals.failed.connect(self._on_file_task_failed)
         self.file_task = task
         self.statusBar().showMessage(f"{task.description}…")
@@ -1068,7 +1071,8 @@ class MainWindow(QMainWindow):
         self._update_state()
 
     @Slot(object)
-    def _on_file_task_failed(self, error: object) -> None:
+    def _on_file_task_failed(self, failure: Failure) -> None:
+        error = failure.error
         task, self.file_task = self.file_task, None
         self._update_state()
         self.statusBar().clearMessage()
@@ -1076,7 +1080,7 @@ class MainWindow(QMainWindow):
         if isinstance(error, report.ReportError | OSError):
             show_action_error(self, action, str(error))
         else:
-            show_bug_report(f"{action} failed: {error!r}", repr(error), self)
+            show_bug_report(f"{action} failed: {error!r}", failure.details, self)
 
     def _show_result(self, result: ScanResult) -> None:
         self.folder_panel.set_folders(result.roots, result.reference_roots)

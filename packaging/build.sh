@@ -15,9 +15,6 @@ if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
     "$PYTHON" -m pip install --quiet -e ".[package]"
 fi
 
-# The icons ship inside app/lookalike/gui/resources_rc.py; refuse to bundle a stale copy.
-"$PYTHON" resources/compile.py --check
-
 start=$(date +%s)
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/lookalike.spec

@@ -1,7 +1,8 @@
 """Render the app icon's SVG source into the PNG sizes, the Windows .ico and the macOS .icns.
 
-Run after editing ``resources/icons/lookalike.svg``, then ``python resources/compile.py`` and
-commit the outputs::
+Run after editing the source, ``app/lookalike/share/icons/hicolor/scalable/apps/lookalike.svg``,
+and commit the outputs (the PNGs beside it in ``share/icons/hicolor``, which the package ships,
+and ``resources/icons/lookalike.ico`` and ``.icns``, which only the bundles use)::
 
     .venv/bin/python resources/render_icons.py
 
@@ -26,8 +27,10 @@ from PySide6.QtSvg import QSvgRenderer
 
 log = logging.getLogger("render_icons")
 
-ICONS = Path(__file__).resolve().parent / "icons"
-SOURCE = ICONS / "lookalike.svg"
+ROOT = Path(__file__).resolve().parent.parent
+ICONS = ROOT / "resources" / "icons"
+HICOLOR = ROOT / "app" / "lookalike" / "share" / "icons" / "hicolor"
+SOURCE = HICOLOR / "scalable" / "apps" / "lookalike.svg"
 # The freedesktop hicolor sizes desktops look for; 512 also feeds the macOS .icns.
 PNG_SIZES_PX = (16, 24, 32, 48, 64, 128, 256, 512)
 # Windows shows 16-48 in Explorer and lists, 256 in large-icon views.
@@ -35,7 +38,7 @@ ICO_SIZES_PX = (16, 24, 32, 48, 64, 128, 256)
 
 
 def png_path(size_px: int) -> Path:
-    return ICONS / "hicolor" / f"{size_px}x{size_px}" / "apps" / "lookalike.png"
+    return HICOLOR / f"{size_px}x{size_px}" / "apps" / "lookalike.png"
 
 
 def render(renderer: QSvgRenderer, size_px: int) -> QImage:
@@ -63,7 +66,7 @@ def main() -> int:
         if not render(renderer, size_px).save(str(target), "PNG"):
             log.error("cannot write %s", target)
             return 1
-        log.info("wrote %s", target.relative_to(ICONS.parent))
+        log.info("wrote %s", target.relative_to(ROOT))
     del app
 
     # Pillow writes both container formats on every OS; each size is drawn by Qt above rather
@@ -74,11 +77,11 @@ def main() -> int:
     ico_images[-1].save(
         ico, format="ICO", sizes=[(s, s) for s in ICO_SIZES_PX], append_images=ico_images[:-1]
     )
-    log.info("wrote %s", ico.relative_to(ICONS.parent))
+    log.info("wrote %s", ico.relative_to(ROOT))
     icns = ICONS / "lookalike.icns"
     icns_extra = [Image.open(png_path(s)).convert("RGBA") for s in (16, 32, 64, 128, 256)]
     largest.save(icns, format="ICNS", append_images=icns_extra)
-    log.info("wrote %s", icns.relative_to(ICONS.parent))
+    log.info("wrote %s", icns.relative_to(ROOT))
     return 0
 
 

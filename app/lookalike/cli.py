@@ -435,6 +435,24 @@ def _run_accuracy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_desktop(*, install: bool) -> int:
+    from lookalike import desktop
+
+    try:
+        files = desktop.install() if install else desktop.uninstall()
+    except (desktop.DesktopError, OSError) as exc:
+        print(f"lookalike: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if install:
+        command = " ".join(desktop.program_command())
+        print(f"Lookalike is in your application menu ({len(files)} files; it runs {command}).")
+    elif files:
+        print(f"Lookalike is no longer in your application menu ({len(files)} files removed).")
+    else:
+        print("Lookalike was not in your application menu.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lookalike",
@@ -446,6 +464,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="scan a few generated photos through the worker pool and check the result",
+    )
+    menu = parser.add_mutually_exclusive_group()
+    menu.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Lookalike to your application menu (Linux: icons and menu entry in"
+        " ~/.local/share)",
+    )
+    menu.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="remove what --install-desktop added",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -466,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lookalike.selftest import run_self_test
 
         return run_self_test()
+    if args.install_desktop or args.uninstall_desktop:
+        return _run_desktop(install=args.install_desktop)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -481,7 +513,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"lookalike: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -66,7 +66,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_NAME}")
         icon = QLabel()
-        app_icon = QApplication.windowIcon()  # set by run_gui from the compiled resources
+        app_icon = QApplication.windowIcon()  # set by run_gui from the package's icons
         if not app_icon.isNull():
             icon.setPixmap(app_icon.pixmap(64, 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignHCenter)

@@ -7,12 +7,11 @@ import logging
 import logging.handlers
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-import lookalike.gui.resources_rc  # noqa: F401 -- registers the :/icons resources
-from lookalike import APP_NAME, __version__
+from lookalike import APP_NAME, __version__, desktop
 from lookalike.core.paths import log_dir
 from lookalike.gui.errors import install_excepthooks
 from lookalike.gui.settings import APPLICATION, ORGANIZATION
@@ -21,7 +20,6 @@ log = logging.getLogger(__name__)
 
 LOG_FILE_MAX_BYTES = 1_000_000
 LOG_FILE_BACKUPS = 3
-ICON_RESOURCE = ":/icons/lookalike.svg"
 
 
 def configure_logging() -> str:
@@ -40,7 +38,13 @@ def configure_logging() -> str:
 
 
 def app_icon() -> QIcon:
-    return QIcon(ICON_RESOURCE)
+    """The icon from the package's own files (the ones the menu entry installs). The PNGs, not
+    the SVG: Qt's SVG icon engine keeps one added pixmap per mode, and the PNGs need no plugin;
+    other sizes are scaled from the next larger PNG."""
+    icon = QIcon()
+    for size_px in desktop.ICON_SIZES_PX:
+        icon.addFile(str(desktop.png_icon_path(size_px)), QSize(size_px, size_px))
+    return icon
 
 
 def set_identity() -> None:
@@ -49,8 +53,8 @@ def set_identity() -> None:
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName(APP_NAME)
-    # Lets Wayland and the taskbar match the window with lookalike.desktop and its icon.
-    QGuiApplication.setDesktopFileName("lookalike")
+    # Lets Wayland and the taskbar match the window with its desktop entry and icon.
+    QGuiApplication.setDesktopFileName(desktop.APP_ID)
 
 
 def run_gui(folders: list[str] | None = None) -> int:

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from lookalike import __version__
+from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.events import Progress, ScanEvent, Stage
-from lookalike.core.model import Group, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.model import ScanMode, ScanOptions, ScanResult, Sensitivity
 from lookalike.core.trash import BatchReport, OutcomeStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -25,18 +26,6 @@ COMMANDS = frozenset({"scan", "clean", "undo", "bench", "accuracy"})
 
 class UsageError(Exception):
     """A bad argument, reported in one line without a traceback."""
-
-
-def human_size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _existing_folder(path: str) -> str:
@@ -159,39 +148,24 @@ def run_scan_with_progress(options: ScanOptions, cancel: CancelToken | None = No
         line.clear()
 
 
-def describe_match(group: Group, index: int) -> str:
-    m = group.members[index]
-    if index == 0:
-        return "keep"
-    if m.match.value == "similar":
-        return f"similar {m.score:.0%}"
-    return m.match.value
-
-
 def print_result(result: ScanResult, out: TextIO) -> None:
     """A readable summary: each group with its keeper first, then skipped files and totals."""
     for n, group in enumerate(result.groups, 1):
-        out.write(
-            f"Group {n}: {len(group.members)} files, {human_size(group.reclaimable_bytes)}"
-            " reclaimable\n"
-        )
-        for i, m in enumerate(group.members):
+        out.write(f"Group {n}: {words.group_header(group)}\n")
+        for m in group.members:
             size = f"{m.width}×{m.height}, " if m.width else ""
             ref = ", reference" if m.is_reference else ""
-            out.write(
-                f"  {describe_match(group, i):>14}  {m.path} ({size}{human_size(m.size)}{ref})\n"
-            )
+            out.write(f"  {words.match_label(m):>14}  {m.path} ({size}{words.size(m.size)}{ref})\n")
     if result.skipped:
-        out.write(f"\nSkipped {plural(len(result.skipped), 'file')}:\n")
+        out.write(f"\nSkipped {words.files(len(result.skipped))}:\n")
         for skipped in result.skipped:
             out.write(f"  {skipped.path}: {skipped.message}\n")
     s = result.summary
     state = " (cancelled: partial results)" if s.cancelled else ""
     out.write(
-        f"\n{plural(s.files, 'image file')}, {plural(s.groups, 'group')},"
-        f" {plural(s.duplicates, 'duplicate')}, {human_size(s.reclaimable_bytes)} reclaimable,"
-        f" {s.skipped} skipped,"
-        f" {s.elapsed_s:.1f} s{state}\n"
+        f"\n{words.image_files(s.files)}, {words.groups(s.groups)},"
+        f" {words.duplicates(s.duplicates)}, {words.reclaimable(s.reclaimable_bytes)},"
+        f" {words.skipped(s.skipped)}, {words.duration(s.elapsed_s)}{state}\n"
     )
 
 
@@ -237,9 +211,9 @@ def _print_tally(report: BatchReport, out: TextIO) -> None:
         f"{f'would {verb}' if status is OutcomeStatus.PLANNED else status.value} {n}"
         for status, n in report.counts.items()
     ]
-    freed = f", {human_size(report.freed_bytes)} freed" if report.freed_bytes else ""
+    freed = f", {words.size(report.freed_bytes)} freed" if report.freed_bytes else ""
     if report.dry_run:
-        freed = f", {human_size(report.freed_bytes)} would be freed" if report.freed_bytes else ""
+        freed = f", {words.size(report.freed_bytes)} would be freed" if report.freed_bytes else ""
     state = " (cancelled)" if report.cancelled else ""
     out.write(f"\n{', '.join(parts) or 'nothing to do'}{freed}{state}\n")
 

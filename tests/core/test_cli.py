@@ -30,8 +30,8 @@ def test_scan_prints_groups_and_saves_json(
     code = main(["scan", str(folder), "--no-cache", "--json", str(out_json)])
     printed = capsys.readouterr().out
     assert code == 0
-    assert "Group 1: 2 files" in printed
-    assert "keep" in printed
+    assert "Group 1: 2 photos · " in printed
+    assert "keeper" in printed
     assert str(folder / "b.png") in printed
     assert "broken.jpg" in printed
     data = json.loads(out_json.read_text())

@@ -197,7 +197,7 @@ def test_csv_one_row_per_member(tmp_path: Path) -> None:
     assert rows[1]["reason"] == "identical bytes"
     assert rows[4]["path"] == str(tmp_path / "small é.jpg")
     assert rows[4]["reason"] == "same picture at another size, quality or format"
-    assert rows[5]["reason"] == "similar photo (score 0.87)"
+    assert rows[5]["reason"] == "similar photo (87 %)"
     assert rows[3]["size_bytes"] == "9000000"
     assert rows[3]["width"] == "4000"
     assert rows[0]["taken"] == "2020:01:02 03:04:05"

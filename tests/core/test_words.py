@@ -91,7 +91,8 @@ def test_phrases_with_sizes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"), [(0.2, "1 s"), (42, "42 s"), (300, "5 min"), (5400, "1.5 h")]
+    ("seconds", "text"),
+    [(0.24, "0.2 s"), (9.94, "9.9 s"), (42, "42 s"), (300, "5 min"), (5400, "1.5 h")],
 )
 def test_duration(seconds: float, text: str) -> None:
     assert words.duration(seconds) == text

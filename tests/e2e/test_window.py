@@ -111,7 +111,7 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     assert model.rowCount() == 0
     assert window.stack.currentWidget() is window.empty_state
     assert "Nothing left to review" in window.empty_state.message.text()
-    assert window.selection_label.text() == "0 selected · 0 B"
+    assert window.selection_label.text() == "0 selected · 0 bytes"
     assert window.undo_cleanup_action.isEnabled()
     assert "Moved 6 files to the Trash" in window.statusBar().currentMessage()
 

@@ -56,7 +56,7 @@ def test_empty_state_invites_to_add_a_folder(qtbot: QtBot, tmp_path: Path) -> No
     assert not window.empty_state.scan_button.isVisible()
     assert not window.scan_button.isEnabled()
     assert not window.trash_action.isEnabled()
-    assert window.selection_label.text() == "0 selected · 0 B"
+    assert window.selection_label.text() == "0 selected · 0 bytes"
     assert window.add_folder_action.shortcut().toString() == "Ctrl+O"
     assert window.trash_action.shortcut().toString() == "Del"
     for widget in (window.scan_button, window.trash_button, window.folder_panel.tree):
@@ -167,7 +167,7 @@ def test_scan_shows_groups_selection_and_skipped(qtbot: QtBot, tmp_path: Path) -
     window.invert_selection_action.trigger()
     assert model.checked_count() > 0
     window.clear_selection_action.trigger()
-    assert window.selection_label.text() == "0 selected · 0 B"
+    assert window.selection_label.text() == "0 selected · 0 bytes"
 
     assert window.skipped_action.isEnabled()
     window.skipped_action.trigger()
@@ -175,7 +175,7 @@ def test_scan_shows_groups_selection_and_skipped(qtbot: QtBot, tmp_path: Path) -
     assert dialog is not None
     assert dialog.model.rowCount() == 1
     assert dialog.model.index(0, 0).data() == str(tree.broken[0])
-    assert "1 files could not be read" in dialog.summary_label.text()
+    assert "1 file could not be read, so it was not compared" in dialog.summary_label.text()
     dialog.close()
 
 

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from lookalike.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core import words
+from lookalike.core.model import ImageFile, Skipped
 
 PREFIX_BYTES = 64 * 1024
 _READ_CHUNK = 1024 * 1024
@@ -52,12 +53,8 @@ def size_buckets(files: Iterable[ImageFile]) -> list[list[ImageFile]]:
 def _hash_or_skip(f: ImageFile, limit: int | None) -> str | Skipped:
     try:
         return file_digest(f.path, limit)
-    except FileNotFoundError:
-        return Skipped(f.path, SkipReason.VANISHED)
-    except PermissionError:
-        return Skipped(f.path, SkipReason.PERMISSION)
     except OSError as exc:
-        return Skipped(f.path, SkipReason.UNREADABLE, exc.strerror or str(exc))
+        return words.skipped_for(f.path, exc)
 
 
 def identical_sets(

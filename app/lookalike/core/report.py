@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lookalike.core import words
 from lookalike.core.model import (
     Group,
     MatchKind,
@@ -58,13 +59,6 @@ CSV_COLUMNS = (
     "selected",
     "content_hash",
 )
-
-_MATCH_REASON = {
-    MatchKind.KEEPER: "suggested keeper",
-    MatchKind.IDENTICAL: "identical bytes",
-    MatchKind.SAME_PICTURE: "same picture at another size, quality or format",
-    MatchKind.SIMILAR: "similar photo",
-}
 
 
 class ReportError(ValueError):
@@ -140,13 +134,6 @@ def save_json(result: ScanResult, path: str | os.PathLike[str]) -> None:
     _write_atomically(path, lambda f: json.dump(data, f, ensure_ascii=False, indent=1))
 
 
-def _match_reason(member: Member) -> str:
-    reason = _MATCH_REASON[member.match]
-    if member.match is MatchKind.SIMILAR:
-        reason += f" (score {member.score:.2f})"
-    return reason
-
-
 def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
     """One row per group member: group, keeper flag, why it matched, sizes and selection."""
     selected = {os.path.abspath(p) for p in result.selected}
@@ -162,7 +149,7 @@ def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
                         "yes" if index == 0 else "no",
                         os.path.abspath(m.path),
                         m.match.value,
-                        _match_reason(m),
+                        words.match_reason(m),
                         f"{m.score:.4f}",
                         m.size,
                         m.width,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.model import ImageFile, Skipped, SkipReason
 
@@ -61,16 +61,6 @@ def _under(path: str, roots: Sequence[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
-def _skip_for(path: str, exc: OSError) -> Skipped:
-    if isinstance(exc, PermissionError):
-        return Skipped(path, SkipReason.PERMISSION)
-    if isinstance(exc, FileNotFoundError):
-        return Skipped(path, SkipReason.VANISHED)
-    if exc.errno == errno.ELOOP:
-        return Skipped(path, SkipReason.LINK_LOOP)
-    return Skipped(path, SkipReason.UNREADABLE, exc.strerror or str(exc))
-
-
 def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[ImageFile | Skipped]:
     """Yield the image files under the roots, and the entries that could not be used.
 
@@ -93,7 +83,7 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
         try:
             st = os.stat(folder)
         except OSError as exc:
-            yield _skip_for(folder, exc)
+            yield words.skipped_for(folder, exc)
             continue
         if not stat.S_ISDIR(st.st_mode):
             # A root may name a single file.
@@ -106,7 +96,7 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield _skip_for(folder, exc)
+            yield words.skipped_for(folder, exc)
             continue
         subfolders: list[str] = []
         for entry in entries:
@@ -116,7 +106,7 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError as exc:
-                yield _skip_for(entry.path, exc)
+                yield words.skipped_for(entry.path, exc)
                 continue
             if is_dir:
                 wanted = options.recursive and not _is_junk(entry.name)
@@ -129,7 +119,7 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
             try:
                 fst = os.stat(entry.path)  # follows a symlink to its target
             except OSError as exc:
-                yield _skip_for(entry.path, exc)
+                yield words.skipped_for(entry.path, exc)
                 continue
             if stat.S_ISREG(fst.st_mode):
                 yield from _file_entry(entry.path, fst, seen_files, references)

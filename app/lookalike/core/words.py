@@ -62,9 +62,11 @@ def exact_size(n_bytes: int) -> str:
 
 
 def duration(seconds: float) -> str:
-    """A rough duration: "5 s", "3 min", "1.5 h"."""
+    """A duration to two figures or so: "0.4 s", "42 s", "3 min", "1.5 h"."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 90:
-        return f"{max(1, round(seconds))} s"
+        return f"{round(seconds)} s"
     if seconds < 90 * 60:
         return f"{round(seconds / 60)} min"
     return f"{seconds / 3600:.1f} h"
@@ -75,6 +77,11 @@ def duration(seconds: float) -> str:
 
 def files(n: int) -> str:
     return _plural(n, "{n} file", "{n} files")
+
+
+def files_done(done: int, total: int) -> str:
+    """Progress through a list of files: "40 of 200 files"."""
+    return _plural(total, "{done} of {n} file", "{done} of {n} files", done=number(done))
 
 
 def image_files(n: int) -> str:
@@ -99,6 +106,10 @@ def folders(n: int) -> str:
 
 def skipped(n: int) -> str:
     return _plural(n, "{n} skipped", "{n} skipped")
+
+
+def failed(n: int) -> str:
+    return _plural(n, "{n} failed", "{n} failed")
 
 
 def reclaimable(n_bytes: int) -> str:

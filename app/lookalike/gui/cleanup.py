@@ -13,35 +13,29 @@ from typing import ClassVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from lookalike.core import trash
+from lookalike.core import trash, words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.model import Group
 from lookalike.gui.errors import ProblemListDialog
-from lookalike.gui.results_model import format_size
 
 log = logging.getLogger(__name__)
 
 CONFIRM_BOX_NAME = "confirm_trash"
 
 
-def _files(count: int) -> str:
-    return "file" if count == 1 else "files"
-
-
 def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
     """Ask before moving ``count`` files (``size`` bytes) to the Trash; Cancel is the default."""
-    noun = "file" if count == 1 else "files"
     box = QMessageBox(parent)
     box.setObjectName(CONFIRM_BOX_NAME)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Move to Trash")
-    box.setText(f"Move {count:,} {noun} ({format_size(size)}) to the Trash?")
+    box.setText(words.confirm_move_to_trash(count, size))
     box.setInformativeText(
         "Each file is checked again first: the suggested keeper of every group stays, and "
         "files in reference folders are never touched. You can undo this with "
         "Edit ▸ Undo Last Cleanup, or restore the files from the Trash."
     )
-    move = box.addButton(f"Move {count:,} {noun} to Trash", QMessageBox.ButtonRole.AcceptRole)
+    move = box.addButton(words.move_to_trash(count), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
@@ -75,16 +69,13 @@ class CleanupReport:
         if self.is_undo:
             if not b.outcomes and b.message:
                 return b.message
-            text = f"Restored {b.done:,} {_files(b.done)}"
+            text = words.restored(b.done)
         else:
-            text = (
-                f"Moved {b.done:,} {_files(b.done)} to the Trash "
-                f"(freed {format_size(b.freed_bytes)})"
-            )
+            text = words.moved_to_trash(b.done, b.freed_bytes)
         if b.skipped:
-            text += f" · {b.skipped:,} skipped"
+            text += f" · {words.skipped(b.skipped)}"
         if b.failed:
-            text += f" · {b.failed:,} failed"
+            text += f" · {words.failed(b.failed)}"
         if b.cancelled:
             text += " · cancelled"
         return text

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike import APP_NAME
-from lookalike.core import report
+from lookalike.core import report, words
 from lookalike.core.events import Progress, Stage
 from lookalike.core.model import (
     Group,
@@ -70,7 +70,7 @@ from lookalike.gui.about import AboutDialog
 from lookalike.gui.cleanup import CleanupReport, CleanupWorker, confirm_trash, show_cleanup_report
 from lookalike.gui.errors import ProblemListDialog, show_action_error, show_bug_report
 from lookalike.gui.folders import FolderPanel, folders_in_mime, normalize_folder
-from lookalike.gui.results_model import ResultsModel, SortKey, format_size
+from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.results_view import ResultsView
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
 from lookalike.gui.settings import Settings
@@ -93,14 +93,6 @@ _SORT_KEYS = (
 )
 
 ConfirmTrash = Callable[[QWidget, int, int], bool]
-
-
-def _duration_text(seconds: float) -> str:
-    if seconds < 60:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def _search_icon(palette: QPalette) -> QIcon:
@@ -175,18 +167,18 @@ class ProgressPanel(QFrame):
         self.stage_label.setText(progress.stage.value)
         if progress.total <= 0:
             self.bar.setRange(0, 0)  # busy indicator until the total is known
-            self.detail_label.setText(f"{progress.done:,} files" if progress.done else "")
+            self.detail_label.setText(words.files(progress.done) if progress.done else "")
             return
         self.bar.setRange(0, progress.total)
         self.bar.setValue(min(progress.done, progress.total))
-        parts = [f"{progress.done:,} of {progress.total:,} files"]
+        parts = [words.files_done(progress.done, progress.total)]
         elapsed = now - self._stage_started
         if progress.done > 0 and elapsed > 0.5:
             rate = progress.done / elapsed
             parts.append(f"{rate:,.0f} files/s")
             remaining = progress.total - progress.done
             if remaining > 0:
-                parts.append(f"about {_duration_text(remaining / rate)} left")
+                parts.append(f"about {words.duration(remaining / rate)} left")
         self.detail_label.setText(" · ".join(parts))
         if progress.current:
             self.detail_label.setToolTip(progress.current)
@@ -194,7 +186,7 @@ class ProgressPanel(QFrame):
     def show_cleanup_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
-        self.detail_label.setText(f"{done:,} of {total:,} files")
+        self.detail_label.setText(words.files_done(done, total))
 
 
 class EmptyState(QWidget):
@@ -833,12 +825,12 @@ class MainWindow(QMainWindow):
         self.results_model.sort_groups(self.sort_key())
         groups = self.results_model.rowCount()
         if summary.cancelled:
-            message = f"Scan cancelled · {groups:,} groups found so far"
+            message = f"Scan cancelled · {words.groups(groups)} found so far"
         else:
-            reclaimable = format_size(self.results_model.reclaimable_bytes())
+            reclaimable = words.reclaimable(self.results_model.reclaimable_bytes())
             message = (
-                f"Scanned {summary.files:,} files in {_duration_text(summary.elapsed_s)} · "
-                f"{groups:,} groups · {reclaimable} reclaimable"
+                f"Scanned {words.files(summary.files)} in {words.duration(summary.elapsed_s)} · "
+                f"{words.groups(groups)} · {reclaimable}"
             )
         self.statusBar().showMessage(message)
         log.info("scan finished: %s", summary)
@@ -903,9 +895,8 @@ class MainWindow(QMainWindow):
         self._state_timer.start()
 
     def _update_selection_summary(self, count: int, size: int) -> None:
-        self.selection_label.setText(f"{count:,} selected · {format_size(size)}")
-        noun = "file" if count == 1 else "files"
-        label = f"Move {count:,} {noun} to Trash" if count else "Move to Trash"
+        self.selection_label.setText(words.selection(count, size))
+        label = words.move_to_trash(count)
         self.trash_button.setText(label)
         self.trash_action.setText(f"&{label}…")
 
@@ -925,8 +916,7 @@ class MainWindow(QMainWindow):
             return
         references = self.last_options.reference_roots if self.last_options else ()
         worker = CleanupWorker.trash(groups, checked, references)
-        noun = "file" if len(checked) == 1 else "files"
-        self._start_cleanup(worker, f"Moving {len(checked):,} {noun} to the Trash")
+        self._start_cleanup(worker, words.moving_to_trash(len(checked)))
 
     @Slot()
     def undo_last_cleanup(self) -> None:
@@ -1108,7 +1098,7 @@ class MainWindow(QMainWindow):
         count = len(self.skipped)
         dialog = ProblemListDialog(
             "Skipped files",
-            f"{count:,} files could not be read, so they were not compared:",
+            words.not_compared(count),
             ["File", "Reason"],
             [(s.path, s.message) for s in self.skipped],
             self,
@@ -1127,8 +1117,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_skipped_button(self) -> None:
         count = len(self.skipped)
-        noun = "file" if count == 1 else "files"
-        self.skipped_button.setText(f"{count:,} {noun} could not be read")
+        self.skipped_button.setText(words.unreadable(count))
         self.skipped_button.setVisible(count > 0)
         self.skipped_action.setEnabled(count > 0)
 
@@ -1188,11 +1177,11 @@ class MainWindow(QMainWindow):
             similar = self.last_options is None or self.last_options.mode is ScanMode.SIMILAR
             # Only suggest "Similar photos" to someone who searched for identical files.
             hint = "a looser sensitivity" if similar else "“Similar photos”"
-            return f"No duplicates among {summary.files:,} files. Try {hint}, or add more folders."
+            among = words.files(summary.files)
+            return f"No duplicates among {among}. Try {hint}, or add more folders."
         if has_folders:
             count = len(self.folder_panel.folders())
-            noun = "folder" if count == 1 else "folders"
-            return f"Ready to search {count} {noun}. Press Scan to start."
+            return f"Ready to search {words.folders(count)}. Press Scan to start."
         return "Add the folders to search, or drop them onto this window."
 
     # --- shutdown -------------------------------------------------------------------------

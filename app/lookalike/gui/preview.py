@@ -10,7 +10,6 @@ import dataclasses
 import html
 import logging
 import os
-from datetime import datetime
 
 from PIL import ExifTags, Image
 from PySide6.QtCore import (
@@ -45,8 +44,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lookalike.core import words
 from lookalike.core.model import Member
-from lookalike.gui.results_model import date_text, format_size, match_text
 from lookalike.gui.thumb_cache import load_thumbnail
 
 log = logging.getLogger(__name__)
@@ -312,22 +311,24 @@ class _Side:
             self.caption.setText("")
             self.caption.setToolTip("")
             return
-        self.caption.setText(f"{match_text(member)} · {os.path.basename(member.path)}")
+        self.caption.setText(f"{words.match_label(member)} · {os.path.basename(member.path)}")
         self.caption.setToolTip(member.path)
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
-        taken_text = date_text(dataclasses.replace(member, taken=taken)) if taken else "unknown"
-        modified = datetime.fromtimestamp(member.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+        taken_text = words.exif_date(taken) if taken else "unknown"
         rows = [
             ("File", os.path.basename(member.path)),
             ("Folder", os.path.dirname(member.path)),
             ("Dimensions", f"{width} × {height} px"),
-            ("Size", f"{format_size(member.size)} ({member.size:,} bytes)"),
+            ("Size", f"{words.size(member.size)} ({words.exact_size(member.size)})"),
             ("Format", info.format or member.format or "unknown"),
             ("Taken", taken_text),
-            ("Modified", modified),
+            ("Modified", words.timestamp(member.mtime_ns)),
             ("Camera", info.camera or "unknown"),
-            ("Match", match_text(member) + (" · reference folder" if member.is_reference else "")),
+            (
+                "Match",
+                words.match_label(member) + (" · reference folder" if member.is_reference else ""),
+            ),
         ]
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         body = "".join(

@@ -44,14 +44,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lookalike.core import words
 from lookalike.core.model import Group, Member
 from lookalike.gui.preview import PreviewPane
 from lookalike.gui.results_model import (
     CheckableRole,
     ResultsModel,
-    date_text,
-    format_size,
-    match_text,
 )
 from lookalike.gui.thumb_cache import ThumbCache
 from lookalike.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
@@ -476,16 +474,16 @@ _MOVES = {
 
 def _tooltip(member: Member) -> str:
     return (
-        f"{member.path}\n{member.width} × {member.height} · {format_size(member.size)}"
-        f" · {date_text(member)}\n{match_text(member)}"
+        f"{member.path}\n{member.width} × {member.height} · {words.size(member.size)}"
+        f" · {words.photo_date(member)}\n{words.match_label(member)}"
         + ("\nIn a reference folder: never marked for the trash" if member.is_reference else "")
     )
 
 
 def _spoken(member: Member) -> str:
     return (
-        f"{os.path.basename(member.path)}, {match_text(member)}, "
-        f"{member.width} by {member.height}, {format_size(member.size)}"
+        f"{os.path.basename(member.path)}, {words.match_label(member)}, "
+        f"{member.width} by {member.height}, {words.size(member.size)}"
     )
 
 

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from lookalike.core import words
 from lookalike.core.hashing import content_digest
 from lookalike.core.model import Skipped, SkipReason
 
@@ -336,26 +337,22 @@ def _read(task: FileTask) -> bytes:
         return f.read()
 
 
-def _read_or_error(task: FileTask) -> bytes | Exception:
+def _read_or_error(task: FileTask) -> bytes | OSError | SkipFileError:
     try:
         return _read(task)
     except (OSError, SkipFileError) as exc:
         return exc
 
 
-def _as_skipped(path: str, exc: BaseException) -> Skipped:
+def _as_skipped(path: str, exc: OSError | SkipFileError) -> Skipped:
     if isinstance(exc, SkipFileError):
         return Skipped(path, exc.reason, exc.detail)
-    if isinstance(exc, FileNotFoundError):
-        return Skipped(path, SkipReason.VANISHED)
-    if isinstance(exc, PermissionError):
-        return Skipped(path, SkipReason.PERMISSION)
-    if isinstance(exc, OSError) and exc.strerror:
-        return Skipped(path, SkipReason.UNREADABLE, exc.strerror)
-    return Skipped(path, SkipReason.UNREADABLE, str(exc))
+    return words.skipped_for(path, exc)
 
 
-def _prefetched(tasks: Sequence[FileTask]) -> Iterator[tuple[FileTask, bytes | Exception]]:
+def _prefetched(
+    tasks: Sequence[FileTask],
+) -> Iterator[tuple[FileTask, bytes | OSError | SkipFileError]]:
     """Yield each task with its bytes, reading the next file while the caller decodes this one.
 
     Keeps a read in flight so cold-disk latency hides behind decoding (limits.md section 5).

@@ -8,20 +8,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from lookalike.core.model import Group
+from lookalike.core import words
+from lookalike.core.model import Group, MatchKind
 from lookalike.gui.results_model import (
     CheckableRole,
     CheckedRole,
     GroupRole,
-    KeeperRole,
-    MatchTextRole,
     MemberRole,
-    ReferenceRole,
     ResultsModel,
     SortKey,
     ThumbnailRole,
-    format_size,
-    group_text,
 )
 from lookalike.gui.thumb_cache import ThumbCache
 from tests.gui.sample_groups import photo_group
@@ -51,14 +47,15 @@ def test_structure_groups_then_members(model: ResultsModel, groups: list[Group])
     assert [model.rowCount(model.index(r, 0)) for r in range(3)] == [3, 4, 2]
     group_index = model.index(1, 0)
     assert model.data(group_index, GroupRole) is groups[1]
-    assert model.data(group_index) == group_text(groups[1])
+    assert model.data(group_index) == words.group_header(groups[1])
     assert "4 photos" in model.data(group_index)
     first, second = model.index(0, 0, group_index), model.index(1, 0, group_index)
     assert model.data(first, MemberRole) == groups[1].keeper
-    assert model.data(first, KeeperRole) is True
-    assert model.data(second, KeeperRole) is False
-    assert model.data(first, MatchTextRole) == "keeper"
-    assert model.data(second, MatchTextRole) == "identical"
+    assert model.data(second, MemberRole) == groups[1].members[1]
+    assert model.data(first, MemberRole).match is MatchKind.KEEPER
+    assert model.data(second, MemberRole).match is MatchKind.IDENTICAL
+    assert model.data(second, GroupRole) is groups[1]
+    assert "identical" in model.data(second, Qt.ItemDataRole.AccessibleTextRole)
     assert model.parent(second) == group_index
     assert model.groups() == groups
 
@@ -92,7 +89,7 @@ def test_reference_files_can_never_be_checked(model: ResultsModel, groups: list[
     reference = groups[2].keeper
     assert reference.is_reference
     index = model.indexes_of_path(reference.path)[0]
-    assert model.data(index, ReferenceRole) is True
+    assert model.data(index, MemberRole).is_reference
     assert model.data(index, CheckableRole) is False
     assert not model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
     assert model.set_checked(reference.path, True) is False
@@ -257,13 +254,6 @@ def test_thumbnail_role_loads_through_the_cache(
         assert any(i != 0 for i in changed)
     finally:
         cache.shutdown()
-
-
-def test_format_size() -> None:
-    assert format_size(999) == "999 B"
-    assert format_size(12_345) == "12.3 KB"
-    assert format_size(4_100_000) == "4.1 MB"
-    assert format_size(1_200_000_000) == "1.20 GB"
 
 
 def test_keep_only_marks_the_rest_of_the_group(model: ResultsModel, groups: list[Group]) -> None:

@@ -12,7 +12,6 @@ import dataclasses
 import enum
 import os
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from lookalike.core import words
 from lookalike.core.model import Group, MatchKind, Member
 
 if TYPE_CHECKING:
@@ -32,17 +32,17 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 
+# The contract with the views: a row hands out the engine's own record (GroupRole, MemberRole),
+# and roles carry only what that record does not hold: the user's check marks and the
+# thumbnail cache's state. Facts about a file (keeper, reference, size, match) are read from
+# the Member, and their wording comes from ``lookalike.core.words``.
 _USER = int(Qt.ItemDataRole.UserRole)
 GroupRole = _USER + 1  # Group of a group row (and of a member row: its group)
 MemberRole = _USER + 2  # Member of a member row
 ThumbnailRole = _USER + 3  # QPixmap | None: the cached thumbnail; a miss queues a load
-KeeperRole = _USER + 4  # bool: the member is the group's suggested keeper
+BrokenRole = _USER + 4  # bool: the thumbnail could not be decoded
 CheckedRole = _USER + 5  # bool: the member is marked for the trash
-ReferenceRole = _USER + 6  # bool: the member lives in a reference folder (never checkable)
-BrokenRole = _USER + 7  # bool: the thumbnail could not be decoded
-ReclaimableRole = _USER + 8  # int: bytes freed by trashing the group's duplicates
-MatchTextRole = _USER + 9  # str: why the member is in its group ("similar 87%")
-CheckableRole = _USER + 10  # bool: the member may be checked right now
+CheckableRole = _USER + 6  # bool: the member may be checked right now
 
 _TOP = 0  # internal id of top-level indexes; member indexes carry their group's serial (>= 1)
 
@@ -53,57 +53,6 @@ class SortKey(enum.Enum):
     RECLAIMABLE = "reclaimable"  # most bytes to gain first
     SIMILARITY = "similarity"  # most certain matches first (identical, then by score)
     FOLDER = "folder"  # by the keeper's folder, then file name
-
-
-# --- text shared by the model, the delegate and the preview ---------------------------------
-
-
-def format_size(size: int) -> str:
-    """A byte count for people: "980 B", "12.3 KB", "4.1 MB", "1.20 GB" (decimal units)."""
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 1000 or unit == "TB":
-            return f"{value:.2f} {unit}" if unit in ("GB", "TB") else f"{value:.1f} {unit}"
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def match_text(member: Member) -> str:
-    """Why ``member`` is in its group, in a few words."""
-    if member.match is MatchKind.KEEPER:
-        return "keeper"
-    if member.match is MatchKind.IDENTICAL:
-        return "identical"
-    if member.match is MatchKind.SAME_PICTURE:
-        return "same picture"
-    return f"similar {round(member.score * 100)}%"
-
-
-_KIND_TEXT = {
-    MatchKind.IDENTICAL: "identical copies",
-    MatchKind.SAME_PICTURE: "same picture at other sizes",
-    MatchKind.SIMILAR: "similar photos",
-    MatchKind.KEEPER: "",
-}
-
-
-def group_text(group: Group) -> str:
-    """The header line of a group: "4 photos · 12.3 MB reclaimable · identical copies"."""
-    return (
-        f"{len(group.members)} photos · {format_size(group.reclaimable_bytes)} reclaimable"
-        f" · {_KIND_TEXT[group.kind]}"
-    )
-
-
-def date_text(member: Member) -> str:
-    """When the photo was taken (EXIF) or else last modified, as "2021-06-01 12:00"."""
-    if member.taken:
-        # EXIF writes "YYYY:MM:DD HH:MM:SS"; show it the ISO way without seconds.
-        date, _, time = member.taken.partition(" ")
-        return f"{date.replace(':', '-')} {time[:5]}".strip()
-    return datetime.fromtimestamp(member.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclasses.dataclass(slots=True)
@@ -220,13 +169,11 @@ class ResultsModel(QAbstractItemModel):
 
     def _group_data(self, group: Group, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return group_text(group)
+            return words.group_header(group)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Group of {group_text(group)}"
+            return f"Group of {words.group_header(group)}"
         if role == GroupRole:
             return group
-        if role == ReclaimableRole:
-            return group.reclaimable_bytes
         return None
 
     def _member_data(self, group: Group, member_row: int, role: int) -> Any:
@@ -244,14 +191,8 @@ class ResultsModel(QAbstractItemModel):
                 return None
             checked = member.path in self._checked
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if role == KeeperRole:
-            return member_row == 0
-        if role == ReferenceRole:
-            return member.is_reference
         if role == CheckableRole:
             return self._may_check(group, member)
-        if role == MatchTextRole:
-            return match_text(member)
         if role == ThumbnailRole:
             if self._cache is None:
                 return None
@@ -263,8 +204,8 @@ class ResultsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "checked for trash" if member.path in self._checked else "not checked"
             return (
-                f"{os.path.basename(member.path)}, {match_text(member)}, "
-                f"{member.width} by {member.height}, {format_size(member.size)}, {state}"
+                f"{os.path.basename(member.path)}, {words.match_label(member)}, "
+                f"{member.width} by {member.height}, {words.size(member.size)}, {state}"
             )
         return None
 

@@ -1,6 +1,9 @@
 """The grid's painter: each group row becomes a strip (a header line and its members' cards,
 laid out left to right and wrapping), drawn from the model's data and the thumbnail cache.
 
+It reads what the model's rows hand out: the ``Group`` and ``Member`` records and the roles
+for check marks and thumbnails (see the contract at the top of ``results_model``).
+
 Geometry lives in ``StripLayout`` so the view hit-tests clicks with the very rectangles the
 delegate paints. The size of a strip depends only on its member count and the view width, never
 on images, so laying out 10,000 groups costs 10,000 cheap calls.
@@ -41,16 +44,14 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from lookalike.core import words
 from lookalike.core.model import Group, MatchKind, Member
 from lookalike.gui.results_model import (
     BrokenRole,
     CheckedRole,
     GroupRole,
+    MemberRole,
     ThumbnailRole,
-    date_text,
-    format_size,
-    group_text,
-    match_text,
 )
 
 THUMB_EDGE_PX = 160  # logical pixels; the cache is asked for this times the device pixel ratio
@@ -206,11 +207,14 @@ class ThumbDelegate(QStyledItemDelegate):
             band.setAlpha(22)
             painter.fillRect(rect, band)
         self._paint_header(painter, layout.header_rect(rect), group, model, index, palette, font)
-        for row, member in enumerate(group.members):
+        for row in range(model.rowCount(index)):
             card = layout.card_rect(rect, row)
             if card.top() > rect.bottom():
                 break
             member_index = model.index(row, 0, index)
+            member = member_index.data(MemberRole)
+            if not isinstance(member, Member):
+                continue
             self._paint_card(
                 painter,
                 layout,
@@ -242,7 +246,7 @@ class ThumbDelegate(QStyledItemDelegate):
         palette: QPalette,
         font: QFont,
     ) -> None:
-        count_text, _, rest = group_text(group).partition(" · ")
+        count_text, rest = words.group_count(group), words.group_detail(group)
         bold = QFont(font)
         bold.setBold(True)
         baseline = rect.top() + (rect.height() + QFontMetrics(font).ascent()) // 2 + 2
@@ -252,10 +256,9 @@ class ThumbDelegate(QStyledItemDelegate):
         x = rect.left() + QFontMetrics(bold).horizontalAdvance(count_text)
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        checked = sum(
-            1 for row in range(len(group.members)) if model.index(row, 0, index).data(CheckedRole)
-        )
-        right_text = f"{checked} marked for trash" if checked else ""
+        rows = range(model.rowCount(index))
+        checked = sum(1 for row in rows if model.index(row, 0, index).data(CheckedRole))
+        right_text = words.marked_for_trash(checked) if checked else ""
         metrics = QFontMetrics(font)
         right_w = metrics.horizontalAdvance(right_text) + 12 if right_text else 0
         middle = metrics.elidedText(
@@ -523,14 +526,14 @@ class ThumbDelegate(QStyledItemDelegate):
         align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(row(0), align_left, f"{member.width}×{member.height}")
         painter.setFont(font)
-        painter.drawText(row(0), align_right, format_size(member.size))
+        painter.drawText(row(0), align_right, words.size(member.size))
         name, folder = os.path.basename(member.path), os.path.dirname(member.path)
         elide = Qt.TextElideMode.ElideMiddle
         painter.drawText(row(1), align_left, metrics.elidedText(name, elide, width))
         painter.setPen(muted)
         painter.drawText(row(2), align_left, metrics.elidedText(folder, elide, width))
-        painter.drawText(row(3), align_left, date_text(member))
-        reason = match_text(member)
+        painter.drawText(row(3), align_left, words.photo_date(member))
+        reason = words.match_label(member)
         if member.is_reference:
             reason += " · reference"
         self._paint_pill(

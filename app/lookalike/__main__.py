@@ -1,20 +1,14 @@
-"""Entry point: ``python -m app`` / ``lookalike`` starts the window, or the CLI given arguments."""
+"""Entry point: ``python -m lookalike`` / ``lookalike`` starts the window (also with folders or
+files, as a file manager passes them), or the CLI given a command or an option."""
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 
 from lookalike.console import attach_parent_console
 from lookalike.dependencies import missing_dependency_message
-
-
-def opens_window_with_folders(args: list[str]) -> bool:
-    """Folders alone (a file manager's "Open with", a drop on the launcher) open the window."""
-    from lookalike.cli import COMMANDS
-
-    return bool(args) and args[0] not in COMMANDS and all(os.path.isdir(a) for a in args)
+from lookalike.launcher import opens_window, sort_paths
 
 
 def main() -> int:
@@ -22,18 +16,14 @@ def main() -> int:
     multiprocessing.freeze_support()
     args = sys.argv[1:]
     try:
-        if opens_window_with_folders(args):
+        if opens_window(args):
             from lookalike.gui.application import run_gui
 
-            return run_gui([os.path.abspath(a) for a in args])
-        if args:
-            attach_parent_console()
-            from lookalike.cli import main as cli_main
+            return run_gui(sort_paths(args))
+        attach_parent_console()
+        from lookalike.cli import main as cli_main
 
-            return cli_main(args)
-        from lookalike.gui.application import run_gui
-
-        return run_gui()
+        return cli_main(args)
     except ImportError as exc:
         # A missing package or system library gets one plain sentence, not a traceback.
         message = missing_dependency_message(exc)

@@ -82,13 +82,3 @@ def test_command_list_matches_the_parser() -> None:
 
     (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == COMMANDS
-
-
-def test_folders_alone_open_the_window(tmp_path: Path) -> None:
-    from lookalike.__main__ import opens_window_with_folders
-
-    (tmp_path / "scan").mkdir()
-    assert opens_window_with_folders([str(tmp_path), str(tmp_path / "scan")])
-    assert not opens_window_with_folders([])
-    assert not opens_window_with_folders(["scan", str(tmp_path)])
-    assert not opens_window_with_folders([str(tmp_path), "--version"])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -161,3 +162,64 @@ def test_run_gui_opens_the_window_and_quits_cleanly(tmp_path: Path) -> None:
     log_files = list(Path(os.environ["XDG_STATE_HOME"]).rglob("lookalike.log"))
     assert len(log_files) == 1
     assert f"Lookalike {__version__} starting" in log_files[0].read_text(encoding="utf-8")
+
+
+def test_launcher_arguments_open_the_window(tmp_path: Path) -> None:
+    """``lookalike /does-not-exist a.jpg b.jpg`` (what a file manager passes through %F) goes
+    through the real entry point to the window, never to "invalid choice"."""
+    phone = tmp_path / "Phone"
+    phone.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        (phone / name).write_bytes(b"\xff\xd8\xff")
+    args = ["/does-not-exist", str(phone / "a.jpg"), str(phone / "b.jpg")]
+    script = (
+        "import json, sys\n"
+        "from PySide6.QtCore import QTimer, Qt\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "def check():\n"
+        "    from lookalike.gui.errors import ProblemListDialog\n"
+        "    from lookalike.gui.main_window import MainWindow\n"
+        "    (window,) = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]\n"
+        "    dialog = window.findChild(ProblemListDialog)\n"
+        "    m = dialog.model\n"
+        "    rows = [[m.data(m.index(r, c), Qt.ItemDataRole.DisplayRole) for c in (0, 1)]\n"
+        "            for r in range(m.rowCount())]\n"
+        "    print(json.dumps({'visible': window.isVisible(), 'dialog': dialog.isVisible(),\n"
+        "                      'folders': window.folder_panel.folders(), 'rows': rows}))\n"
+        "    window.close()\n"
+        "QTimer.singleShot(200, check)\n"
+        "sys.argv[0] = 'lookalike'\n"
+        "from lookalike.__main__ import main\n"
+        "sys.exit(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "invalid choice" not in done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown == {
+        "visible": True,
+        "dialog": True,
+        "folders": [str(phone)],
+        "rows": [["/does-not-exist", "not found"]],
+    }
+
+
+def test_a_command_still_goes_to_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lookalike", "scan", "/does-not-exist"],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "lookalike: error: not found: /does-not-exist"

@@ -328,3 +328,38 @@ def skipped_for(path: str, error: OSError) -> Skipped:
     if error.errno == errno.ELOOP:
         return Skipped(path, SkipReason.LINK_LOOP)
     return Skipped(path, SkipReason.UNREADABLE, error.strerror or str(error))
+
+
+# --- paths given at start ---------------------------------------------------------------------
+
+
+def opened_path_not_found() -> str:
+    return "not found"
+
+
+def opened_path_no_access() -> str:
+    return "permission denied"
+
+
+def opened_folder_no_access() -> str:
+    return "its folder cannot be read (permission denied)"
+
+
+def opened_path_special() -> str:
+    return "not a folder or a file (a device, pipe or socket)"
+
+
+def opened_path_error(detail: str) -> str:
+    return f"cannot be opened: {detail}"
+
+
+def opened_paths_unusable_title() -> str:
+    return "Could not add everything"
+
+
+def opened_paths_unusable(n: int) -> str:
+    return _plural(
+        n,
+        "{n} item Lookalike was started with could not be added:",
+        "{n} items Lookalike was started with could not be added:",
+    )

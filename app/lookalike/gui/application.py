@@ -6,15 +6,21 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from lookalike import APP_NAME, __version__, desktop
+from lookalike.core import words
 from lookalike.core.paths import log_dir
-from lookalike.gui.errors import install_excepthooks
+from lookalike.gui.errors import ProblemListDialog, install_excepthooks
 from lookalike.gui.settings import APPLICATION, ORGANIZATION
+from lookalike.launcher import LaunchPaths
+
+if TYPE_CHECKING:
+    from lookalike.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +63,36 @@ def set_identity() -> None:
     QGuiApplication.setDesktopFileName(desktop.APP_ID)
 
 
-def run_gui(folders: list[str] | None = None) -> int:
-    """Run the window until it is closed, with ``folders`` added; returns the exit status."""
+def _shown_path(path: str) -> str:
+    """``path`` as Qt can show it: a name that is not valid UTF-8 reaches Python with lone
+    surrogates, which a QString cannot hold; those bytes are shown as U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def show_main_window(start: LaunchPaths) -> MainWindow:
+    """Show the window with the folders Lookalike was started with, and list the paths that
+    could not be added with their reasons."""
+    from lookalike.gui.main_window import MainWindow
+
+    window = MainWindow()
+    for folder in start.folders:
+        window.add_folder(folder)
+    window.show()
+    if start.unusable:
+        dialog = ProblemListDialog(
+            words.opened_paths_unusable_title(),
+            words.opened_paths_unusable(len(start.unusable)),
+            ["Item", "Reason"],
+            [(_shown_path(u.path), u.reason) for u in start.unusable],
+            window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+    return window
+
+
+def run_gui(start: LaunchPaths | None = None) -> int:
+    """Run the window until it is closed, started with ``start``; returns the exit status."""
     log_path = configure_logging()
     set_identity()
     existing = QApplication.instance()
@@ -68,13 +102,7 @@ def run_gui(folders: list[str] | None = None) -> int:
         app.setWindowIcon(icon)
     install_excepthooks()
     log.info("%s %s starting; log file %s", APP_NAME, __version__, log_path)
-
-    from lookalike.gui.main_window import MainWindow
-
-    window = MainWindow()
-    for folder in folders or []:
-        window.add_folder(folder)
-    window.show()
+    _window = show_main_window(start or LaunchPaths())  # referenced until the loop ends
     status = app.exec()
     log.info("%s exiting with status %d", APP_NAME, status)
     return status

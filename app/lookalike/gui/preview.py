@@ -6,12 +6,9 @@ Pictures and EXIF are read on the pane's own thread pool; the GUI thread only pa
 
 from __future__ import annotations
 
-import dataclasses
 import html
-import logging
 import os
 
-from PIL import ExifTags, Image
 from PySide6.QtCore import (
     QObject,
     QPointF,
@@ -45,48 +42,13 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core import words
+from lookalike.core.metadata import PhotoInfo, read_photo_info
 from lookalike.core.model import Member
 from lookalike.gui.thumb_cache import load_thumbnail
-
-log = logging.getLogger(__name__)
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
 MAX_ZOOM = 12.0  # relative to "fit"
 _WHEEL_STEP = 1.25
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class PhotoInfo:
-    """What the pane shows about a file beyond the scan's Member record."""
-
-    width: int = 0
-    height: int = 0
-    format: str = ""
-    taken: str = ""
-    camera: str = ""
-
-
-def read_photo_info(path: str) -> PhotoInfo:
-    """Format, displayed dimensions, date taken and camera from the file's header (Pillow
-    reads only the header and EXIF here, not the pixels). Safe on any thread."""
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-            exif = image.getexif()
-            if exif.get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8):
-                width, height = height, width  # shown turned by a quarter
-            detail = exif.get_ifd(ExifTags.IFD.Exif)
-            taken = str(
-                detail.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime) or ""
-            )
-            make = str(exif.get(ExifTags.Base.Make, "")).strip("\x00 ")
-            model = str(exif.get(ExifTags.Base.Model, "")).strip("\x00 ")
-            # Many cameras repeat the make in the model ("Canon" + "Canon EOS 80D").
-            camera = model if model.startswith(make) else f"{make} {model}".strip()
-            return PhotoInfo(width, height, image.format or "", taken.strip("\x00 "), camera)
-    except Exception:  # a hostile header can make any Pillow parser raise; metadata is optional
-        log.debug("no metadata for %s", path, exc_info=True)
-        return PhotoInfo()
 
 
 class _PreviewSignals(QObject):

@@ -17,10 +17,11 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPen, QPixmap
 
+from lookalike.core.metadata import MAX_PIXELS
+
 log = logging.getLogger(__name__)
 
 THUMB_BUDGET_BYTES = 256 * 1024 * 1024  # ~800 thumbnails of 320 x 240 px at 4 bytes a pixel
-MAX_DECODE_PIXELS = 250_000_000  # larger headers are bombs or scans we do not preview
 
 Key = tuple[str, int]
 
@@ -36,7 +37,7 @@ def load_thumbnail(path: str, edge_px: int) -> QImage:
     if reader.canRead():
         size = reader.size()
         if size.isValid():
-            if size.width() * size.height() > MAX_DECODE_PIXELS:
+            if size.width() * size.height() > MAX_PIXELS:
                 return QImage()
             if size.width() > edge_px or size.height() > edge_px:
                 # The box is square, so fitting the stored size also fits the rotated one.
@@ -71,7 +72,7 @@ def _display_ready(image: QImage) -> QImage:
 def _load_with_pillow(path: str, edge_px: int) -> QImage:
     try:
         with Image.open(path) as opened:
-            if opened.width * opened.height > MAX_DECODE_PIXELS:
+            if opened.width * opened.height > MAX_PIXELS:
                 return QImage()
             opened.draft("RGB", (edge_px, edge_px))
             picture = ImageOps.exif_transpose(opened).convert("RGBA")

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from lookalike.core import words
 from lookalike.core.hashing import content_digest
+from lookalike.core.metadata import MAX_PIXELS, exif_facts
 from lookalike.core.model import Skipped, SkipReason
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
@@ -27,7 +28,6 @@ ALGORITHM_VERSION = 2
 HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
 SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)
 MIN_DECODED_SHORT_SIDE_PX = 256  # JPEG DCT scaling stops before the short side drops below this
-MAX_PIXELS = 250_000_000  # larger headers are decompression bombs or beyond what we compare
 MIN_SIDE_PX = 16  # smaller images (spacers, icons) match everything and are not compared
 FLAT_SIGNATURE_STD = 2.0  # a signature this uniform carries no picture to compare
 # The "inner" fingerprint covers the picture minus this fraction of its width and height (half on
@@ -41,10 +41,6 @@ _SIGNATURE_BYTES = SIGNATURE_EDGE_PX * SIGNATURE_EDGE_PX
 # variable and hands it to its workers.
 CRASH_MARKER_ENV = "LOOKALIKE_TEST_CRASH_MARKER"
 _crash_marker = ""
-
-_ORIENTATION_TAG = 0x0112
-_MAKE_TAG, _MODEL_TAG = 0x010F, 0x0110
-_DATETIME_TAG, _EXIF_IFD, _DATETIME_ORIGINAL_TAG = 0x0132, 0x8769, 0x9003
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,20 +197,6 @@ def _is_complete(fmt: str, data: bytes) -> bool:
     return True
 
 
-def _exif_facts(img: Image.Image) -> tuple[int, str, str, bool]:
-    """Orientation, date taken and camera, from the header only."""
-    exif = img.getexif()
-    if not exif:
-        return 1, "", "", False
-    orientation = exif.get(_ORIENTATION_TAG, 1)
-    taken = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL_TAG) or exif.get(_DATETIME_TAG) or ""
-    make = str(exif.get(_MAKE_TAG, "")).strip("\x00 ")
-    model = str(exif.get(_MODEL_TAG, "")).strip("\x00 ")
-    camera = model if model.startswith(make) else f"{make} {model}".strip()
-    valid = orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
-    return valid, str(taken).strip("\x00 "), camera, True
-
-
 def _reduced_flag(short_side: int) -> int:
     for factor, flag in (
         (8, cv2.IMREAD_REDUCED_GRAYSCALE_8),
@@ -295,11 +277,8 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
         raise SkipFileError(SkipReason.TOO_SMALL, f"{width}×{height} pixels")
     if not _is_complete(fmt, data):
         raise SkipFileError(SkipReason.DAMAGED, f"the {fmt} data ends early")
-    try:
-        orientation, taken, camera, has_exif = _exif_facts(header)
-    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
-        orientation, taken, camera, has_exif = 1, "", "", False
-    if orientation >= 5:  # 5-8 turn the picture by 90 degrees
+    exif = exif_facts(header)
+    if exif.quarter_turned:
         width, height = height, width
 
     try:
@@ -320,9 +299,9 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
         width=width,
         height=height,
         format=fmt,
-        taken=taken,
-        camera=camera,
-        has_exif=has_exif,
+        taken=exif.taken,
+        camera=exif.camera,
+        has_exif=exif.present,
         hashes=hashes,
         signature=signature,
         content_hash=content_digest(data) if want_content_hash else "",

@@ -1,0 +1,88 @@
+"""What a picture file says about itself before its pixels are decoded: format, size as shown,
+EXIF orientation, date taken and camera; and the pixel cap above which nothing is decoded.
+
+The scan's workers (fingerprints) and the window's preview both read these facts here, so the
+two agree on a photo's date, camera and turned dimensions. Pillow parses only the header.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+# Larger headers are decompression bombs, or scans beyond what we compare or preview: neither
+# the scan nor the window decodes them.
+MAX_PIXELS = 250_000_000
+
+_ORIENTATION_TAG = 0x0112
+_MAKE_TAG, _MODEL_TAG = 0x010F, 0x0110
+_DATETIME_TAG, _EXIF_IFD, _DATETIME_ORIGINAL_TAG = 0x0132, 0x8769, 0x9003
+
+
+@dataclass(frozen=True, slots=True)
+class ExifFacts:
+    """The EXIF fields Lookalike uses."""
+
+    orientation: int = 1  # 1-8 as EXIF numbers them; 5-8 turn the picture by a quarter
+    taken: str = ""  # DateTimeOriginal (else DateTime) as written: "2021:06:01 12:00:05"
+    camera: str = ""  # make and model, the make said once
+    present: bool = False  # the file has an EXIF block at all
+
+    @property
+    def quarter_turned(self) -> bool:
+        return self.orientation >= 5
+
+
+def exif_facts(image: Image.Image) -> ExifFacts:
+    """The EXIF facts of an opened image, from its header only.
+
+    A hostile or broken EXIF block gives no facts rather than an error: they are optional.
+    """
+    try:
+        exif = image.getexif()
+        if not exif:
+            return ExifFacts()
+        orientation = exif.get(_ORIENTATION_TAG, 1)
+        detail = exif.get_ifd(_EXIF_IFD)
+        taken = detail.get(_DATETIME_ORIGINAL_TAG) or exif.get(_DATETIME_TAG) or ""
+        make = str(exif.get(_MAKE_TAG, "")).strip("\x00 ")
+        model = str(exif.get(_MODEL_TAG, "")).strip("\x00 ")
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
+        return ExifFacts()
+    # Many cameras repeat the make in the model ("Canon" + "Canon EOS 80D").
+    camera = model if model.startswith(make) else f"{make} {model}".strip()
+    valid = orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
+    return ExifFacts(valid, str(taken).strip("\x00 "), camera, True)
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoInfo:
+    """What a file's header says about the picture, for display."""
+
+    width: int = 0  # as shown, after the EXIF orientation
+    height: int = 0
+    format: str = ""
+    taken: str = ""
+    camera: str = ""
+
+
+def read_photo_info(path: str) -> PhotoInfo:
+    """Format, dimensions as shown, date taken and camera of a file; empty when unreadable.
+
+    Reads the header and EXIF, never the pixels. Safe on any thread.
+    """
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            facts = exif_facts(image)
+            fmt = image.format or ""
+    except Exception:  # a hostile header can make any Pillow parser raise; metadata is optional
+        log.debug("no metadata for %s", path, exc_info=True)
+        return PhotoInfo()
+    if facts.quarter_turned:
+        width, height = height, width
+    return PhotoInfo(width, height, fmt, facts.taken, facts.camera)

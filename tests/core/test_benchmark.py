@@ -1,4 +1,5 @@
-"""The benchmarks users run: scoring of the accuracy report, the speed table, and their commands."""
+"""The speed benchmark users run: its table, its estimates and its command (the accuracy report
+has its own tests in test_accuracy.py)."""
 
 from __future__ import annotations
 
@@ -10,116 +11,8 @@ from pathlib import Path
 import pytest
 
 from lookalike import cli
-from lookalike.bench import accuracy, speed
-from lookalike.core.model import (
-    Group,
-    MatchKind,
-    Member,
-    ScanMode,
-    ScanResult,
-    ScanSummary,
-    Sensitivity,
-)
+from lookalike.bench import speed
 from tests import images
-
-
-def _member(name: str) -> Member:
-    return Member(f"/set/{name}", 1, 1, 10, 10, MatchKind.SIMILAR, 1.0)
-
-
-def _result(*groups: tuple[str, ...]) -> ScanResult:
-    return ScanResult(
-        roots=("/set",),
-        reference_roots=(),
-        mode=ScanMode.SIMILAR,
-        sensitivity=Sensitivity.NORMAL,
-        groups=tuple(Group(i, tuple(_member(p) for p in g)) for i, g in enumerate(groups)),
-        skipped=(),
-        summary=ScanSummary(),
-    )
-
-
-def _tiny_set() -> accuracy.LabelledSet:
-    def item(name: str, picture: str, scene: str, kind: str, offset: float = 0.0) -> accuracy.Item:
-        return accuracy.Item(f"/set/{name}", picture, scene, kind, offset)
-
-    return accuracy.LabelledSet(
-        "/set",
-        "hand-made",
-        (
-            item("a0", "a", "a", accuracy.ORIGINAL),
-            item("a1", "a", "a", "JPEG q50"),
-            item("a2", "a", "a", "crop 20 %"),
-            item("b0", "b", "b", accuracy.ORIGINAL),
-            item("b1", "b", "b", "JPEG q50"),
-            item("v0", "s-0", "s", "view", 0.0),
-            item("v1", "s-5", "s", "view", 0.05),
-        ),
-    )
-
-
-def test_scores_count_pairs_against_the_labels() -> None:
-    # True pairs: a0-a1, a0-a2, a1-a2, b0-b1 (4). The scan finds a0-a1 and b0-b1, misses a2,
-    # and wrongly groups the two shifted views and b1 with a0... as one group (a0, a1, b1).
-    result = _result(("a0", "a1", "b1"), ("b0", "b1"), ("v0", "v1"))
-    s = accuracy.score(_tiny_set(), result)
-    # Predicted pairs: a0-a1, a0-b1, a1-b1, b0-b1, v0-v1.
-    assert (s.true_positives, s.false_positives, s.false_negatives) == (2, 3, 2)
-    assert s.precision == pytest.approx(2 / 5)
-    assert s.recall == pytest.approx(2 / 4)
-    assert s.f1 == pytest.approx(2 * 0.4 * 0.5 / 0.9)
-    assert s.variant_recall["JPEG q50"] == accuracy.Found(2, 2)
-    assert s.variant_recall["crop 20 %"] == accuracy.Found(0, 1)
-    assert s.missed == ("a: crop 20 %",)
-    assert s.false_matches["views shifted by 10 %"] == accuracy.Found(1, 1)
-    assert s.false_matches[accuracy.DIFFERENT_PHOTOS].matched == 2
-    assert "views shifted by 10 %: v0 ~ v1" in s.wrong
-    assert len(s.wrong) == s.false_positives
-
-
-def test_a_perfect_scan_scores_one_and_an_empty_one_has_no_recall() -> None:
-    perfect = accuracy.score(_tiny_set(), _result(("a0", "a1", "a2"), ("b0", "b1")))
-    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
-    empty = accuracy.score(_tiny_set(), _result())
-    assert empty.recall == 0.0
-    assert empty.precision == 1.0  # nothing claimed, nothing wrong
-    assert empty.f1 == 0.0
-
-
-def test_pair_labels_leave_out_a_photo_against_views_cut_from_it() -> None:
-    item = accuracy.Item
-    photo = item("p", "p", "p", accuracy.ORIGINAL)
-    far = item("v2", "p-50", "p", "view", 0.5)
-    near = item("v0", "p-0", "p", "view", 0.0)
-    assert accuracy.pair_label(photo, far) is None
-    assert accuracy.pair_label(near, far) == "neighbouring crops (50–100 % apart)"
-    assert accuracy.pair_label(near, item("v1", "p-10", "p", "view", 0.1)) == (
-        "views shifted by 20 %"
-    )
-
-
-def test_accuracy_run_on_a_small_generated_set(tmp_path: Path) -> None:
-    labelled = accuracy.build_generated_set(
-        tmp_path / "set", originals=1, scenes=1, size=(480, 360)
-    )
-    kinds = [i.kind for i in labelled.items]
-    assert kinds.count(accuracy.ORIGINAL) == 1
-    assert kinds.count("view") == len(accuracy.VIEW_OFFSETS)
-    assert all(Path(i.path).is_file() for i in labelled.items)
-
-    scores = accuracy.run_accuracy(labelled, workers=1, cache_dir=str(tmp_path))
-    assert [s.sensitivity for s in scores] == ["strict", "normal", "loose"]
-    normal = scores[1]
-    # The plain copies are the floor any level must reach.
-    for kind in ("byte copy", "JPEG q95", "resize 50 %", "PNG"):
-        assert normal.variant_recall[kind] == accuracy.Found(1, 1), kind
-    assert sum(f.total for f in normal.variant_recall.values()) == len(accuracy.VARIANTS)
-    data = accuracy.to_json(labelled, scores)
-    json.dumps(data)  # serialisable
-    assert data["levels"]["normal"]["recall_by_variant"]["PNG"]["recall"] == 1.0
-    text = accuracy.format_report(labelled, scores)
-    assert "| sensitivity | precision | recall | F1 |" in text
-    assert "| crop 3 % |" in text
 
 
 @pytest.fixture(scope="module")
@@ -220,8 +113,7 @@ def test_bench_command_prints_the_table_and_saves_json_and_plot(
     "argv",
     [
         ["bench", "/no/such/folder"],
-        ["accuracy", "--originals", "0"],
-        ["accuracy", "--photos", "/no/such/photo.jpg"],
+        ["accuracy", "--workers", "-1"],
     ],
 )
 def test_bad_benchmark_arguments_are_usage_errors(argv: list[str]) -> None:

@@ -1,11 +1,19 @@
-"""The accuracy report behind ``lookalike accuracy``: how well the scan matches, on a labelled set.
+"""The accuracy report behind ``lookalike accuracy``: how well a scan matches, on a labelled
+library made from real photographs (``library.py``, fed by ``sources.py``).
 
-The set holds originals (generated photo-like pictures, or real photographs), the copies a photo
-collection accumulates (re-encodes, resizes, conversions, EXIF rotations, crops, brightness,
-grayscale, rotations, mirror images), and look-alikes that must not match (different photos,
-overlapping views of one wider scene). The real scan runs at each sensitivity; every pair of
-files is then scored against the labels: a pair is "the same picture" when both files come from
-the same original. Groups are read as "every member is the same picture as every other".
+The real scan runs on the library at each sensitivity (and once in identical-files mode). A group
+is read as "every member shows the same picture as every other", so the report scores pairs of
+files, and what a person pressing *Select Duplicates* then *Move to Trash* would get:
+
+- pairwise precision and recall; recall per kind of copy (the copy shares a group with its
+  picture's camera original);
+- false pairs by kind of negative (tiles of one photo, overlapping views, two shots of one scene,
+  burst-like frames, photos of similar content, different photos), with examples;
+- pictures lost: pictures all of whose files the default suggestion (every member of a group but
+  its keeper) selects;
+- identical sets: whether all N byte-identical files of a picture are in one group;
+- the keeper: in how many groups it is the camera original (or a byte copy of it), and which
+  derived copies were kept instead.
 """
 
 from __future__ import annotations
@@ -13,188 +21,84 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import sys
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import cv2
+import numpy as np
 
-from lookalike.bench import photos
-from lookalike.bench.photos import Bgr
-from lookalike.core.model import ScanOptions, ScanResult, Sensitivity
+from lookalike.bench import library, sources
+from lookalike.bench.library import Item, Library
+from lookalike.core import words
+from lookalike.core.model import ScanMode, ScanOptions, ScanResult, Sensitivity
 from lookalike.core.scan import collect_result, run_scan
 
-ORIGINAL = "original"
-GENERATED_EDGE_PX = (1280, 960)  # generated originals: a typical downsized camera photo
-PHOTO_MAX_EDGE_PX = 2048  # real photos are brought to this long side to keep the run short
-VIEW_WIDTH = 0.5  # look-alike views: half the width of their wide scene
-# Offsets of the views of one scene, in scene widths. Between two views the shift is their
-# offset difference over VIEW_WIDTH: 10 %, 20 %, 30–40 % of a view (overlapping views of the
-# same place, like two shots of a panning camera), and 50–100 % (neighbouring crops).
-VIEW_OFFSETS = (0.0, 0.05, 0.10, 0.25, 0.5)
-
-Writer = Callable[[Bgr, Path, Path], Path]  # (picture, original file, target stem) -> written
-
-
-def _jpeg(quality: int) -> Writer:
-    return lambda img, _orig, stem: photos.save(stem.with_suffix(".jpg"), img, quality=quality)
+SAME = "same picture"
+EXCLUDED = "not scored"  # a tile against the whole photo it was cut from: neither must match
+TILES = "tiles of one photo"
+VIEWS = "overlapping views (10–30 % shift)"
+SIMILAR_CONTENT = "other photos of similar content"
+DIFFERENT = "different photos"
+NEGATIVE_KINDS = (TILES, VIEWS, sources.TWO_SHOTS, sources.FRAMES, SIMILAR_CONTENT, DIFFERENT)
+QUICK_MAX_SIDE_PX = 1600
+EXAMPLES = 5  # how many wrongly joined pairs, missed copies, ... the report lists per kind
 
 
-def _edited(edit: Callable[[Bgr], Bgr]) -> Writer:
-    return lambda img, _orig, stem: photos.save(stem.with_suffix(".jpg"), edit(img))
-
-
-def _copy(_img: Bgr, original: Path, stem: Path) -> Path:
-    target = stem.with_suffix(original.suffix)
-    shutil.copyfile(original, target)
-    return target
-
-
-# Variant type -> how it is written. Names are what the report prints.
-VARIANTS: dict[str, Writer] = {
-    "byte copy": _copy,
-    "JPEG q50": _jpeg(50),
-    "JPEG q75": _jpeg(75),
-    "JPEG q95": _jpeg(95),
-    "resize 50 %": _edited(lambda im: photos.resize(im, 0.5)),
-    "resize 25 %": _edited(lambda im: photos.resize(im, 0.25)),
-    "long side 800 px": _edited(lambda im: photos.resize_long_side(im, 800)),
-    "PNG": lambda img, _o, stem: photos.save(stem.with_suffix(".png"), img),
-    "WebP": lambda img, _o, stem: photos.save(stem.with_suffix(".webp"), img, quality=85),
-    "EXIF rotation (pixels turned + tag)": lambda img, _o, stem: photos.save(
-        stem.with_suffix(".jpg"), img, orientation=6
-    ),
-    "crop 3 %": _edited(lambda im: photos.crop_border(im, 0.03)),
-    "brightness +10 %": _edited(lambda im: photos.brightness(im, 1.1)),
-    "brightness -10 %": _edited(lambda im: photos.brightness(im, 0.9)),
-    "grayscale": _edited(photos.grayscale),
-    "rotated 90°": _edited(photos.rotate90),
-    "mirror image": _edited(photos.mirror),
-    "crop 10 %": _edited(lambda im: photos.crop_border(im, 0.10)),
-    "crop 15 %": _edited(lambda im: photos.crop_border(im, 0.15)),
-    "crop 20 %": _edited(lambda im: photos.crop_border(im, 0.20)),
-}
-
-DIFFERENT_PHOTOS = "different photos"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One file of the labelled set."""
-
-    path: str
-    picture: str  # files with the same picture are the same photo
-    scene: str  # views cut from one wider scene share it
-    kind: str  # ORIGINAL, a VARIANTS key, or "view"
-    offset: float = 0.0  # views: where the view starts in its scene, in scene widths
-
-
-@dataclass(frozen=True, slots=True)
-class LabelledSet:
-    root: str
-    source: str  # "generated" or how many photos
-    items: tuple[Item, ...]
-    photos: tuple[str, ...] = ()  # the real photographs used as originals
-
-
-def _view_shift_category(a: Item, b: Item) -> str:
-    shift = abs(a.offset - b.offset) / VIEW_WIDTH
-    if shift < 0.15:
-        return "views shifted by 10 %"
-    if shift < 0.25:
-        return "views shifted by 20 %"
-    if shift < 0.45:
-        return "views shifted by 30–40 %"
-    return "neighbouring crops (50–100 % apart)"
-
-
-def pair_label(a: Item, b: Item) -> str | None:
-    """``"same"`` for a true pair, the look-alike category for a pair that must not match, or
-    None for a pair the report leaves out (a real photo and a half-width view cut from it)."""
+def pair_kind(a: Item, b: Item) -> str:
+    """What a pair of files is: SAME, EXCLUDED or one of NEGATIVE_KINDS."""
     if a.picture == b.picture:
-        return "same"
-    if a.scene != b.scene:
-        return DIFFERENT_PHOTOS
-    if a.kind == "view" and b.kind == "view":
-        return _view_shift_category(a, b)
-    return None
+        return SAME
+    if a.source == b.source:
+        if a.part == library.TILE and b.part == library.TILE:
+            return TILES
+        if a.part == library.VIEW and b.part == library.VIEW:
+            return VIEWS
+        return EXCLUDED
+    if a.scene and a.scene == b.scene:
+        return a.scene_kind
+    if set(a.tags) & set(b.tags):
+        return SIMILAR_CONTENT
+    return DIFFERENT
 
 
-def _write_family(root: Path, name: str, img: Bgr, scene: str) -> list[Item]:
-    """The original and all its variants."""
-    original = photos.save(root / name / f"{ORIGINAL}.jpg", img, quality=92)
-    items = [Item(str(original), name, scene, ORIGINAL)]
-    for i, (kind, writer) in enumerate(VARIANTS.items()):
-        path = writer(img, original, root / name / f"v{i:02d}")
-        items.append(Item(str(path), name, scene, kind))
-    return items
+def _pair_kind_totals(items: Sequence[Item]) -> dict[str, int]:
+    """How many pairs of each kind the library holds (all pairs, counted without a loop over
+    the million pairs)."""
+    n = len(items)
 
+    def codes(values: Iterable[object]) -> np.ndarray[Any, np.dtype[np.int64]]:
+        seen: dict[object, int] = {}
+        return np.array([seen.setdefault(v, len(seen)) for v in values], np.int64)
 
-def _write_views(root: Path, scene_name: str, scene: Bgr) -> list[Item]:
-    items = []
-    for offset in VIEW_OFFSETS:
-        name = f"{scene_name}-view{round(offset * 100):03d}"
-        path = photos.save(
-            root / scene_name / f"{name}.jpg", photos.window(scene, offset, VIEW_WIDTH)
-        )
-        items.append(Item(str(path), name, scene_name, "view", offset))
-    return items
-
-
-def build_generated_set(
-    root: Path,
-    originals: int = 16,
-    scenes: int = 4,
-    seed: int = 1,
-    size: tuple[int, int] = GENERATED_EDGE_PX,
-) -> LabelledSet:
-    """Photo-like originals with every variant, plus views of wide generated scenes."""
-    items: list[Item] = []
-    width, height = size
-    for i in range(originals):
-        # Every fourth picture is portrait, as in a real camera roll.
-        w, h = (height, width) if i % 4 == 3 else (width, height)
-        name = f"photo{i:03d}"
-        items += _write_family(root / "photos", name, photos.photo(seed + i, w, h), name)
-    for i in range(scenes):
-        scene = photos.photo(seed + 5000 + i, 2 * width, height)
-        items += _write_views(root / "scenes", f"scene{i:02d}", scene)
-    return LabelledSet(str(root), "generated", tuple(items))
-
-
-def build_photo_set(root: Path, sources: Sequence[str]) -> LabelledSet:
-    """Real photographs as originals, each with every variant and views cut from it.
-
-    A half-width view of a photo is a different picture from the photo; pairs between a photo's
-    copies and views of it are left out of the scores (neither must nor must-not match).
-    """
-    items: list[Item] = []
-    for i, source in enumerate(sources):
-        img = cv2.imread(source, cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f"not a readable image: {source}")
-        if max(img.shape[:2]) > PHOTO_MAX_EDGE_PX:
-            img = photos.resize_long_side(img, PHOTO_MAX_EDGE_PX)
-        name = f"real{i:03d}"
-        items += _write_family(root / "photos", name, img, name)
-        items += _write_views(root / "views", name, img)
-    return LabelledSet(str(root), f"{len(sources)} real photos", tuple(items), tuple(sources))
-
-
-def photo_sources(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus the image files directly inside named folders."""
-    found: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            for entry in sorted(os.listdir(p)):
-                if os.path.splitext(entry)[1].lower() in (".jpg", ".jpeg", ".png", ".webp"):
-                    found.append(os.path.join(p, entry))
-        else:
-            found.append(p)
-    return found
+    picture = codes(i.picture for i in items)
+    source = codes(i.source for i in items)
+    scene = codes(i.scene or f"\0{k}" for k, i in enumerate(items))  # "" matches nothing
+    tile = np.array([i.part == library.TILE for i in items])
+    view = np.array([i.part == library.VIEW for i in items])
+    frames = np.array([i.scene_kind == sources.FRAMES for i in items])
+    all_tags = sorted({t for i in items for t in i.tags})
+    tag_bits = np.array([sum(1 << all_tags.index(t) for t in i.tags) for i in items], np.int64)
+    upper = np.triu(np.ones((n, n), bool), 1)
+    same = picture[:, None] == picture[None, :]
+    same_source = (source[:, None] == source[None, :]) & ~same
+    tiles = same_source & tile[:, None] & tile[None, :]
+    views = same_source & view[:, None] & view[None, :]
+    rest = ~same & ~same_source
+    in_scene = rest & (scene[:, None] == scene[None, :])
+    shared_tag = rest & ~in_scene & ((tag_bits[:, None] & tag_bits[None, :]) != 0)
+    return {
+        SAME: int((same & upper).sum()),
+        EXCLUDED: int((same_source & ~tiles & ~views & upper).sum()),
+        TILES: int((tiles & upper).sum()),
+        VIEWS: int((views & upper).sum()),
+        sources.TWO_SHOTS: int((in_scene & ~frames[:, None] & upper).sum()),
+        sources.FRAMES: int((in_scene & frames[:, None] & upper).sum()),
+        SIMILAR_CONTENT: int((shared_tag & upper).sum()),
+        DIFFERENT: int((rest & ~in_scene & ~shared_tag & upper).sum()),
+    }
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -202,158 +106,288 @@ def photo_sources(paths: Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """How many of a kind of pair the scan matched."""
+    """How many of something the scan got right (or wrong), of how many."""
 
-    matched: int
+    count: int
     total: int
 
     @property
     def rate(self) -> float:
-        return self.matched / self.total if self.total else 0.0
+        return self.count / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True, slots=True)
-class LevelScore:
-    """The scores of one sensitivity level."""
+class Score:
+    """The scores of one scan of the library."""
 
     sensitivity: str
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-    variant_recall: dict[str, Found]  # variant type -> found with its original
-    false_matches: dict[str, Found]  # look-alike category -> pairs wrongly matched
-    missed: tuple[str, ...] = field(default=())  # "picture: variant" never found
-    wrong: tuple[str, ...] = field(default=())  # "category: file ~ file" wrongly matched
+    mode: str
+    true_pairs: int  # same-picture pairs that share a group
+    false_pairs: int  # pairs of different pictures that share a group
+    missed_pairs: int  # same-picture pairs that do not
+    recall_by_kind: dict[str, Found]  # copies found with their original
+    false_by_kind: dict[str, Found]  # negative pairs joined, of all pairs of that kind
+    false_examples: dict[str, tuple[str, ...]]
+    missed_examples: dict[str, tuple[str, ...]]
+    pictures: int
+    pictures_lost: tuple[str, ...]  # "picture: every file selected (n files)"
+    identical_sets: Found  # sets of N ≥ 2 byte-identical files all in one group
+    identical_split: tuple[str, ...]
+    keeper_groups: Found  # groups holding an original whose keeper is an original (or copy)
+    kept_instead: tuple[str, ...]  # "kept X (kind) instead of Y"
+    groups: int
+    files_grouped: int
+    seconds: float = 0.0
     skipped: int = 0
 
     @property
     def precision(self) -> float:
-        predicted = self.true_positives + self.false_positives
-        return self.true_positives / predicted if predicted else 1.0
+        claimed = self.true_pairs + self.false_pairs
+        return self.true_pairs / claimed if claimed else 1.0
 
     @property
     def recall(self) -> float:
-        actual = self.true_positives + self.false_negatives
-        return self.true_positives / actual if actual else 1.0
+        actual = self.true_pairs + self.missed_pairs
+        return self.true_pairs / actual if actual else 1.0
 
     @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def file_recall(self) -> Found:
+        """Copies of every kind together, found with their original."""
+        found = [f for k, f in self.recall_by_kind.items()]
+        return Found(sum(f.count for f in found), sum(f.total for f in found))
 
 
-def predicted_pairs(result: ScanResult) -> set[frozenset[str]]:
-    """Every pair of files that share a group."""
-    pairs: set[frozenset[str]] = set()
-    for group in result.groups:
-        for a, b in itertools.combinations((m.path for m in group.members), 2):
-            pairs.add(frozenset((a, b)))
-    return pairs
+def _groups_of(result: ScanResult, root: str) -> tuple[dict[str, int], list[list[str]]]:
+    """File -> group number, and each group's members (keeper first), as library paths."""
+    where: dict[str, int] = {}
+    groups: list[list[str]] = []
+    for g in result.groups:
+        members = [os.path.relpath(m.path, root) for m in g.members]
+        for path in members:
+            where[path] = len(groups)
+        groups.append(members)
+    return where, groups
 
 
-def _short(labelled: LabelledSet, item: Item) -> str:
-    return os.path.relpath(item.path, labelled.root)
+def score(
+    lib: Library,
+    result: ScanResult,
+    totals: dict[str, int] | None = None,
+    seconds: float = 0.0,
+) -> Score:
+    """Compare a scan's groups with the labels."""
+    items = {i.path: i for i in lib.items}
+    where, groups = _groups_of(result, lib.root)
+    totals = totals if totals is not None else _pair_kind_totals(lib.items)
 
+    # Pairs that share a group.
+    true_pairs = 0
+    false_count: dict[str, int] = dict.fromkeys(NEGATIVE_KINDS, 0)
+    false_examples: dict[str, list[str]] = {k: [] for k in NEGATIVE_KINDS}
+    for members in groups:
+        for pa, pb in itertools.combinations(members, 2):
+            a, b = items.get(pa), items.get(pb)
+            if a is None or b is None:
+                continue  # a file the library does not label (none expected)
+            kind = pair_kind(a, b)
+            if kind == SAME:
+                true_pairs += 1
+            elif kind != EXCLUDED:
+                false_count[kind] += 1
+                if len(false_examples[kind]) < EXAMPLES:
+                    false_examples[kind].append(f"{pa} ({a.picture}) ~ {pb} ({b.picture})")
 
-def score(labelled: LabelledSet, result: ScanResult) -> LevelScore:
-    """Compare a scan's groups with the labels, pair by pair."""
-    predicted = predicted_pairs(result)
-    tp = fp = fn = 0
-    negatives: dict[str, list[int]] = {}
-    wrong: list[str] = []
-    for a, b in itertools.combinations(labelled.items, 2):
-        label = pair_label(a, b)
-        if label is None:
+    # Copies found with their original.
+    by_picture: dict[str, list[Item]] = {}
+    for item in lib.items:
+        by_picture.setdefault(item.picture, []).append(item)
+    originals = {
+        p: next(i.path for i in files if i.kind == library.ORIGINAL)
+        for p, files in by_picture.items()
+    }
+    found: dict[str, list[int]] = {}
+    missed: dict[str, list[str]] = {}
+    for item in lib.items:
+        if item.kind == library.ORIGINAL:
             continue
-        hit = frozenset((a.path, b.path)) in predicted
-        if label == "same":
-            tp += hit
-            fn += not hit
+        group = where.get(item.path)
+        hit = group is not None and where.get(originals[item.picture]) == group
+        counts = found.setdefault(item.kind, [0, 0])
+        counts[0] += hit
+        counts[1] += 1
+        if not hit:
+            examples = missed.setdefault(item.kind, [])
+            if len(examples) < EXAMPLES:
+                examples.append(f"{item.path} ({item.detail})")
+    order = [k for k in library.VARIANT_KINDS if k in found] + sorted(
+        set(found) - set(library.VARIANT_KINDS)
+    )
+
+    # What the default suggestion selects: every member of a group but its keeper.
+    selected = {path for members in groups for path in members[1:]}
+    lost = []
+    for picture, files in by_picture.items():
+        if all(f.path in selected for f in files):
+            lost.append(f"{picture}: all {words.files(len(files))} selected")
+
+    # Identical sets: the original and its byte copies.
+    sets_ok = sets_total = 0
+    split = []
+    for picture, files in by_picture.items():
+        same = [f.path for f in files if f.kind in (library.ORIGINAL, library.BYTE_COPY)]
+        if len(same) < 2:
+            continue
+        sets_total += 1
+        places = {where.get(p) for p in same}
+        if len(places) == 1 and None not in places:
+            sets_ok += 1
         else:
-            fp += hit
-            if hit:
-                wrong.append(f"{label}: {_short(labelled, a)} ~ {_short(labelled, b)}")
-            counts = negatives.setdefault(label, [0, 0])
-            counts[0] += hit
-            counts[1] += 1
-    originals = {i.picture: i.path for i in labelled.items if i.kind == ORIGINAL}
-    by_kind: dict[str, list[int]] = {kind: [0, 0] for kind in VARIANTS}
-    missed = []
-    for item in labelled.items:
-        if item.kind in VARIANTS:
-            hit = frozenset((originals[item.picture], item.path)) in predicted
-            by_kind[item.kind][0] += hit
-            by_kind[item.kind][1] += 1
-            if not hit:
-                missed.append(f"{item.picture}: {item.kind}")
-    return LevelScore(
+            together = max(sum(where.get(p) == g for p in same) for g in places)
+            split.append(f"{picture}: {together} of {len(same)} identical files in one group")
+
+    # The keeper: the camera original or one of its byte copies.
+    keeper_ok = keeper_total = 0
+    kept_instead = []
+    for members in groups:
+        labelled = [items[p] for p in members if p in items]
+        firsts = [i for i in labelled if i.kind in (library.ORIGINAL, library.BYTE_COPY)]
+        if not firsts:
+            continue
+        keeper_total += 1
+        keeper = items.get(members[0])
+        if keeper is not None and keeper in firsts:
+            keeper_ok += 1
+        elif keeper is not None:
+            mine = [i for i in firsts if i.picture == keeper.picture] or firsts
+            wanted = next((i for i in mine if i.kind == library.ORIGINAL), mine[0])
+            kept_instead.append(
+                f"kept {keeper.path} ({keeper.kind}: {keeper.detail}) instead of {wanted.path}"
+            )
+
+    return Score(
         sensitivity=result.sensitivity.value,
-        true_positives=tp,
-        false_positives=fp,
-        false_negatives=fn,
-        variant_recall={k: Found(*v) for k, v in by_kind.items() if v[1]},
-        false_matches={k: Found(*v) for k, v in sorted(negatives.items())},
-        missed=tuple(missed),
-        wrong=tuple(wrong),
+        mode=result.mode.value,
+        true_pairs=true_pairs,
+        false_pairs=sum(false_count.values()),
+        missed_pairs=totals[SAME] - true_pairs,
+        recall_by_kind={k: Found(*found[k]) for k in order},
+        false_by_kind={k: Found(false_count[k], totals[k]) for k in NEGATIVE_KINDS},
+        false_examples={k: tuple(v) for k, v in false_examples.items() if v},
+        missed_examples={k: tuple(v) for k, v in missed.items()},
+        pictures=len(by_picture),
+        pictures_lost=tuple(lost),
+        identical_sets=Found(sets_ok, sets_total),
+        identical_split=tuple(split),
+        keeper_groups=Found(keeper_ok, keeper_total),
+        kept_instead=tuple(kept_instead),
+        groups=len(groups),
+        files_grouped=len(where),
+        seconds=seconds,
         skipped=len(result.skipped),
     )
 
 
-def run_accuracy(
-    labelled: LabelledSet, workers: int = 0, cache_dir: str | None = None
-) -> list[LevelScore]:
-    """Scan the set at every sensitivity and score each result.
+def run_scans(
+    lib: Library,
+    workers: int = 0,
+    cache_path: str | None = None,
+    levels: Sequence[Sensitivity] = tuple(Sensitivity),
+    out: TextIO | None = None,
+) -> list[Score]:
+    """Scan the library at each sensitivity, then in identical-files mode, and score each.
 
-    With ``cache_dir`` the fingerprints computed by the first level serve the others.
+    With ``cache_path`` the fingerprints of the first scan serve the others (each scan's own
+    time is then mostly matching).
     """
+    totals = _pair_kind_totals(lib.items)
+    runs = [(ScanMode.SIMILAR, s) for s in levels] + [(ScanMode.EXACT, Sensitivity.NORMAL)]
     scores = []
-    cache = os.path.join(cache_dir, "fingerprints.sqlite") if cache_dir else None
-    for sensitivity in Sensitivity:
+    for mode, sensitivity in runs:
         options = ScanOptions(
-            roots=(labelled.root,), sensitivity=sensitivity, workers=workers, cache_path=cache
+            roots=(lib.root,),
+            mode=mode,
+            sensitivity=sensitivity,
+            workers=workers,
+            cache_path=cache_path,
         )
-        scores.append(score(labelled, collect_result(options, run_scan(options))))
+        if out is not None:
+            out.write(f"Scanning {len(lib.items)} files: {mode.value}, {sensitivity.value}...\n")
+            out.flush()
+        start = time.perf_counter()
+        result = collect_result(options, run_scan(options))
+        scores.append(score(lib, result, totals, time.perf_counter() - start))
     return scores
 
 
 # --- reporting ----------------------------------------------------------------------------
 
 
-def to_json(labelled: LabelledSet, scores: Sequence[LevelScore]) -> dict[str, Any]:
+def _level_name(s: Score) -> str:
+    return "identical files" if s.mode == ScanMode.EXACT.value else s.sensitivity
+
+
+def to_json(lib: Library, scores: Sequence[Score]) -> dict[str, Any]:
     kinds: dict[str, int] = {}
-    for item in labelled.items:
+    parts: dict[str, int] = {}
+    for item in lib.items:
         kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        if item.kind == library.ORIGINAL:
+            parts[item.part] = parts.get(item.part, 0) + 1
+    totals = _pair_kind_totals(lib.items)
     return {
-        "set": {
-            "source": labelled.source,
-            "photos": list(labelled.photos),
-            "files": len(labelled.items),
-            "originals": kinds.get(ORIGINAL, 0),
-            "views": kinds.get("view", 0),
+        "library": {
+            "recipe": lib.recipe,
+            "files": len(lib.items),
+            "pictures": sum(parts.values()),
+            "pictures_by_part": parts,
             "files_by_kind": kinds,
+            "pairs_by_kind": totals,
+            "photos": [
+                {
+                    "id": p.id,
+                    "package": p.package,
+                    "version": p.version,
+                    "member": p.member,
+                    "licence": p.licence,
+                    "size": [p.width, p.height],
+                    "role": p.role,
+                    "tags": list(p.tags),
+                }
+                for p in lib.photos
+            ],
         },
-        "levels": {
-            s.sensitivity: {
-                "precision": round(s.precision, 4),
-                "recall": round(s.recall, 4),
-                "f1": round(s.f1, 4),
-                "true_positive_pairs": s.true_positives,
-                "false_positive_pairs": s.false_positives,
-                "false_negative_pairs": s.false_negatives,
-                "skipped_files": s.skipped,
-                "recall_by_variant": {
-                    k: {"found": f.matched, "of": f.total, "recall": round(f.rate, 4)}
-                    for k, f in s.variant_recall.items()
-                },
-                "false_matches_by_lookalike": {
-                    k: {"matched": f.matched, "of": f.total, "rate": round(f.rate, 4)}
-                    for k, f in s.false_matches.items()
-                },
-                "missed": list(s.missed),
-                "wrongly_matched": list(s.wrong),
-            }
-            for s in scores
-        },
+        "levels": {_level_name(s): _score_json(s) for s in scores},
+    }
+
+
+def _found(f: Found) -> dict[str, Any]:
+    return {"count": f.count, "of": f.total, "rate": round(f.rate, 4)}
+
+
+def _score_json(s: Score) -> dict[str, Any]:
+    return {
+        "mode": s.mode,
+        "sensitivity": s.sensitivity,
+        "seconds": round(s.seconds, 1),
+        "precision": round(s.precision, 4),
+        "recall_pairs": round(s.recall, 4),
+        "recall_files": _found(s.file_recall),
+        "true_pairs": s.true_pairs,
+        "false_pairs": s.false_pairs,
+        "missed_pairs": s.missed_pairs,
+        "recall_by_kind": {k: _found(f) for k, f in s.recall_by_kind.items()},
+        "false_pairs_by_kind": {k: _found(f) for k, f in s.false_by_kind.items()},
+        "false_pair_examples": {k: list(v) for k, v in s.false_examples.items()},
+        "missed_examples": {k: list(v) for k, v in s.missed_examples.items()},
+        "pictures": s.pictures,
+        "pictures_lost": list(s.pictures_lost),
+        "identical_sets_whole": _found(s.identical_sets),
+        "identical_sets_split": list(s.identical_split),
+        "keeper_is_original": _found(s.keeper_groups),
+        "kept_instead": list(s.kept_instead),
+        "groups": s.groups,
+        "files_grouped": s.files_grouped,
+        "skipped_files": s.skipped,
     }
 
 
@@ -363,99 +397,141 @@ def save_json(data: dict[str, Any], path: str) -> None:
         f.write("\n")
 
 
-def _count_table(
-    title: str,
-    first_column: str,
-    rows: list[str],
-    counts: list[dict[str, Found]],
-    levels: list[str],
-) -> list[str]:
-    """A Markdown table of matched/total counts: one row per key, one column per level."""
-    lines = ["", title, "", f"| {first_column} | " + " | ".join(levels) + " |"]
-    lines.append("|---|" + "---:|" * len(levels))
-    for key in rows:
-        cells = [f"{c[key].matched}/{c[key].total}" if key in c else "–" for c in counts]
-        lines.append(f"| {key} | " + " | ".join(cells) + " |")
-    return lines
+def _cells(values: Iterable[str]) -> str:
+    return "| " + " | ".join(values) + " |"
 
 
-def format_report(labelled: LabelledSet, scores: Sequence[LevelScore]) -> str:
-    """Markdown tables: pairwise scores per level, recall per variant, look-alike matches."""
-    originals = sum(1 for i in labelled.items if i.kind == ORIGINAL)
-    views = sum(1 for i in labelled.items if i.kind == "view")
-    levels = [s.sensitivity for s in scores]
+def _ratio(f: Found) -> str:
+    return f"{f.count}/{f.total} ({f.rate:.1%})" if f.total else "–"
+
+
+def format_report(lib: Library, scores: Sequence[Score]) -> str:
+    """Markdown tables, one column per scan, then the examples of what went wrong."""
+    names = [_level_name(s) for s in scores]
+    pictures = scores[0].pictures if scores else 0
     lines = [
-        f"Labelled set ({labelled.source}): {len(labelled.items)} files = {originals} originals"
-        f" × (1 + {len(VARIANTS)} variants) + {views} look-alike views",
+        f"Library: {len(lib.items)} files, {pictures} pictures, from {len(lib.photos)} real"
+        f" photos ({lib.root})",
         "",
-        "| sensitivity | precision | recall | F1 | true pairs found | false pairs | missed pairs |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        _cells(["measure", *names]),
+        "|---|" + "---:|" * len(scores),
+        _cells(["pairwise precision", *(f"{s.precision:.4f}" for s in scores)]),
+        _cells(["pairwise recall", *(f"{s.recall:.4f}" for s in scores)]),
+        _cells(["copies found with their original", *(_ratio(s.file_recall) for s in scores)]),
+        _cells(["false pairs", *(str(s.false_pairs) for s in scores)]),
+        _cells(["pictures lost", *(str(len(s.pictures_lost)) for s in scores)]),
+        _cells(["identical sets whole", *(_ratio(s.identical_sets) for s in scores)]),
+        _cells(["keeper is the original", *(_ratio(s.keeper_groups) for s in scores)]),
+        _cells(["groups", *(str(s.groups) for s in scores)]),
+        _cells(["seconds", *(f"{s.seconds:.0f}" for s in scores)]),
+        "",
+        "Recall per kind of copy (in the same group as its camera original; identical-files"
+        " mode looks for byte copies only):",
+        "",
+        _cells(["kind", *names]),
+        "|---|" + "---:|" * len(scores),
     ]
-    for s in scores:
+    kinds = list(dict.fromkeys(k for s in scores for k in s.recall_by_kind))
+    for kind in kinds:
         lines.append(
-            f"| {s.sensitivity} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |"
-            f" {s.true_positives} | {s.false_positives} | {s.false_negatives} |"
+            _cells([kind, *(_ratio(s.recall_by_kind.get(kind, Found(0, 0))) for s in scores)])
         )
-    categories = sorted({c for s in scores for c in s.false_matches})
-    lines += _count_table(
-        "Recall per variant (found in the same group as its original):",
-        "variant",
-        list(VARIANTS),
-        [s.variant_recall for s in scores],
-        levels,
-    )
-    lines += _count_table(
-        "Look-alikes wrongly matched (pairs that must not share a group):",
-        "look-alike pairs",
-        categories,
-        [s.false_matches for s in scores],
-        levels,
-    )
+    lines += [
+        "",
+        "False pairs by kind (pairs of different pictures joined, of all such pairs):",
+        "",
+        _cells(["negative pairs", *names]),
+        "|---|" + "---:|" * len(scores),
+    ]
+    for kind in NEGATIVE_KINDS:
+        lines.append(
+            _cells(
+                [
+                    kind,
+                    *(
+                        f"{s.false_by_kind[kind].count}/{s.false_by_kind[kind].total}"
+                        for s in scores
+                    ),
+                ]
+            )
+        )
+    for s in scores:
+        details = []
+        for kind, examples in s.false_examples.items():
+            details += [f"  false, {kind}: {e}" for e in examples]
+        details += [f"  lost: {p}" for p in s.pictures_lost[:EXAMPLES]]
+        details += [f"  identical set split: {p}" for p in s.identical_split[:EXAMPLES]]
+        for kind, examples in s.missed_examples.items():
+            details += [f"  missed, {kind}: {e}" for e in examples[:2]]
+        details += [f"  {k}" for k in s.kept_instead[:EXAMPLES]]
+        if details:
+            lines += ["", f"{_level_name(s)}:", *details]
     return "\n".join(lines)
 
 
-def report(
-    labelled: LabelledSet, workers: int, cache_dir: str | None, out: TextIO
-) -> dict[str, Any]:
-    """Run, print and return the JSON-ready report of one labelled set."""
-    scores = run_accuracy(labelled, workers, cache_dir)
-    out.write(format_report(labelled, scores) + "\n")
-    return to_json(labelled, scores)
+# --- the command --------------------------------------------------------------------------
 
 
-def run_command(
-    photo_paths: Sequence[str],
-    originals: int,
-    workers: int,
-    json_path: str | None,
-    keep: str | None,
-    out: TextIO,
-) -> dict[str, Any]:
-    """``lookalike accuracy``: the generated set, plus real photos when given.
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What ``lookalike accuracy`` was asked."""
 
-    Args:
-        photo_paths: photographs (or folders of them) to use as originals in a second run.
-        originals: how many generated originals.
-        keep: write the sets under this folder and leave them there (default: a temporary
-            folder, removed afterwards).
-    """
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="lookalike-accuracy-"))
-    data: dict[str, Any] = {}
+    base: Path = field(default_factory=sources.default_dir)
+    fetch: bool = False
+    quick: bool = False  # every third photo, at most 1600 px: a check in about a minute
+    workers: int = 0
+    json_path: str | None = None
+    max_side: int = library.MAX_SIDE_PX
+
+
+def quick_subset(photos: Sequence[sources.Photo]) -> list[sources.Photo]:
+    """Every third photo of each role, and every shot of each scene kept with its partners."""
+    picked: list[sources.Photo] = []
+    by_role: dict[str, list[sources.Photo]] = {}
+    for p in photos:
+        by_role.setdefault(p.role, []).append(p)
+    for role, members in by_role.items():
+        if role == sources.SHOT:
+            scenes = sorted({p.scene for p in members})[::3]
+            picked += [p for p in members if p.scene in scenes]
+        else:
+            picked += members[::3]
+    return picked
+
+
+def run_command(options: Options, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """``lookalike accuracy``: fetch the photos if asked, build the library, scan, report."""
+    photos_dir = options.base / "photos"
+    if options.fetch:
+        sources.fetch(options.base, out)
     try:
-        out.write(f"Writing the generated set ({originals} originals)...\n")
+        photos = sources.load_manifest(photos_dir)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"no photos in {photos_dir}: run `lookalike accuracy --fetch` first"
+        ) from None
+    if options.quick:
+        photos = quick_subset(photos)
+
+    def say(line: str) -> None:
+        out.write(line + "\n")
         out.flush()
-        generated = build_generated_set(base / "generated", originals)
-        data["generated"] = report(generated, workers, str(base / "generated-cache"), out)
-        sources = photo_sources(photo_paths)
-        if sources:
-            out.write(f"\nWriting the set of {len(sources)} real photos...\n")
-            out.flush()
-            real = build_photo_set(base / "photos", sources)
-            data["photos"] = report(real, workers, str(base / "photos-cache"), out)
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
-    if json_path:
-        save_json(data, json_path)
-        out.write(f"Saved {json_path}\n")
+
+    lib = library.build(
+        photos,
+        photos_dir,
+        options.base / ("quick" if options.quick else "full"),
+        max_side=QUICK_MAX_SIDE_PX if options.quick else options.max_side,
+        workers=options.workers,
+        say=say,
+    )
+    cache = os.path.join(lib.root + "-fingerprints.sqlite")
+    if os.path.exists(cache):
+        os.remove(cache)  # every run measures a cold first scan
+    scores = run_scans(lib, options.workers, cache, out=out)
+    out.write("\n" + format_report(lib, scores) + "\n")
+    data = to_json(lib, scores)
+    if options.json_path:
+        save_json(data, options.json_path)
+        out.write(f"Saved {options.json_path}\n")
     return data

@@ -25,7 +25,8 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from lookalike.core.matching.index import HashIndex, pairs_within  # noqa: E402  (after the path setup)
+from lookalike.core.matching.index import HashIndex  # noqa: E402  (after the path setup)
+from tests.bench.pairs import pairs_within  # noqa: E402
 
 PLANTED_FRACTION = 0.01
 VARIANTS = 8

@@ -9,7 +9,9 @@ import numpy.typing as npt
 import pytest
 
 from lookalike.core.matching import index as index_module
-from lookalike.core.matching.index import MAX_DISTANCE, HashIndex, Matches, pairs_within
+from lookalike.core.matching.index import MAX_DISTANCE, HashIndex, Matches
+from tests.bench import pairs as pairs_module
+from tests.bench.pairs import pairs_within
 
 Hashes = npt.NDArray[np.uint64]
 
@@ -73,7 +75,7 @@ def radii(bands: int, k: int) -> list[int]:
     return [per + (1 if t < extra else 0) - 1 for t in range(bands)]
 
 
-# --- pairs_within ------------------------------------------------------------------------------
+# --- pairs_within: the batch self-join (tests/bench/pairs.py) on the index's band tables -------
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, 8, 12, MAX_DISTANCE])
@@ -94,7 +96,7 @@ def test_pairs_within_equals_all_pairs(k: int, bands: int | None) -> None:
 
 def test_threaded_batch_search_equals_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Large inputs run the band tasks on two threads; force that path on a small input."""
-    monkeypatch.setattr(index_module, "_THREADED_MIN_HASHES", 0)
+    monkeypatch.setattr(pairs_module, "_THREADED_MIN_HASHES", 0)
     rng = np.random.default_rng(21)
     h = planted_hashes(rng, 3000, 8, 300)
     assert as_dict(pairs_within(h, 8, bands=4)) == reference_pairs(h, 8)

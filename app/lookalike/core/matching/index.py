@@ -1,5 +1,7 @@
 """Candidate search over 64-bit perceptual hashes: every pair within Hamming distance k, without
-comparing all pairs, both in one batch (`pairs_within`) and as an index that grows (`HashIndex`).
+comparing all pairs, in an index that grows as a scan's fingerprints arrive (`HashIndex`). The
+batch self-join of a fixed set, which the benchmark times at a million hashes, is built from the
+same blocks in `tests/bench/pairs.py`.
 
 Why multi-index hashing (MIH). Cut the 64 bits into m contiguous bands and give band t a probe
 radius r_t with sum(r_t + 1) == k + 1. If two hashes differ in at most k bits, some band t differs
@@ -23,9 +25,8 @@ random hashes and searches run slower.
 Why numpy works here. Every probe is a vectorised gather into a bucket table of the band values
 sorted once, and only non-empty buckets are expanded into candidates (a ragged range expansion
 with `np.repeat`), so the cost is (probes + candidates) element operations, never probes x n
-(limits.md's 35 s at 1 M, k = 8 came from scanning all n band values per probe). The batch
-self-join also looks at each pair of buckets from one side only (v < v ^ mask), halving the work,
-and keeps a pair only in the first band that can find it instead of de-duplicating afterwards.
+(limits.md's 35 s at 1 M, k = 8 came from scanning all n band values per probe). A pair is kept
+only in the first band that can find it instead of de-duplicating afterwards.
 
 The streaming index is a small log-structured merge: new hashes go to a buffer that is searched by
 brute force; a full buffer becomes an immutable segment (its own band tables, its own plan for its
@@ -36,11 +37,9 @@ re-indexed a few times per level.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,10 +64,6 @@ class _Costs:
 
 
 # Fitted so that `_plan` picks the fastest measured band count on the 2-core machine.
-# Self-join (`pairs_within`): n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12}, every band count
-# 3..8 and brute force timed. Probes are cheap there because they are made in sorted order, so
-# the bucket-table reads are near-sequential.
-_SELF_JOIN_COSTS = _Costs(brute_pair=3.7, probe=2.0, candidate=10.0, table_entry=5.0)
 # Streaming segments: 512 query hashes against n in {4 k, 16 k, 64 k, 256 k} x k in {4, 8, 12}.
 # Random query hashes read the tables at random, so a probe costs a cache miss once a table
 # outgrows the CPU caches (22-bit tables: ~70 ns per probe against ~25 ns per candidate).
@@ -85,11 +80,6 @@ _PROBE_CHUNK = 1 << 16
 # Brute force compares tiles of this many query hashes x stored hashes at a time.
 _BRUTE_ROWS = 64
 _BRUTE_COLUMNS = 4096
-
-# The batch search runs on two threads from this many hashes on (below, thread start-up and
-# contention cost more than they give).
-_THREADED_MIN_HASHES = 200_000
-_THREADS = 2
 
 _BUFFER_SIZE = 1024  # hashes searched by brute force before they are frozen into a segment
 # Level i of the streaming index holds up to _BUFFER_SIZE * 8**(i + 1) hashes: three segments at
@@ -110,13 +100,13 @@ class Matches:
 
     Attributes:
         first: id of one image of the pair. For `HashIndex.query` it is the owner of the query
-            hash that achieved `distance`; for `pairs_within` it is the smaller index.
+            hash that achieved `distance`; for the batch self-join it is the smaller index.
         second: id of the other image (an indexed id for `HashIndex.query`; the larger index for
-            `pairs_within`). Never equal to `first`; each unordered pair appears once.
+            the batch self-join). Never equal to `first`; each unordered pair appears once.
         distance: Hamming distance in bits (the minimum over all query variants of the pair).
         via: position, in the query `hashes` array, of the hash that achieved `distance` (so
             `via % 8` is the variant number when each owner sends 8 variants in a row). For
-            `pairs_within` the query is the hash of `first` itself, so `via == first`.
+            the batch self-join the query is the hash of `first` itself, so `via == first`.
     """
 
     first: Int64Array
@@ -132,38 +122,6 @@ class Matches:
         """No pairs."""
         none = np.zeros(0, dtype=np.int64)
         return cls(none, none.copy(), np.zeros(0, dtype=np.uint8), none.copy())
-
-
-def pairs_within(hashes: npt.ArrayLike, max_distance: int, *, bands: int | None = None) -> Matches:
-    """All pairs (i, j), i < j, with Hamming distance of hashes[i] and hashes[j] <= max_distance.
-
-    Args:
-        hashes: 64-bit hashes, shape (n,), an unsigned or signed integer array (reinterpreted as
-            uint64).
-        max_distance: radius in bits, 0 to `MAX_DISTANCE`.
-        bands: leave None to let the cost model pick brute force or a band layout; 0 forces
-            brute force and 3 to 12 force that many bands (for tests and benchmarks).
-
-    Returns:
-        Pairs sorted by (first, second), first < second.
-    """
-    k = _check_distance(max_distance)
-    h = _as_hashes(hashes)
-    if bands is None:
-        plan = _plan(h.shape[0], k, h.shape[0] / 2, _SELF_JOIN_COSTS)
-    elif bands == 0:
-        plan = None
-    elif _MIN_BANDS <= bands <= _MAX_BANDS:
-        plan = _layout(bands, k)
-    else:
-        raise ValueError(f"bands must be None, 0 or {_MIN_BANDS}..{_MAX_BANDS}, got {bands}")
-    first, second, dist = _brute_self(h, k) if plan is None else _mih_self(h, k, plan)
-    # MIH reports a pair in whichever order its band found it; brute force already has i < j.
-    swap = first > second
-    first, second = np.where(swap, second, first), np.where(swap, first, second)
-    order = np.lexsort((second, first))
-    first, second, dist = first[order], second[order], dist[order]
-    return Matches(first, second, dist, first.copy())
 
 
 class HashIndex:
@@ -420,57 +378,27 @@ def _chunks_by_total(counts: Int32Array, limit: int) -> Iterator[slice]:
         start = stop
 
 
-def _outside_earlier_bands(
-    x: UInt64Array, bands: tuple[_Band, ...], t: int
-) -> npt.NDArray[np.bool_]:
-    """True where XOR differences x are farther than the radius in every band before band t.
-
-    A pair within the radius of several bands is found in each of them; keeping it only in the
-    first such band reports it once without a global de-duplication.
-    """
-    keep = np.ones(x.shape[0], dtype=bool)
-    for band in bands[:t]:
-        if band.radius >= 0:
-            keep &= np.bitwise_count(_band_values(x, band)) > band.radius
-    return keep
-
-
 # --- brute force ---------------------------------------------------------------------------------
 
 
 def _brute_cross(
-    q: UInt64Array, items: UInt64Array, k: int, *, upper_only: bool = False
+    q: UInt64Array, items: UInt64Array, k: int
 ) -> Iterator[tuple[Int64Array, Int64Array, UInt8Array]]:
     """(query position, item position, distance) of every query/item pair within k.
 
     Compares tiles of _BRUTE_ROWS x _BRUTE_COLUMNS, small enough to stay in the CPU caches (the
     tile size measured fastest on the 2-core machine), skipping a tile's nonzero() when nothing
-    in it is within k. With upper_only (q is items), only pairs i < j are reported.
+    in it is within k.
     """
     for lo in range(0, q.shape[0], _BRUTE_ROWS):
         rows = q[lo : lo + _BRUTE_ROWS, None]
-        first_column = lo if upper_only else 0
-        for col in range(first_column, items.shape[0], _BRUTE_COLUMNS):
+        for col in range(0, items.shape[0], _BRUTE_COLUMNS):
             d = np.bitwise_count(rows ^ items[None, col : col + _BRUTE_COLUMNS])
             near = d <= k
-            if upper_only and col == lo:
-                # The tile's square part on the diagonal: keep only columns right of the diagonal.
-                near &= np.arange(lo, lo + rows.shape[0])[:, None] < np.arange(
-                    col, col + d.shape[1]
-                )
             if not near.any():
                 continue
             qi, item = np.nonzero(near)
             yield (qi + lo).astype(np.int64), (item + col).astype(np.int64), d[qi, item]
-
-
-def _brute_self(h: UInt64Array, k: int) -> tuple[Int64Array, Int64Array, UInt8Array]:
-    """All pairs i < j within k by comparing every pair."""
-    found = list(_brute_cross(h, h, k, upper_only=True))
-    if not found:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
-    first, second, dist = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return first, second, dist
 
 
 # --- multi-index hashing -------------------------------------------------------------------------
@@ -504,101 +432,6 @@ class _BandTable:
         np.cumsum(counts, out=offsets[1:])
         masks = _flip_masks(band.width, band.radius).astype(np.int32)
         return cls(band, order, sorted_values, h[order], offsets, counts > 0, masks)
-
-
-def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Array, UInt8Array]:
-    """All pairs within k of one set of hashes, band by band (see the module docstring).
-
-    The work splits into independent tasks (one band's bucket-mates, or one band's probes whose
-    highest flipped bit is b); with a large n they run on two threads, since numpy releases the
-    GIL inside its loops and the tasks share only read-only tables.
-    """
-    found: list[tuple[Int64Array, Int64Array, UInt8Array]] = []  # list.append is thread-safe
-
-    def verify(
-        table: _BandTable, t: int, q_hashes: UInt64Array, q_pos: IntArray, c: IntArray
-    ) -> None:
-        # Candidate pairs of band t: hashes q_hashes at sorted positions q_pos, against sorted
-        # positions c. q_pos is only read for the few pairs that pass.
-        x = q_hashes ^ table.sorted_hashes[c]
-        d = np.bitwise_count(x)
-        hit = np.flatnonzero(d <= k)
-        if hit.shape[0] == 0:
-            return
-        hit = hit[_outside_earlier_bands(x[hit], plan.bands, t)]
-        found.append(
-            (
-                table.order[q_pos[hit]].astype(np.int64),
-                table.order[c[hit]].astype(np.int64),
-                d[hit],
-            )
-        )
-
-    def bucket_mates(t: int, table: _BandTable) -> None:
-        # Radius 0: pairs inside one bucket, each item with the items after it in the bucket.
-        sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
-        later = (off[sv + 1] - np.arange(1, sv.shape[0] + 1, dtype=np.int32)).astype(np.int32)
-        mates = np.flatnonzero(later > 0).astype(np.int32)
-        for part in _chunks_by_total(later[mates], _CHUNK_ELEMENTS):
-            row, c = _expand(mates[part] + 1, later[mates[part]])
-            q_pos = mates[part][row]
-            verify(table, t, hs[q_pos], q_pos, c)
-
-    def flips(t: int, table: _BandTable, b: int, group: Int32Array) -> None:
-        # Radius >= 1: bucket pairs (v, v ^ mask) for the masks whose highest bit is b. Each
-        # unordered pair of buckets is visited once, from the side where bit b of v is 0 (then
-        # v < v ^ mask). Probes are laid out mask-major: along a row the items' band values
-        # ascend, so the probed buckets ascend too and the table reads stay near-sequential.
-        # Buckets of one item (most of them with random hashes) skip the ragged expansion.
-        sv, off, hs = table.sorted_values, table.offsets, table.sorted_hashes
-        side = np.flatnonzero(((sv >> b) & 1) == 0).astype(np.int32)
-        per_chunk = max(1, _PROBE_CHUNK // group.shape[0])
-        for lo in range(0, side.shape[0], per_chunk):
-            p = side[lo : lo + per_chunk]
-            probe = (group[:, None] ^ sv[None, p]).reshape(-1)
-            hit = np.flatnonzero(table.occupied[probe])
-            if hit.shape[0] == 0:
-                continue
-            probe = probe[hit]
-            start = off[probe]
-            count = off[probe + 1] - start
-            owner = p[hit % p.shape[0]]
-            single = count == 1
-            one = np.flatnonzero(single)
-            verify(table, t, hs[owner[one]], owner[one], start[one])
-            if one.shape[0] == hit.shape[0]:
-                continue
-            many = np.flatnonzero(~single)
-            for part in _chunks_by_total(count[many], _CHUNK_ELEMENTS):
-                row, c = _expand(start[many[part]], count[many[part]])
-                q_pos = owner[many[part][row]]
-                verify(table, t, hs[q_pos], q_pos, c)
-
-    tasks: list[tuple[int, Callable[[], None]]] = []  # (estimated size, task)
-    for t, band in enumerate(plan.bands):
-        if band.radius < 0:
-            continue
-        table = _BandTable.build(h, band)
-        tasks.append((h.shape[0], functools.partial(bucket_mates, t, table)))
-        high_bits = np.array([int(mk).bit_length() - 1 for mk in table.masks], dtype=np.int64)
-        for b in range(band.width):
-            group = table.masks[high_bits == b]
-            if group.shape[0]:
-                tasks.append(
-                    (h.shape[0] * group.shape[0], functools.partial(flips, t, table, b, group))
-                )
-    tasks.sort(key=lambda task: -task[0])  # largest first, so two threads finish together
-    if h.shape[0] >= _THREADED_MIN_HASHES:
-        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-            for future in [pool.submit(task) for _, task in tasks]:
-                future.result()
-    else:
-        for _, task in tasks:
-            task()
-    if not found:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
-    first, second, dist = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return first, second, dist
 
 
 class _Segment:

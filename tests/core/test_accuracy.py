@@ -340,3 +340,47 @@ def test_smoke_run_on_a_few_real_photos(tmp_path: Path) -> None:
     assert {p["package"] for p in data["library"]["photos"]} >= {"python3-skimage"}
     json.dumps(data)
     assert "| pairwise precision |" in accuracy.format_report(lib, [normal, exact])
+
+
+FETCHERS = '''
+def other():
+    """Copyright someone else."""
+    return _fetch("data/other.png")
+
+
+def retina():
+    """Human retina.
+
+    Notes
+    -----
+    This file is made available under the Creative Commons CC0 1.0 Universal
+    Public Domain Dedication. It was taken by a fundus camera.
+
+    Returns
+    -------
+    retina : ndarray
+    """
+    return _load("data/retina.jpg")
+'''
+
+README = """\
+Image: china.jpg
+Released under a creative commons license. [1]
+Attribution: Some rights reserved by danielbuechele [2]
+Retrieved 21st August, 2011 from [3] by Robert Layton
+
+[1] https://creativecommons.org/licenses/by/2.0/
+"""
+
+
+def test_the_datas_own_licence_notes_are_recorded() -> None:
+    assert sources.docstring_note(FETCHERS, "retina.jpg") == (
+        "This file is made available under the Creative Commons CC0 1.0 Universal Public Domain"
+        " Dedication."
+    )
+    assert sources.docstring_note(FETCHERS, "astronaut.png") == ""
+    assert sources.readme_note(README, "china.jpg") == (
+        "Released under a creative commons license. [1] Attribution: Some rights reserved by"
+        " danielbuechele [2] https://creativecommons.org/licenses/by/2.0/"
+    )
+    assert sources.readme_note(README, "flower.jpg") == ""

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -525,10 +526,9 @@ def run_command(options: Options, out: TextIO = sys.stdout) -> dict[str, Any]:
         workers=options.workers,
         say=say,
     )
-    cache = os.path.join(lib.root + "-fingerprints.sqlite")
-    if os.path.exists(cache):
-        os.remove(cache)  # every run measures a cold first scan
-    scores = run_scans(lib, options.workers, cache, out=out)
+    # A fresh fingerprint cache: every run's first scan is a cold one.
+    with tempfile.TemporaryDirectory(prefix="lookalike-accuracy-") as tmp:
+        scores = run_scans(lib, options.workers, os.path.join(tmp, "fingerprints.sqlite"), out=out)
     out.write("\n" + format_report(lib, scores) + "\n")
     data = to_json(lib, scores)
     if options.json_path:

@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -373,33 +374,47 @@ def build(
 ) -> Library:
     """Build the library in ``dest/<recipe>`` (or reuse the one already there).
 
-    Libraries built by another recipe in ``dest`` are removed: they take gigabytes.
+    Libraries built by another recipe in ``dest`` are removed once this one is complete.
     """
     key = recipe_key(items, full, max_side)
     root = dest / f"library-{key}"
-    labels = root / LABELS
-    if labels.is_file():
+    if (root / LABELS).is_file():
         return load(root, items)
-    if dest.is_dir():
-        for old in dest.glob("library-*"):
-            shutil.rmtree(old, ignore_errors=True)
-    root.mkdir(parents=True)
+    # Written under a name of its own and renamed when complete, so that two runs at once (two
+    # developers on one machine) never read a half-written library.
+    partial = dest / f"library-{key}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     pictures = plan_pictures(items, photos_dir, full=full)
     say(f"Building the library: {len(pictures)} pictures from {len(items)} photos in {root}")
     written: list[Item] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers or os.cpu_count() or 1, mp_context=context) as pool:
-        futures = [pool.submit(write_picture, p, str(root), max_side) for p in pictures]
+        futures = [pool.submit(write_picture, p, str(partial), max_side) for p in pictures]
         for i, future in enumerate(futures, 1):
             written += future.result()
             if i % 25 == 0 or i == len(futures):
                 say(f"  {i}/{len(futures)} pictures, {len(written)} files")
     recipe = {"version": RECIPE_VERSION, "full": full, "max_side": max_side, "key": key}
     data = {"recipe": recipe, "items": [asdict(i) for i in written]}
-    tmp = root / (LABELS + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(labels)  # written last: a library without it is incomplete and is rebuilt
+    (partial / LABELS).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        partial.rename(root)
+    except OSError:  # another run finished the same library first
+        shutil.rmtree(partial, ignore_errors=True)
+        return load(root, items)
+    _remove_others(dest, root)
     return Library(str(root), tuple(written), tuple(items), recipe)
+
+
+def _remove_others(dest: Path, keep: Path) -> None:
+    """Libraries of other recipes take gigabytes: remove them, and leftovers of broken builds."""
+    day_ago = time.time() - 86400
+    for old in dest.glob("library-*"):
+        if old == keep:
+            continue
+        if ".partial-" not in old.name or old.stat().st_mtime < day_ago:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def load(root: Path, items: Sequence[Photo] = ()) -> Library:

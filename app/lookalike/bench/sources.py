@@ -21,6 +21,7 @@ of nebulae) can be scored as their own kind of negative.
 
 from __future__ import annotations
 
+import ast
 import bz2
 import fnmatch
 import gzip
@@ -42,6 +43,7 @@ import numpy as np
 import platformdirs
 
 from lookalike.bench.photos import Bgr
+from lookalike.core import words
 
 MANIFEST = "manifest.json"
 ENV_DIR = "LOOKALIKE_EVAL_DIR"
@@ -89,6 +91,7 @@ class Photo:
     height: int
     scene: str = ""
     scene_kind: str = ""
+    note: str = ""  # what the data's own documentation says of this picture's licence
 
 
 def _s(pkg: str, member: str, id_: str, *tags: str, role: str = WHOLE) -> Source:
@@ -336,6 +339,43 @@ def wheel_licence(wheel: zipfile.ZipFile) -> str:
     return field.group(1).strip() if field else "see the wheel's licence files"
 
 
+_LICENCE_WORDS = re.compile(r"copyright|licen[cs]|public domain|\bCC0\b|\bCC-0\b", re.I)
+
+
+def docstring_note(module_source: str, file_name: str) -> str:
+    """The licence sentences of the docstring of the function that loads ``file_name``.
+
+    scikit-image documents each bundled picture's origin and licence in its loader's docstring.
+    """
+    tree = ast.parse(module_source)
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        body = ast.get_source_segment(module_source, node) or ""
+        doc = ast.get_docstring(node)
+        if doc and re.search(rf"['\"/]{re.escape(file_name)}['\"]", body):
+            # Sentence by sentence in each paragraph, numpydoc headings ("Notes\n---") left out.
+            text = re.sub(r"^\w+\n-{3,}$", "", doc, flags=re.M)
+            sentences = [
+                sentence
+                for paragraph in re.split(r"\n\s*\n", text)
+                for sentence in re.split(r"(?<=[.!])\s+", " ".join(paragraph.split()))
+            ]
+            return " ".join(s for s in sentences if _LICENCE_WORDS.search(s))[:400]
+    return ""
+
+
+def readme_note(readme: str, file_name: str) -> str:
+    """The licence lines of a data README's ``Image: NAME`` entry (scikit-learn's images)."""
+    entry = re.search(rf"^Image: {re.escape(file_name)}\n((?:.+\n?)+)", readme, re.M)
+    if not entry:
+        return ""
+    lines = [ln.strip() for ln in entry.group(1).splitlines()]
+    note = " ".join(ln for ln in lines if ln.startswith(("Released", "Attribution")))
+    licence = re.search(r"^\[1\] (\S+)", readme[entry.end() :], re.M)
+    return f"{note} {licence.group(1)}" if licence and "[1]" in note else note
+
+
 # --- decoding the few files that are not plain pictures -----------------------------------
 
 
@@ -440,13 +480,15 @@ def _fetch_debian(
     if source.package not in licence_cache:
         licence_cache[source.package] = copyright_file.read_text("utf-8", "replace")
     licence = debian_licence(licence_cache[source.package], source.member)
+    fetchers = path.parent / "_fetchers.py"
+    note = docstring_note(fetchers.read_text("utf-8"), path.name) if fetchers.is_file() else ""
     target = photos / source.package / f"{source.id}{path.suffix.lower()}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.frame >= 0:
         target = _write_picture(target, _video_frame(path, source.frame))
     else:
         shutil.copyfile(path, target)
-    return _photo(source, target, photos, version, licence)
+    return _photo(source, target, photos, version, licence, note)
 
 
 def _fetch_wheel(source: Source, wheel_path: Path, photos: Path) -> Photo:
@@ -454,6 +496,10 @@ def _fetch_wheel(source: Source, wheel_path: Path, photos: Path) -> Photo:
     with zipfile.ZipFile(wheel_path) as wheel:
         data = wheel.read(source.member)
         licence = wheel_licence(wheel)
+        readme = source.member.rsplit("/", 1)[0] + "/README.txt"
+        note = ""
+        if readme in wheel.namelist():
+            note = readme_note(wheel.read(readme).decode("utf-8"), Path(source.member).name)
     folder = photos / source.package.split("==")[0]
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(source.member).suffix.lower()
@@ -462,10 +508,12 @@ def _fetch_wheel(source: Source, wheel_path: Path, photos: Path) -> Photo:
         target.write_bytes(data)
     else:
         target = _write_picture(folder / source.id, _decode_data(source.member, data))
-    return _photo(source, target, photos, version, licence)
+    return _photo(source, target, photos, version, licence, note)
 
 
-def _photo(source: Source, target: Path, photos: Path, version: str, licence: str) -> Photo:
+def _photo(
+    source: Source, target: Path, photos: Path, version: str, licence: str, note: str = ""
+) -> Photo:
     img = cv2.imread(str(target), cv2.IMREAD_COLOR)
     if img is None:
         raise ValueError(f"not a readable picture: {target} (from {source.package})")
@@ -483,6 +531,7 @@ def _photo(source: Source, target: Path, photos: Path, version: str, licence: st
         height=h,
         scene=source.scene,
         scene_kind=source.scene_kind,
+        note=note,
     )
 
 
@@ -508,12 +557,11 @@ def fetch(base: Path, out: TextIO, sources: tuple[Source, ...] = SOURCES) -> lis
             unpacked, version = _debian_package(source.package, downloads, say)
             result.append(_fetch_debian(source, unpacked, version, photos, licences))
     save_manifest(photos, result)
+    for p in result:
+        say(f"  {p.id}: {p.package} {p.version}, {p.member}; licence: {p.licence}"
+            + (f" ({p.note})" if p.note else ""))  # fmt: skip
     packages = sorted({p.package for p in result})
-    say(f"{len(result)} photos from {len(packages)} packages in {photos}")
-    for package in packages:
-        mine = [p for p in result if p.package == package]
-        licence_names = sorted({p.licence for p in mine})
-        say(f"  {package} {mine[0].version}: {len(mine)} photos ({'; '.join(licence_names)})")
+    say(f"{words.photos(len(result))} from {len(packages)} packages in {photos}")
     return result
 
 

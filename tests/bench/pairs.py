@@ -25,7 +25,6 @@ from lookalike.core.matching.index import (
     _PROBE_CHUNK,
     Int32Array,
     Int64Array,
-    IntArray,
     Matches,
     UInt8Array,
     UInt64Array,
@@ -41,6 +40,9 @@ from lookalike.core.matching.index import (
     _Plan,
     _plan,
 )
+
+# Index arrays come from np.flatnonzero (intp) as well as from the band tables (int32).
+IntArray = npt.NDArray[np.int32] | npt.NDArray[np.intp]
 
 # Fitted, like the index's own costs, so that `_plan` picks the fastest measured band count:
 # n in {20 k, 100 k, 1 M} x k in {4, 8, 10, 12}, every band count 3..8 and brute force timed.
@@ -166,7 +168,9 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
             q_pos = mates[part][row]
             verify(table, t, hs[q_pos], q_pos, c)
 
-    def flips(t: int, table: _BandTable, b: int, group: Int32Array) -> None:
+    def flips(
+        t: int, table: _BandTable, occupied: npt.NDArray[np.bool_], b: int, group: Int32Array
+    ) -> None:
         # Radius >= 1: bucket pairs (v, v ^ mask) for the masks whose highest bit is b. Each
         # unordered pair of buckets is visited once, from the side where bit b of v is 0 (then
         # v < v ^ mask). Probes are laid out mask-major: along a row the items' band values
@@ -178,7 +182,7 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
         for lo in range(0, side.shape[0], per_chunk):
             p = side[lo : lo + per_chunk]
             probe = (group[:, None] ^ sv[None, p]).reshape(-1)
-            hit = np.flatnonzero(table.occupied[probe])
+            hit = np.flatnonzero(occupied[probe])
             if hit.shape[0] == 0:
                 continue
             probe = probe[hit]
@@ -202,12 +206,17 @@ def _mih_self(h: UInt64Array, k: int, plan: _Plan) -> tuple[Int64Array, Int64Arr
             continue
         table = _BandTable.build(h, band)
         tasks.append((h.shape[0], functools.partial(bucket_mates, t, table)))
+        # Bucket v is not empty: a cache-sized first test of a probe (2**w bytes, <= 4 MB).
+        occupied = np.diff(table.offsets) > 0
         high_bits = np.array([int(mk).bit_length() - 1 for mk in table.masks], dtype=np.int64)
         for b in range(band.width):
             group = table.masks[high_bits == b]
             if group.shape[0]:
                 tasks.append(
-                    (h.shape[0] * group.shape[0], functools.partial(flips, t, table, b, group))
+                    (
+                        h.shape[0] * group.shape[0],
+                        functools.partial(flips, t, table, occupied, b, group),
+                    )
                 )
     tasks.sort(key=lambda task: -task[0])  # largest first, so two threads finish together
     if h.shape[0] >= _THREADED_MIN_HASHES:

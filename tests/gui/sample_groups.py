@@ -59,7 +59,3 @@ def photo_group(
                 member(path, MatchKind.SAME_PICTURE, 0.97 - n / 100, width=160, height=120)
             )
     return Group(id=group_id, members=tuple(members))
-
-
-def broken_file(root: Path) -> Path:
-    return images.write_fake(root / "broken" / "not-a-photo.jpg")

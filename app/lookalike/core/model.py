@@ -71,7 +71,6 @@ class ImageFile:
     path: str
     size: int
     mtime_ns: int
-    device: int
     inode: int
     is_reference: bool = False
 

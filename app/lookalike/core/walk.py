@@ -140,7 +140,6 @@ def _file_entry(
         path=path,
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
-        device=st.st_dev,
         inode=st.st_ino,
         is_reference=_under(os.path.realpath(path), references),
     )

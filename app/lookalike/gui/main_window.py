@@ -743,9 +743,6 @@ class MainWindow(QMainWindow):
 
     # --- scanning -------------------------------------------------------------------------
 
-    def is_scanning(self) -> bool:
-        return self.scan_worker is not None
-
     def is_busy(self) -> bool:
         return (
             self.scan_worker is not None

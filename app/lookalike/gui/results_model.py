@@ -92,10 +92,6 @@ class ResultsModel(QAbstractItemModel):
         if cache is not None:
             cache.thumbnail_ready.connect(self._on_cache_thumbnail_ready)
 
-    @property
-    def thumb_request_px(self) -> int:
-        return self._thumb_px
-
     @Slot(str)
     def _on_cache_thumbnail_ready(self, path: str) -> None:
         roles = [ThumbnailRole, BrokenRole]

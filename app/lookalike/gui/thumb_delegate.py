@@ -125,10 +125,6 @@ class StripLayout:
         thumb = self.thumb_rect(card)
         return QRect(thumb.right() - _BADGE_PX - 3, thumb.top() + 4, _BADGE_PX, _BADGE_PX)
 
-    def line_of(self, member_row: int, width: int) -> tuple[int, int]:
-        """(line, column) of a member inside its strip."""
-        return divmod(member_row, self.per_line(width))
-
     def hit(self, strip: QRect, count: int, pos: QPoint) -> tuple[Part, int]:
         """What ``pos`` (same coordinates as ``strip``) falls on, and which member."""
         if not strip.contains(pos):

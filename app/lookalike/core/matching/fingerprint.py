@@ -108,17 +108,15 @@ class SkipFileError(Exception):
 
 # --- orientations -------------------------------------------------------------------------
 
-# The 8 orientations (dihedral group) as operations on a square array. Index 0 is the identity;
-# the same order is used for hashes and for signatures, so a hash match under orientation t is
-# verified by applying orientation t to the signature.
-ORIENTATIONS: tuple[str, ...] = (
-    "identity", "rotate 90", "rotate 180", "rotate 270",
-    "mirror", "mirror + rotate 90", "flip", "mirror + rotate 270",
-)  # fmt: skip
+# The 8 orientations (dihedral group) as operations on a square array, by index: 0 identity,
+# 1-3 turned clockwise by 90, 180 and 270 degrees, 4 mirrored, 5 mirrored and turned by 90,
+# 6 flipped (mirrored and turned by 180), 7 mirrored and turned by 270. The same order is used
+# for hashes and for signatures, so a hash match under orientation t is verified by applying
+# orientation t to the signature.
 
 
 def orient(square: np.ndarray, index: int) -> np.ndarray:
-    """Apply orientation ``index`` (see ORIENTATIONS) to a square array."""
+    """Apply orientation ``index`` (see the list above) to a square array."""
     if index >= 4:
         square = square[:, ::-1]
     return np.rot90(square, -(index % 4))

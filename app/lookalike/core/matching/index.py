@@ -17,8 +17,8 @@ probes; the best width is about log2(n) (`research/limits.md` section 4 measured
 hashes, m = 4 for k = 10 at 100 k). Rather than hard-wire that, `_plan` evaluates a small cost
 model (calibrated with `tests/bench/bench_index.py` on the 2-core machine) for every band count
 from 3 to 12 and for brute force, and takes the cheapest. Bands are at most 22 bits wide so every
-band gets a dense bucket table (2**w + 1 int32 offsets, at most 16 MB, plus a 4 MB occupancy
-map), which turns a probe into one or two array reads. Bands are contiguous bit ranges because
+band gets a dense bucket table (2**w + 1 int32 offsets, at most 16 MB), which turns a probe into
+one or two array reads. Bands are contiguous bit ranges because
 numpy has no cheap bit gather; real pHash bits are correlated, so buckets are less even than with
 random hashes and searches run slower.
 
@@ -89,7 +89,6 @@ _LEVEL_RATIO = 8
 
 Int64Array = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]  # positions inside one table: n < 2**31 hashes
-IntArray = npt.NDArray[np.int32] | npt.NDArray[np.intp]  # index arrays from np.flatnonzero too
 UInt64Array = npt.NDArray[np.uint64]
 UInt8Array = npt.NDArray[np.uint8]
 
@@ -161,7 +160,7 @@ class HashIndex:
     def hashes(self) -> UInt64Array:
         """The stored hashes, indexed by id (a read-only view)."""
         view = self._hashes[: self._size]
-        view.flags.writeable = False
+        view.setflags(write=False)
         return view
 
     def __len__(self) -> int:
@@ -417,7 +416,6 @@ class _BandTable:
     sorted_values: Int32Array  # band values in that order
     sorted_hashes: UInt64Array  # full hashes in that order (so candidate reads are near-sequential)
     offsets: Int32Array  # bucket v is sorted positions [offsets[v], offsets[v + 1])
-    occupied: npt.NDArray[np.bool_]  # bucket v is not empty (a cache-sized first test of a probe)
     masks: Int32Array  # XOR masks of the probes other than the bucket itself
 
     @classmethod
@@ -431,7 +429,7 @@ class _BandTable:
         offsets = np.zeros((1 << band.width) + 1, dtype=np.int32)
         np.cumsum(counts, out=offsets[1:])
         masks = _flip_masks(band.width, band.radius).astype(np.int32)
-        return cls(band, order, sorted_values, h[order], offsets, counts > 0, masks)
+        return cls(band, order, sorted_values, h[order], offsets, masks)
 
 
 class _Segment:

@@ -1,0 +1,27 @@
+"""Names vulture cannot see being used, for `vulture` (configured in pyproject.toml).
+
+Only calls that come from outside our code: Qt calls our overrides of its virtual methods,
+pytest hands out fixtures by parameter name (or by a name in a string), and two libraries read
+an attribute we set. Anything else vulture reports is removed, or given a real use.
+"""
+
+_ = object()  # vulture matches names, whatever object they are looked up on
+_ = (
+    # Qt's virtual methods, called by Qt on our models, views and widgets.
+    _.columnCount,
+    _.contextMenuEvent,
+    _.dragEnterEvent,
+    _.hasChildren,
+    _.headerData,
+    _.mouseDoubleClickEvent,
+    _.mouseMoveEvent,
+    _.mousePressEvent,
+    _.mouseReleaseEvent,
+    _.wheelEvent,
+    # pytest fixtures: requested for their effect (a QApplication), or named in usefixtures.
+    _.qapp,
+    _.restore_root_logger,
+    # Read by libraries: Pillow's decompression-bomb limit, configparser's key folding.
+    _.MAX_IMAGE_PIXELS,
+    _.optionxform,
+)

@@ -414,6 +414,9 @@ def _run_accuracy(args: argparse.Namespace) -> int:
         accuracy.run_command(options, sys.stdout)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
+    except sources.FetchError as exc:
+        print(f"lookalike: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -384,3 +385,10 @@ def test_the_datas_own_licence_notes_are_recorded() -> None:
         " danielbuechele [2] https://creativecommons.org/licenses/by/2.0/"
     )
     assert sources.readme_note(README, "flower.jpg") == ""
+
+
+def test_a_failed_download_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(sources.FetchError, match="lookalike-no-such-tool is needed"):
+        sources._run(["lookalike-no-such-tool", "download", "x"], tmp_path)
+    with pytest.raises(sources.FetchError, match="failed"):
+        sources._run([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)

@@ -426,10 +426,18 @@ def _write_picture(target: Path, img: Bgr) -> Path:
 # --- fetching -----------------------------------------------------------------------------
 
 
+class FetchError(Exception):
+    """A package could not be downloaded or unpacked; the message says what to do."""
+
+
 def _run(cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise FetchError(f"{cmd[0]} is needed to fetch the photos (Debian or Ubuntu)") from None
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr.strip()[-2000:]}")
+        hint = " (run `apt-get update` first)" if cmd[0] == "apt-get" else ""
+        raise FetchError(f"{' '.join(cmd)} failed{hint}:\n{done.stderr.strip()[-2000:]}")
 
 
 def _debian_package(name: str, downloads: Path, say: Callable[[str], None]) -> tuple[Path, str]:

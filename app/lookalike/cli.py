@@ -7,17 +7,29 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from typing import TextIO
+from collections.abc import Generator, Iterator, Sequence
+from typing import Any, TextIO
 
 from lookalike import __version__
 from lookalike.core import words
 from lookalike.core.cancel import CancelToken
+from lookalike.core.cleanup import runner
+from lookalike.core.cleanup.events import (
+    ActionKind,
+    BatchFinished,
+    BatchReport,
+    CleanupEvent,
+    FileFinished,
+    FileOutcome,
+    OutcomeStatus,
+)
+from lookalike.core.cleanup.plan import plan_from_result
 from lookalike.core.events import Progress, ScanEvent, Stage
 from lookalike.core.model import ScanMode, ScanOptions, ScanResult, Sensitivity
-from lookalike.core.trash import BatchReport, OutcomeStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The subcommands; any other arguments that are all folders open the window with them.
@@ -185,24 +197,17 @@ def _run_scan(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if result.summary.cancelled else EXIT_OK
 
 
-_DONE_VERB = {"trashed": "trashed", "moved": "moved", "linked": "linked", "restored": "restored"}
-
-
-def _print_outcomes(
-    report: BatchReport, out: TextIO, keepers: dict[str, str] | None = None
-) -> None:
+def _print_outcome(o: FileOutcome, out: TextIO, keepers: dict[str, str]) -> None:
     """One line per file: what happened (or would), and why when it did not."""
-    keepers = keepers or {}
-    for o in report.outcomes:
-        status = o.status.value
-        if o.status is OutcomeStatus.PLANNED:
-            keeper = f" (keeping {keepers[o.path]})" if o.path in keepers else ""
-            out.write(f"  {o.reason}: {o.path}{keeper}\n")
-        elif o.status.done:
-            where = f" -> {o.destination}" if o.destination and o.destination != o.path else ""
-            out.write(f"  {_DONE_VERB.get(status, status)}: {o.path}{where}\n")
-        else:
-            out.write(f"  {status}: {o.path}: {o.reason}\n")
+    if o.status is OutcomeStatus.PLANNED:
+        keeper = f" (keeping {keepers[o.path]})" if o.path in keepers else ""
+        out.write(f"  {o.reason}: {o.path}{keeper}\n")
+    elif o.status.done:
+        where = f" -> {o.destination}" if o.destination and o.destination != o.path else ""
+        out.write(f"  {o.status.value}: {o.path}{where}\n")
+    else:
+        out.write(f"  {o.status.value}: {o.path}: {o.reason}\n")
+    out.flush()
 
 
 def _print_tally(report: BatchReport, out: TextIO) -> None:
@@ -216,6 +221,62 @@ def _print_tally(report: BatchReport, out: TextIO) -> None:
         freed = f", {words.size(report.freed_bytes)} would be freed" if report.freed_bytes else ""
     state = " (cancelled)" if report.cancelled else ""
     out.write(f"\n{', '.join(parts) or 'nothing to do'}{freed}{state}\n")
+
+
+class _CtrlC:
+    """During a batch, the first Ctrl+C stops it after the current file (the tally is printed);
+    a second one stops at once. Outside the main thread signals cannot be caught: no-op."""
+
+    def __init__(self, cancel: CancelToken) -> None:
+        self.cancel = cancel
+        self._previous: Any = None
+        self._installed = threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> _CtrlC:
+        if self._installed:
+            self._previous = signal.signal(signal.SIGINT, self._on_signal)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if self.cancel.cancelled:
+            raise KeyboardInterrupt
+        self.cancel.cancel()
+        print(
+            "\nlookalike: stopping after the current file (Ctrl+C again to stop at once)",
+            file=sys.stderr,
+        )
+
+
+def _run_batch(
+    events: Generator[CleanupEvent, None, None],
+    kind: ActionKind,
+    cancel: CancelToken,
+    keepers: dict[str, str],
+) -> BatchReport:
+    """Print each file's outcome as it comes and return the report; on a second Ctrl+C, a
+    report of what was done so far (marked cancelled)."""
+    seen: list[FileOutcome] = []
+    with _CtrlC(cancel):
+        try:
+            for event in events:
+                if isinstance(event, FileFinished):
+                    seen.append(event.outcome)
+                    _print_outcome(event.outcome, sys.stdout, keepers)
+                elif isinstance(event, BatchFinished):
+                    return event.report
+        except KeyboardInterrupt:
+            pass
+        finally:
+            events.close()  # an interrupted batch closes its journal as the true record
+    return BatchReport("", kind, tuple(seen), cancelled=True, message=INTERRUPTED_TEXT)
+
+
+INTERRUPTED_TEXT = "Stopped at once: the journal records what was done to each file."
+UNDO_HINT = "Undo with: lookalike undo"
 
 
 def _add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -255,7 +316,7 @@ def _add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _run_clean(args: argparse.Namespace) -> int:
-    from lookalike.core import report, trash
+    from lookalike.core import report
 
     if args.from_file and args.paths:
         raise UsageError("give either --from RESULT.json or folders to scan, not both")
@@ -271,38 +332,50 @@ def _run_clean(args: argparse.Namespace) -> int:
             return EXIT_INTERRUPTED
     else:
         raise UsageError("give folders to scan, or --from RESULT.json")
-    plan = trash.plan_from_result(result)
+    # Only files inside the result's own scanned folders: a hand-edited --from file cannot
+    # reach anything else.
+    plan = plan_from_result(result)
+    layout_root = None
     if args.move_to:
-        action = trash.Action.MOVE
+        kind = ActionKind.MOVE
         layout_root = os.path.commonpath(result.roots) if result.roots else None
     else:
-        action = trash.Action.HARDLINK if args.hardlink else trash.Action.TRASH
-        layout_root = None
-    outcome = trash.execute(
+        kind = ActionKind.HARDLINK if args.hardlink else ActionKind.TRASH
+    cancel = CancelToken()
+    events = runner.execute(
         plan,
-        action,
+        kind,
         destination=args.move_to,
         layout_root=layout_root,
+        cancel=cancel,
         dry_run=not args.yes,
     )
-    _print_outcomes(outcome, sys.stdout, {f.path: f.keeper.path for f in plan.files})
+    outcome = _run_batch(events, kind, cancel, {f.path: f.keeper.path for f in plan.files})
     _print_tally(outcome, sys.stdout)
+    if outcome.message:
+        print(outcome.message)
     if outcome.dry_run and plan.files:
         print("Nothing was changed. Run again with --yes to do it.")
-    elif outcome.done and action is not trash.Action.HARDLINK:
-        print("Undo with: lookalike undo")
+    elif outcome.done and kind is not ActionKind.HARDLINK:
+        print(UNDO_HINT)
+    if outcome.cancelled:
+        return EXIT_INTERRUPTED
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
 def _run_undo(args: argparse.Namespace) -> int:
-    from lookalike.core import trash
-
-    outcome = trash.undo_last_batch()
-    _print_outcomes(outcome, sys.stdout)
+    cancel = CancelToken()
+    outcome = _run_batch(
+        runner.undo_last_batch(cancel=cancel), ActionKind.RESTORE, cancel, keepers={}
+    )
     if outcome.message:
         print(outcome.message)
     if outcome.outcomes:
         _print_tally(outcome, sys.stdout)
+    if outcome.cancelled:
+        if outcome.done:
+            print("Run lookalike undo again to put back the rest.")
+        return EXIT_INTERRUPTED
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 

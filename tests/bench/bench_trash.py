@@ -18,11 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import send2trash
 
-from lookalike.core.journal import Journal
+from lookalike.core.cleanup.events import OutcomeStatus
+from lookalike.core.cleanup.freedesktop import sync_send2trash_env
+from lookalike.core.cleanup.journal import Journal
+from lookalike.core.cleanup.plan import plan_cleanup
+from lookalike.core.cleanup.runner import collect, execute, undo_last_batch
 from lookalike.core.model import Group, MatchKind
-from lookalike.core.trash import OutcomeStatus, execute, plan_removal, undo_last_batch
-from lookalike.core.trash import _sync_send2trash_env as send2trash_env
-from tests.core.cleanup_helpers import member
+from tests.core.cleanup.helpers import member
 
 
 def _make(root: Path, n: int, kb: int) -> list[Group]:
@@ -45,32 +47,36 @@ def main() -> None:
         base = Path(tmp)
         os.environ["XDG_DATA_HOME"] = str(base / "share")
         groups = _make(base / "photos", n, kb)
-        plan = plan_removal(groups, {g.members[1].path for g in groups})
+        plan = plan_cleanup(
+            groups, {g.members[1].path for g in groups}, roots=[str(base / "photos")]
+        )
         journal = Journal(base / "journal")
         home_trash = base / "share" / "Trash"
 
         t = time.perf_counter()
-        dry = execute(plan, journal=journal, dry_run=True)
+        dry = collect(execute(plan, journal=journal, dry_run=True))
         t_dry = time.perf_counter() - t
         assert dry.count(OutcomeStatus.PLANNED) == n
 
         t = time.perf_counter()
-        done = execute(plan, journal=journal)
+        done = collect(execute(plan, journal=journal))
         t_trash = time.perf_counter() - t
         assert done.count(OutcomeStatus.TRASHED) == n, done.counts
 
         t = time.perf_counter()
-        undo = undo_last_batch(journal)
+        undo = collect(undo_last_batch(journal))
         t_undo = time.perf_counter() - t
         assert undo.count(OutcomeStatus.RESTORED) == n, undo.counts
 
         # send2trash alone on the same (restored) files: the cost of the guarantees is the rest.
-        send2trash_env()
+        sync_send2trash_env()
         t = time.perf_counter()
         for g in groups:
             send2trash.send2trash(g.members[1].path)
         t_raw = time.perf_counter() - t
-        undo_last_batch(journal)  # nothing left to undo in the journal: the files stay trashed
+        collect(
+            undo_last_batch(journal)
+        )  # nothing left to undo in the journal: the files stay trashed
         for g in groups:
             os.rename(home_trash / "files" / os.path.basename(g.members[1].path), g.members[1].path)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from lookalike.cli import main
 from lookalike.core import report
 from lookalike.core.model import Group, ScanMode, ScanResult, Sensitivity
 from tests import images
-from tests.core.cleanup_helpers import (
+from tests.core.cleanup.helpers import (
     home_trash,
     identical_group,
     read_only_dir,
@@ -209,3 +210,76 @@ def test_python_m_app_clean_in_a_subprocess(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not os.path.exists(g1.members[1].path)
     assert (home_trash() / "files" / "c1.jpg").read_bytes() == DATA
+
+
+def test_clean_from_refuses_members_outside_the_scanned_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 11 item 7: a hand-edited result file lists a file the scan never saw.
+    photos = tmp_path / "photos"
+    g1 = identical_group(1, photos, ["keep.jpg", "c1.jpg"], DATA)
+    victim = identical_group(2, tmp_path / "private", ["a.jpg", "b.jpg"], DATA + b"2")
+    saved = tmp_path / "result.json"
+    result = ScanResult(
+        roots=(str(photos),),
+        reference_roots=(),
+        mode=ScanMode.EXACT,
+        sensitivity=Sensitivity.NORMAL,
+        groups=(g1, victim),
+    )
+    report.save_json(result, saved)
+    assert main(["clean", "--from", str(saved), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert not os.path.exists(g1.members[1].path)
+    assert Path(victim.members[1].path).read_bytes() == DATA + b"2"
+    assert f"skipped: {victim.members[1].path}: is outside the scanned folders" in out
+    assert "skipped 1, trashed 1" in out
+
+
+def test_ctrl_c_during_clean_yes_prints_the_tally_and_the_undo_hint(tmp_path: Path) -> None:
+    # Enough files that the batch is still running when the signal comes: the child blocks on
+    # its full output pipe until this test reads, so it cannot finish before the signal.
+    photos = tmp_path / "photos"
+    groups = [
+        identical_group(i, photos / f"d{i % 20}", [f"k{i}.jpg", f"c{i}.jpg"], DATA + b"%d" % i)
+        for i in range(1500)
+    ]
+    saved = _saved_result(photos, groups)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "lookalike", "clean", "--from", str(saved), "--yes"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    assert first.startswith("  trashed: ")
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    out = first + out
+    assert child.returncode == 130, err
+    assert "stopping after the current file" in err
+    trashed = [line for line in out.splitlines() if line.startswith("  trashed: ")]
+    cancelled = out.count(": cancelled before it was reached")
+    assert 0 < len(trashed) < len(groups)
+    assert len(trashed) + cancelled == len(groups)
+    assert f"trashed {len(trashed)}, skipped {cancelled}" in out
+    assert "(cancelled)" in out
+    assert out.rstrip().endswith("Undo with: lookalike undo")
+    # The tally is the truth: exactly those files left, and undo brings them back.
+    assert sum(not os.path.exists(g.members[1].path) for g in groups) == len(trashed)
+    assert len(trashinfo_paths()) == len(trashed)
+    undo = subprocess.run(
+        [sys.executable, "-m", "lookalike", "undo"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert undo.returncode == 0, undo.stderr
+    assert f"restored {len(trashed)}" in undo.stdout
+    assert all(os.path.exists(g.members[1].path) for g in groups)

@@ -87,7 +87,7 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     assert prompts[0].startswith("Move 6 files (")
     report = cleaned.args[0]
     assert isinstance(report, CleanupReport)
-    assert sorted(report.trashed_paths) == sorted(doomed)
+    assert sorted(report.done_paths) == sorted(doomed)
     assert report.problems == []
 
     # Trashed files are in the freedesktop trash of the temporary XDG_DATA_HOME, with a

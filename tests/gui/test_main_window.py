@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from lookalike import __version__
 from lookalike.core.cancel import CancelToken
+from lookalike.core.cleanup.plan import Plan
 from lookalike.core.events import GroupFound, Progress, ScanEvent, Stage
 from lookalike.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
 from lookalike.core.scan import run_scan
@@ -32,7 +33,7 @@ def _window(qtbot: QtBot, *, confirm_answer: bool | None = None) -> MainWindow:
     window = (
         MainWindow()
         if confirm_answer is None
-        else MainWindow(confirm=lambda parent, count, size: confirm_answer)
+        else MainWindow(confirm=lambda parent, plan: confirm_answer)
     )
     qtbot.addWidget(window)
     window.show()
@@ -250,8 +251,8 @@ def test_delete_key_in_the_grid_asks_before_trashing(qtbot: QtBot, tmp_path: Pat
     tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0, broken=False)
     asked: list[tuple[int, int]] = []
 
-    def refuse(parent: object, count: int, size: int) -> bool:
-        asked.append((count, size))
+    def refuse(parent: object, plan: Plan) -> bool:
+        asked.append((len(plan.files), plan.total_bytes))
         return False
 
     window = MainWindow(confirm=refuse)

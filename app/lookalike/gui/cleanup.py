@@ -1,21 +1,31 @@
-"""The cleanup flow's Qt side: the confirmation, a worker running the trash engine off the GUI
-thread, and the per-file tally afterwards. The rules and the file work live in
-``lookalike.core.trash``; this module only asks, runs and reports."""
+"""The cleanup flow's Qt side: the confirmation (showing the plan's real numbers, refusals
+included), a worker running the cleanup runner off the GUI thread, and the per-file tally
+afterwards. The rules and the file work live in ``lookalike.core.cleanup``; this module only
+asks, runs and reports."""
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from lookalike.core import trash, words
+from lookalike.core import words
 from lookalike.core.cancel import CancelToken
-from lookalike.core.model import Group
+from lookalike.core.cleanup import runner
+from lookalike.core.cleanup.events import (
+    ActionKind,
+    BatchFinished,
+    BatchProgress,
+    BatchReport,
+    CleanupEvent,
+    FileOutcome,
+)
+from lookalike.core.cleanup.plan import Plan, RefusalReason
 from lookalike.gui.errors import ProblemListDialog
 
 log = logging.getLogger(__name__)
@@ -23,19 +33,59 @@ log = logging.getLogger(__name__)
 CONFIRM_BOX_NAME = "confirm_trash"
 
 
-def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
-    """Ask before moving ``count`` files (``size`` bytes) to the Trash; Cancel is the default."""
+def _files(count: int) -> str:
+    return f"{count:,} file" if count == 1 else f"{count:,} files"
+
+
+_REFUSED_BECAUSE = {
+    RefusalReason.WHOLE_GROUP: "would leave no copy of their picture",
+    RefusalReason.REFERENCE: "in a reference folder",
+    RefusalReason.OUTSIDE_ROOTS: "outside the scanned folders",
+    RefusalReason.NOT_VERIFIED: "not verified as a copy",
+    RefusalReason.NOT_IN_GROUP: "no longer in any group",
+}
+
+
+def _refusal_text(reason: RefusalReason, count: int) -> str:
+    if reason is RefusalReason.KEEPER:
+        return f"{count:,} {'keeper' if count == 1 else 'keepers'}"
+    return f"{count:,} {_REFUSED_BECAUSE[reason]}"
+
+
+def refusal_summary(plan: Plan) -> str:
+    """Which marked files the plan leaves alone, and why: "Left alone: 1 keeper, 2 in a
+    reference folder." ("" when none)."""
+    counts = plan.refusal_counts()
+    if not counts:
+        return ""
+    parts = ", ".join(_refusal_text(reason, n) for reason, n in counts.items())
+    return f"{_files(len(plan.refused))} of the marked ones will be left alone: {parts}."
+
+
+def confirm_trash(parent: QWidget, plan: Plan) -> bool:
+    """Ask before moving the plan's files to the Trash, with its real numbers; Cancel is the
+    default. A plan with nothing to do only says why."""
+    count = len(plan.files)
     box = QMessageBox(parent)
     box.setObjectName(CONFIRM_BOX_NAME)
-    box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Move to Trash")
-    box.setText(words.confirm_move_to_trash(count, size))
+    refused = refusal_summary(plan)
+    if count == 0:
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText("None of the marked files can be moved to the Trash.")
+        box.setInformativeText(refused)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        return False
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText(f"Move {_files(count)} ({words.size(plan.total_bytes)}) to the Trash?")
     box.setInformativeText(
-        "Each file is checked again first: the suggested keeper of every group stays, and "
+        (f"{refused}\n\n" if refused else "")
+        + "Each file is checked again first: the suggested keeper of every group stays, and "
         "files in reference folders are never touched. You can undo this with "
         "Edit ▸ Undo Last Cleanup, or restore the files from the Trash."
     )
-    move = box.addButton(words.move_to_trash(count), QMessageBox.ButtonRole.AcceptRole)
+    move = box.addButton(f"Move {_files(count)} to Trash", QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
@@ -47,35 +97,34 @@ def confirm_trash(parent: QWidget, count: int, size: int) -> bool:
 class CleanupReport:
     """A finished batch as the window needs it."""
 
-    batch: trash.BatchReport
+    batch: BatchReport
 
     @property
     def is_undo(self) -> bool:
-        return self.batch.action is trash.Action.RESTORE
+        return self.batch.action is ActionKind.RESTORE
 
     @property
-    def trashed_paths(self) -> list[str]:
-        """Files that left the scanned folders (to drop from the results)."""
+    def done_paths(self) -> list[str]:
+        """Files the batch dealt with, to drop from the results (none for an undo)."""
         if self.is_undo:
             return []
         return [o.path for o in self.batch.outcomes if o.status.done]
 
     @property
-    def problems(self) -> list[trash.FileOutcome]:
+    def problems(self) -> list[FileOutcome]:
         return [o for o in self.batch.outcomes if not o.status.done]
 
     def summary_text(self) -> str:
         b = self.batch
-        if self.is_undo:
-            if not b.outcomes and b.message:
-                return b.message
-            text = words.restored(b.done)
-        else:
-            text = words.moved_to_trash(b.done, b.freed_bytes)
+        if self.is_undo and not b.outcomes and b.message:
+            return b.message
+        text = b.done_text
+        if b.freed_bytes:
+            text += f" (freed {words.size(b.freed_bytes)})"
         if b.skipped:
-            text += f" · {words.skipped(b.skipped)}"
+            text += f" · {b.skipped:,} skipped"
         if b.failed:
-            text += f" · {words.failed(b.failed)}"
+            text += f" · {b.failed:,} failed"
         if b.cancelled:
             text += " · cancelled"
         return text
@@ -85,7 +134,7 @@ def show_cleanup_report(parent: QWidget, report: CleanupReport) -> ProblemListDi
     """The per-file tally: what happened, and why each skipped or failed file was left alone."""
     rows = [(o.path, o.status.value, o.reason) for o in report.problems]
     summary = report.summary_text() + "."
-    if report.batch.message:
+    if report.batch.message and report.batch.outcomes:
         summary += f"\n\n{report.batch.message}"
     if rows:
         summary += "\n\nThese files were left where they are:"
@@ -104,8 +153,8 @@ def show_cleanup_report(parent: QWidget, report: CleanupReport) -> ProblemListDi
 class CleanupWorkerSignals(QObject):
     """What a running cleanup tells the GUI; lives on the GUI thread."""
 
-    progress_changed = Signal(int, int)  # done, total
-    finished = Signal(object)  # CleanupReport; last signal of a batch that ran
+    progress_changed = Signal(object)  # BatchProgress, at most ~10 a second
+    finished = Signal(object)  # CleanupReport; last signal of a batch that ran or was cancelled
     failed = Signal(str)  # traceback text; last signal of a batch that crashed
 
     def __init__(self, owner: CleanupWorker) -> None:
@@ -121,46 +170,37 @@ class CleanupWorkerSignals(QObject):
             self._owner = None
 
 
-BatchFunction = Callable[[CancelToken, trash.ProgressCallback], trash.BatchReport]
+EventSource = Callable[[CancelToken], Iterator[CleanupEvent]]
 
 
 class CleanupWorker(QRunnable):
-    """Runs one trash or undo batch on a pool thread; build it with ``trash`` or ``undo``."""
+    """Runs one cleanup or undo batch on a pool thread, turning the runner's events into
+    signals; build it with ``run_plan`` or ``undo``."""
 
     _running: ClassVar[set[CleanupWorker]] = set()
 
-    def __init__(self, batch: BatchFunction) -> None:
+    def __init__(self, events: EventSource) -> None:
         super().__init__()
         self.cancel_token = CancelToken()
         self.signals = CleanupWorkerSignals(self)
-        self._batch = batch
+        self._events = events
 
     @classmethod
-    def trash(
-        cls, groups: Sequence[Group], selected: Sequence[str], reference_roots: Sequence[str] = ()
-    ) -> CleanupWorker:
-        """Move ``selected`` to the Trash, under the engine's plan and re-checks."""
-        groups = tuple(groups)
-        selected = tuple(selected)
-        roots = tuple(reference_roots)
-
-        def batch(cancel: CancelToken, progress: trash.ProgressCallback) -> trash.BatchReport:
-            plan = trash.plan_removal(groups, selected, reference_roots=roots)
-            return trash.execute(plan, trash.Action.TRASH, cancel=cancel, progress=progress)
-
-        return cls(batch)
+    def run_plan(cls, plan: Plan, kind: ActionKind = ActionKind.TRASH) -> CleanupWorker:
+        """Act on a plan made on the GUI thread; every file is checked again just before."""
+        return cls(lambda cancel: runner.execute(plan, kind, cancel=cancel))
 
     @classmethod
     def undo(cls) -> CleanupWorker:
         """Put back the files of the last batch."""
+        return cls(lambda cancel: runner.undo_last_batch(cancel=cancel))
 
-        def batch(cancel: CancelToken, progress: trash.ProgressCallback) -> trash.BatchReport:
-            return trash.undo_last_batch(cancel=cancel, progress=progress)
-
-        return cls(batch)
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancel_token.cancelled
 
     def cancel(self) -> None:
-        """Stop before the next file; files already handled stay handled (and journaled)."""
+        """Stop after the current file; files already handled stay handled (and journaled)."""
         self.cancel_token.cancel()
 
     def start_on(self, pool: QThreadPool) -> None:
@@ -169,12 +209,16 @@ class CleanupWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            report = self._batch(self.cancel_token, self._on_progress)
+            report = None
+            for event in self._events(self.cancel_token):
+                if isinstance(event, BatchProgress):
+                    self.signals.progress_changed.emit(event)
+                elif isinstance(event, BatchFinished):
+                    report = event.report
+            if report is None:
+                raise RuntimeError("the cleanup ended without its report")
         except Exception:  # any crash must reach the GUI as `failed`, never vanish
             log.exception("cleanup failed")
             self.signals.failed.emit(traceback.format_exc())
         else:
             self.signals.finished.emit(CleanupReport(report))
-
-    def _on_progress(self, done: int, total: int, path: str) -> None:
-        self.signals.progress_changed.emit(done, total)

@@ -55,6 +55,8 @@ from PySide6.QtWidgets import (
 
 from lookalike import APP_NAME
 from lookalike.core import report, words
+from lookalike.core.cleanup.events import BatchProgress
+from lookalike.core.cleanup.plan import Plan, plan_cleanup
 from lookalike.core.events import Progress, Stage
 from lookalike.core.model import (
     Group,
@@ -92,7 +94,7 @@ _SORT_KEYS = (
     (SortKey.FOLDER, "Folder"),
 )
 
-ConfirmTrash = Callable[[QWidget, int, int], bool]
+ConfirmTrash = Callable[[QWidget, Plan], bool]
 
 
 def _search_icon(palette: QPalette) -> QIcon:
@@ -135,7 +137,7 @@ class ProgressPanel(QFrame):
         self.detail_label = QLabel()
         self.detail_label.setAccessibleName("Scan progress details")
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the scan")
+        self.cancel_button.setAccessibleName("Cancel the running scan or cleanup")
         self.cancel_button.clicked.connect(cancel_action.trigger)
         top = QHBoxLayout()
         top.addWidget(self.stage_label)
@@ -183,10 +185,14 @@ class ProgressPanel(QFrame):
         if progress.current:
             self.detail_label.setToolTip(progress.current)
 
-    def show_cleanup_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
-        self.detail_label.setText(words.files_done(done, total))
+    def show_cleanup_progress(self, progress: BatchProgress) -> None:
+        self.bar.setRange(0, max(progress.total, 1))
+        self.bar.setValue(progress.done)
+        parts = [words.files_done(progress.done, progress.total)]
+        if progress.eta_s is not None and progress.done < progress.total:
+            parts.append(f"about {words.duration(progress.eta_s)} left")
+        self.detail_label.setText(" · ".join(parts))
+        self.detail_label.setToolTip(progress.current)
 
 
 class EmptyState(QWidget):
@@ -384,10 +390,10 @@ class MainWindow(QMainWindow):
         )
         self.scan_action.setShortcuts([QKeySequence("Ctrl+R"), QKeySequence("F5")])
         self.cancel_action = self._action(
-            "&Cancel Scan",
+            "&Cancel",
             self.cancel_scan,
             "Esc",
-            "Stop the running scan",
+            "Stop the running scan, or the cleanup after its current file",
             self._icon(QIcon.ThemeIcon.ProcessStop, sp.SP_BrowserStop),
         )
         self.open_results_action = self._action(
@@ -784,11 +790,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def cancel_scan(self) -> None:
+        """Cancel what runs: the scan, or a cleanup or undo (after its current file)."""
         if self.scan_worker is not None and not self.scan_worker.is_cancelled:
             self.scan_worker.cancel()
             self.progress_panel.stage_label.setText("Cancelling…")
-            self.progress_panel.cancel_button.setEnabled(False)
-            self.cancel_action.setEnabled(False)
+        elif self.cleanup_worker is not None and not self.cleanup_worker.is_cancelled:
+            self.cleanup_worker.cancel()
+            self.progress_panel.stage_label.setText("Stopping after the current file…")
+        else:
+            return
+        self.progress_panel.cancel_button.setEnabled(False)
+        self.cancel_action.setEnabled(False)
 
     @Slot(object)
     def _on_worker_progress_changed(self, progress: Progress) -> None:
@@ -908,12 +920,18 @@ class MainWindow(QMainWindow):
         checked = self.results_model.checked_paths()
         if not checked:
             return
-        size = self.results_model.checked_bytes()
-        if not self.confirm_trash(self, len(checked), size):
+        options = self.last_options
+        # The plan is pure and fast: made here, so the confirmation shows its real numbers.
+        plan = plan_cleanup(
+            groups,
+            checked,
+            roots=options.roots if options else (),
+            reference_roots=options.reference_roots if options else (),
+        )
+        if not self.confirm_trash(self, plan):
             return
-        references = self.last_options.reference_roots if self.last_options else ()
-        worker = CleanupWorker.trash(groups, checked, references)
-        self._start_cleanup(worker, words.moving_to_trash(len(checked)))
+        worker = CleanupWorker.run_plan(plan)
+        self._start_cleanup(worker, words.moving_to_trash(len(plan.files)))
 
     @Slot()
     def undo_last_cleanup(self) -> None:
@@ -927,27 +945,26 @@ class MainWindow(QMainWindow):
         worker.signals.failed.connect(self._on_cleanup_failed)
         self.cleanup_worker = worker
         self.progress_panel.start(text)
-        self.progress_panel.cancel_button.setEnabled(False)
         self._update_state()
         worker.start_on(self.pool)
 
-    @Slot(int, int)
-    def _on_cleanup_progress_changed(self, done: int, total: int) -> None:
-        self.progress_panel.show_cleanup_progress(done, total)
+    @Slot(object)
+    def _on_cleanup_progress_changed(self, progress: BatchProgress) -> None:
+        self.progress_panel.show_cleanup_progress(progress)
 
     @Slot(object)
     def _on_cleanup_finished(self, report: CleanupReport) -> None:
         self.cleanup_worker = None
         self.progress_panel.hide()
-        if report.trashed_paths:
-            self.results_model.remove_paths(report.trashed_paths)
+        if report.done_paths:
+            self.results_model.remove_paths(report.done_paths)
         self.last_cleanup = report
         message = report.summary_text()
         if report.is_undo:
             self.can_undo = False
             if report.batch.done:
                 message += " · scan again to see them in the results"
-        elif report.trashed_paths:
+        elif report.done_paths:
             self.can_undo = True
         self.statusBar().showMessage(message)
         self._update_state()
@@ -1128,8 +1145,9 @@ class MainWindow(QMainWindow):
         self.add_folder_action.setEnabled(not busy)
         self.scan_action.setEnabled(not busy and has_folders)
         self.scan_button.setEnabled(not busy and has_folders)
-        self.cancel_action.setEnabled(scanning and not self.scan_worker.is_cancelled)  # type: ignore[union-attr]
-        self.cancel_action.setVisible(scanning)
+        running = self.scan_worker or self.cleanup_worker
+        self.cancel_action.setEnabled(running is not None and not running.is_cancelled)
+        self.cancel_action.setVisible(running is not None)
         self.folder_panel.setEnabled(not busy)
         for widget in (self.identical_radio, self.similar_radio, self.subfolders_check):
             widget.setEnabled(not busy)
@@ -1164,7 +1182,7 @@ class MainWindow(QMainWindow):
     def _empty_message(self, has_folders: bool) -> str:
         summary = self.last_summary
         cleanup = self.last_cleanup
-        if cleanup is not None and not cleanup.is_undo and cleanup.trashed_paths:
+        if cleanup is not None and not cleanup.is_undo and cleanup.done_paths:
             return f"Nothing left to review: {cleanup.summary_text()}. Scan again to look for more."
         if cleanup is not None and cleanup.is_undo and cleanup.batch.done:
             # The restored files are back on disk but not in the (empty) results: "no

@@ -8,6 +8,10 @@ exactly the files whose fate is unknown, and true ``after`` lines for the finish
 Every line is flushed to the operating system as soon as it is written, so it survives a crash
 or kill of the app; the file is fsynced at the end of each batch (an fsync per file would cost
 more than the trash move itself on a slow disk, and only a power cut could lose the tail).
+
+Reading is forgiving: a torn line (a kill in the middle of a write), a line that is not JSON, or
+one whose fields have the wrong types (a hand edit) is skipped with a warning, and every other
+batch can still be read and undone.
 """
 
 from __future__ import annotations
@@ -37,6 +41,31 @@ PHASE_BATCH_START = "batch-start"
 PHASE_BATCH_END = "batch-end"
 PHASE_BEFORE = "before"
 PHASE_AFTER = "after"
+_FILE_PHASES = (PHASE_BEFORE, PHASE_AFTER)
+
+# The type of every field a line may hold; a line with any other type is damaged.
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "v": int,
+    "time": str,
+    "phase": str,
+    "batch": str,
+    "action": str,
+    "count": int,
+    "undoes": str,
+    "tally": dict,
+    "cancelled": bool,
+    "path": str,
+    "size": int,
+    "mtime_ns": int,
+    "content_hash": str,
+    "group": (int, type(None)),
+    "keeper": str,
+    "destination": str,
+    "outcome": str,
+    "reason": str,
+    "trash_info": str,
+}
+_PATH_FIELDS = ("path", "keeper", "destination", "trash_info")
 
 
 def new_batch_id() -> str:
@@ -46,6 +75,19 @@ def new_batch_id() -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """What a before-line says about a file: enough to check it later and to undo the action."""
+
+    path: str
+    size: int = 0
+    mtime_ns: int = 0
+    content_hash: str = ""
+    group_id: int | None = None
+    keeper: str = ""
+    destination: str = ""  # where the action sends it: the moved-to path, the link target
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +127,27 @@ class BatchRecord:
     files: tuple[FileRecord, ...]
 
 
+def _problem(record: object) -> str | None:
+    """Why a parsed line cannot be a journal record, or ``None`` when it can."""
+    if not isinstance(record, dict):
+        return "is not a record"
+    for key in ("phase", "batch"):
+        if key not in record:
+            return f"has no {key!r}"
+    if record["phase"] in _FILE_PHASES and "path" not in record:
+        return "has no 'path'"
+    for key, value in record.items():
+        expected = _FIELD_TYPES.get(key)
+        if expected is None:
+            continue  # a field a newer version added: not ours to judge
+        # bool is an int to isinstance, but never a size or a time.
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            return f"has a {type(value).__name__} for {key!r}"
+        if key in _PATH_FIELDS and isinstance(value, str) and "\0" in value:
+            return f"has a NUL character in {key!r}"
+    return None
+
+
 class Journal:
     """An append-only JSON-lines file; thread-safe for one process.
 
@@ -96,6 +159,7 @@ class Journal:
         self._dir = Path(directory) if directory is not None else paths.data_dir()
         self._lock = threading.Lock()
         self._file: TextIO | None = None
+        self.damaged_lines = 0  # lines the last read skipped (torn, not JSON, wrong types)
 
     @property
     def path(self) -> Path:
@@ -117,7 +181,9 @@ class Journal:
 
     def _write(self, record: dict[str, Any]) -> None:
         record = {"v": JOURNAL_VERSION, "time": _now(), **record}
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # ASCII escapes: a file name that is not valid UTF-8 (a lone surrogate in Python) is
+        # written as \udcXX and reads back as the very same name.
+        line = json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n"
         with self._lock:
             if self._file is None:
                 self._dir.mkdir(parents=True, exist_ok=True)
@@ -142,32 +208,20 @@ class Journal:
         )
         self.close()
 
-    def before(
-        self,
-        batch_id: str,
-        action: str,
-        *,
-        path: str,
-        size: int,
-        mtime_ns: int,
-        content_hash: str,
-        group_id: int | None,
-        keeper: str,
-        destination: str = "",
-    ) -> None:
-        """Record that ``action`` is about to be done to ``path``."""
+    def before(self, batch_id: str, action: str, entry: FileEntry) -> None:
+        """Record that ``action`` is about to be done to ``entry.path``."""
         self._write(
             {
                 "phase": PHASE_BEFORE,
                 "batch": batch_id,
                 "action": action,
-                "path": path,
-                "size": size,
-                "mtime_ns": mtime_ns,
-                "content_hash": content_hash,
-                "group": group_id,
-                "keeper": keeper,
-                "destination": destination,
+                "path": entry.path,
+                "size": entry.size,
+                "mtime_ns": entry.mtime_ns,
+                "content_hash": entry.content_hash,
+                "group": entry.group_id,
+                "keeper": entry.keeper,
+                "destination": entry.destination,
             }
         )
 
@@ -209,11 +263,16 @@ class Journal:
     # --- reading ----------------------------------------------------------------------------
 
     def lines(self) -> Iterator[dict[str, Any]]:
-        """Every well-formed line, oldest first (the rotated file, then the current one); a
-        torn or foreign line is logged and skipped."""
+        """Every well-formed line, oldest first (the rotated file, then the current one).
+
+        A damaged line is logged, counted in ``damaged_lines`` and skipped; the rest is true.
+        """
+        self.damaged_lines = 0
         for path in (self._dir / OLD_JOURNAL_NAME, self.path):
             try:
-                handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+                # surrogateescape: a hand-edited line with bytes that are not UTF-8 is one
+                # damaged line, not an unreadable journal.
+                handle = open(path, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115 - closed below
             except FileNotFoundError:
                 continue
             with handle:
@@ -223,12 +282,16 @@ class Journal:
                         continue
                     try:
                         record = json.loads(raw)
-                    except ValueError:
-                        # A kill in the middle of a write leaves half a line; the rest is true.
-                        log.warning("journal %s line %d is not JSON; ignored", path, number)
+                    except (ValueError, RecursionError):
+                        # A kill in the middle of a write leaves half a line.
+                        problem: str | None = "is not JSON"
+                    else:
+                        problem = _problem(record)
+                    if problem is not None:
+                        self.damaged_lines += 1
+                        log.warning("journal %s line %d %s; ignored", path, number, problem)
                         continue
-                    if isinstance(record, dict) and "phase" in record and "batch" in record:
-                        yield record
+                    yield record
 
     def batches(self) -> list[BatchRecord]:
         """All batches in the journal, oldest first, each with its files' merged records."""
@@ -237,7 +300,7 @@ class Journal:
         ends: dict[str, dict[str, Any]] = {}
         files: dict[str, dict[str, dict[str, Any]]] = {}
         for rec in self.lines():
-            batch = str(rec["batch"])
+            batch = rec["batch"]
             if batch not in starts and batch not in files:
                 order.append(batch)
             phase = rec["phase"]
@@ -245,45 +308,45 @@ class Journal:
                 starts[batch] = rec
             elif phase == PHASE_BATCH_END:
                 ends[batch] = rec
-            elif phase in (PHASE_BEFORE, PHASE_AFTER) and "path" in rec:
-                entry = files.setdefault(batch, {}).setdefault(str(rec["path"]), {})
-                entry[phase] = rec
+            elif phase in _FILE_PHASES:
+                files.setdefault(batch, {}).setdefault(rec["path"], {})[phase] = rec
         result = []
         for batch in order:
             start = starts.get(batch, {})
-            records = []
-            for path, entry in files.get(batch, {}).items():
-                before = entry.get(PHASE_BEFORE, {})
-                after = entry.get(PHASE_AFTER, {})
-                group = before.get("group")
-                records.append(
-                    FileRecord(
-                        batch_id=batch,
-                        action=str(before.get("action") or after.get("action") or ""),
-                        path=path,
-                        size=int(before.get("size") or 0),
-                        mtime_ns=int(before.get("mtime_ns") or 0),
-                        content_hash=str(before.get("content_hash") or ""),
-                        group_id=int(group) if isinstance(group, int) else None,
-                        keeper=str(before.get("keeper") or ""),
-                        started=str(before.get("time") or ""),
-                        finished=str(after.get("time") or ""),
-                        outcome=str(after.get("outcome") or ""),
-                        reason=str(after.get("reason") or ""),
-                        destination=str(
-                            after.get("destination") or before.get("destination") or ""
-                        ),
-                        trash_info=str(after.get("trash_info") or ""),
-                    )
-                )
+            records = [
+                _file_record(batch, path, entry.get(PHASE_BEFORE, {}), entry.get(PHASE_AFTER, {}))
+                for path, entry in files.get(batch, {}).items()
+            ]
             result.append(
                 BatchRecord(
                     batch_id=batch,
-                    action=str(start.get("action") or (records[0].action if records else "")),
-                    started=str(start.get("time") or ""),
-                    finished=str(ends.get(batch, {}).get("time") or ""),
-                    undoes=str(start.get("undoes") or ""),
+                    action=start.get("action") or (records[0].action if records else ""),
+                    started=start.get("time", ""),
+                    finished=ends.get(batch, {}).get("time", ""),
+                    undoes=start.get("undoes", ""),
                     files=tuple(records),
                 )
             )
         return result
+
+
+def _file_record(
+    batch: str, path: str, before: dict[str, Any], after: dict[str, Any]
+) -> FileRecord:
+    """One file's before- and after-lines (either may be missing) as one record."""
+    return FileRecord(
+        batch_id=batch,
+        action=before.get("action") or after.get("action") or "",
+        path=path,
+        size=before.get("size", 0),
+        mtime_ns=before.get("mtime_ns", 0),
+        content_hash=before.get("content_hash", ""),
+        group_id=before.get("group"),
+        keeper=before.get("keeper", ""),
+        started=before.get("time", ""),
+        finished=after.get("time", ""),
+        outcome=after.get("outcome", ""),
+        reason=after.get("reason", ""),
+        destination=after.get("destination") or before.get("destination") or "",
+        trash_info=after.get("trash_info", ""),
+    )

@@ -1,25 +1,27 @@
-"""The journal: lines written before and after actions read back as batches, torn lines ignored."""
+"""The journal: lines written before and after actions read back as batches; torn, foreign and
+hand-damaged lines are skipped with a warning."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
+
 from lookalike.core import paths
-from lookalike.core.journal import JOURNAL_NAME, OLD_JOURNAL_NAME, Journal, new_batch_id
+from lookalike.core.cleanup.journal import (
+    JOURNAL_NAME,
+    OLD_JOURNAL_NAME,
+    FileEntry,
+    Journal,
+    new_batch_id,
+)
 
 
 def _before(journal: Journal, batch: str, path: str) -> None:
-    journal.before(
-        batch,
-        "trash",
-        path=path,
-        size=10,
-        mtime_ns=5,
-        content_hash="abc",
-        group_id=3,
-        keeper="/k.jpg",
-    )
+    entry = FileEntry(path, size=10, mtime_ns=5, content_hash="abc", group_id=3, keeper="/k.jpg")
+    journal.before(batch, "trash", entry)
 
 
 def test_records_merge_into_batches(tmp_path: Path) -> None:
@@ -108,3 +110,42 @@ def test_a_large_journal_rotates_between_batches_and_is_still_read(tmp_path: Pat
     journal.rotate_if_large(max_bytes=10)  # inside a batch: never
     journal.close()
     assert [b.batch_id for b in journal.batches()] == [old, new]
+
+
+def test_lines_with_wrong_types_are_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    journal = Journal(tmp_path)
+    good = new_batch_id()
+    _before(journal, good, "/a.jpg")
+    journal.close()
+    with (tmp_path / JOURNAL_NAME).open("a") as f:
+        f.write('{"phase": "before", "batch": "b", "path": "/x.jpg", "size": "10"}\n')
+        f.write('{"phase": "before", "batch": "b", "path": "/x.jpg", "mtime_ns": true}\n')
+        f.write('{"phase": "after", "batch": "b", "path": ["/x.jpg"]}\n')
+        f.write('{"phase": "before", "batch": "b"}\n')
+        newer = {"phase": "before", "batch": good, "path": "/b.jpg", "v": 2, "new": 1}
+        f.write(json.dumps(newer) + "\n")
+    batches = journal.batches()
+    assert journal.damaged_lines == 4
+    [batch] = batches
+    assert [r.path for r in batch.files] == ["/a.jpg", "/b.jpg"]  # unknown fields are fine
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 4
+    assert "line 2 has a str for 'size'; ignored" in warnings[0]
+    assert "line 3 has a bool for 'mtime_ns'" in warnings[1]
+    assert "line 4 has a list for 'path'" in warnings[2]
+    assert "line 5 has no 'path'" in warnings[3]
+
+
+def test_a_name_that_is_not_utf8_reads_back_as_the_same_name(tmp_path: Path) -> None:
+    journal = Journal(tmp_path)
+    name = os.fsdecode(b"/photos/b\xc3(.jpg")
+    batch = new_batch_id()
+    _before(journal, batch, name)
+    journal.after(batch, "trash", path=name, outcome="trashed", reason="")
+    journal.close()
+    [record] = journal.batches()[0].files
+    assert os.fsencode(record.path) == b"/photos/b\xc3(.jpg"
+    assert not record.interrupted
+    assert journal.damaged_lines == 0

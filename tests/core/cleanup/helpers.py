@@ -1,4 +1,5 @@
-"""Builders shared by the cleanup tests: real files on disk described as scanned groups."""
+"""Builders shared by the cleanup tests: real files on disk described as scanned groups, and
+short ways to read a batch's outcomes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from lookalike.core import hashing
+from lookalike.core.cleanup.events import ActionKind, BatchReport, FileOutcome, OutcomeStatus
+from lookalike.core.cleanup.journal import Journal
+from lookalike.core.cleanup.plan import Plan, plan_cleanup
+from lookalike.core.cleanup.runner import collect, execute, undo_last_batch
 from lookalike.core.model import Group, MatchKind, Member
 
 
@@ -107,3 +113,32 @@ def read_only_dir(path: Path) -> Iterator[None]:
 
 def read_only_possible(tmp_path: Path) -> bool:
     return os.geteuid() != 0 or can_make_immutable(tmp_path / "probe-immutable")
+
+
+def outcome_of(report: BatchReport, path: str) -> FileOutcome:
+    return {o.path: o for o in report.outcomes}[path]
+
+
+def status_of(report: BatchReport, path: str) -> OutcomeStatus:
+    return outcome_of(report, path).status
+
+
+def plan_in(root: Path, groups: list[Group], selected: set[str], **kw: Any) -> Plan:
+    """Plan as a scan of ``root`` would (``root`` is the one scanned folder)."""
+    return plan_cleanup(groups, selected, roots=[str(root)], **kw)
+
+
+def run_trash(plan: Plan, **kw: Any) -> BatchReport:
+    return collect(execute(plan, **kw))
+
+
+def run_move(plan: Plan, destination: str, **kw: Any) -> BatchReport:
+    return collect(execute(plan, ActionKind.MOVE, destination=destination, **kw))
+
+
+def run_hardlink(plan: Plan, **kw: Any) -> BatchReport:
+    return collect(execute(plan, ActionKind.HARDLINK, **kw))
+
+
+def run_undo(journal: Journal, **kw: Any) -> BatchReport:
+    return collect(undo_last_batch(journal, **kw))

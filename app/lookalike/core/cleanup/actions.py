@@ -135,8 +135,6 @@ class FileAction(abc.ABC):
     kind: ClassVar[ActionKind]
     frees_bytes: ClassVar[bool]
     undoable: ClassVar[bool]
-    title: ClassVar[str]  # for a button or a dialog title
-    done_word: ClassVar[str]  # for one line per file: "trashed: PATH"
 
     def __init__(self, checks: LastMomentChecks) -> None:
         self.checks = checks
@@ -187,8 +185,6 @@ class TrashAction(FileAction):
     kind = ActionKind.TRASH
     frees_bytes = True
     undoable = True
-    title = "Move to Trash"
-    done_word = "trashed"
 
     def act(self, item: PlannedFile, entry: FileEntry) -> Result:
         try:
@@ -237,7 +233,7 @@ class TrashAction(FileAction):
         return result
 
 
-def move_destination(path: str, destination: str, layout_root: str) -> str:
+def _move_destination(path: str, destination: str, layout_root: str) -> str:
     """Where ``path`` goes under ``destination``: its place below ``layout_root``, or (for a
     file outside it) its whole absolute path below ``destination``, never above it."""
     try:
@@ -262,8 +258,6 @@ class MoveAction(FileAction):
     kind = ActionKind.MOVE
     frees_bytes = False
     undoable = True
-    title = "Move to Folder"
-    done_word = "moved"
 
     def __init__(self, checks: LastMomentChecks, destination: str, layout_root: str) -> None:
         super().__init__(checks)
@@ -273,7 +267,7 @@ class MoveAction(FileAction):
         self.layout_root = normalize(layout_root)
 
     def target(self, item: PlannedFile) -> str:
-        return move_destination(normalize(item.path), self.destination, self.layout_root)
+        return _move_destination(normalize(item.path), self.destination, self.layout_root)
 
     def _own_problem(self, item: PlannedFile, entry: FileEntry) -> str | None:
         if os.path.lexists(entry.destination):
@@ -319,8 +313,6 @@ class HardlinkAction(FileAction):
     kind = ActionKind.HARDLINK
     frees_bytes = True
     undoable = False
-    title = "Replace with Hard Links"
-    done_word = "linked"
 
     def target(self, item: PlannedFile) -> str:
         return item.keeper.path
@@ -394,8 +386,6 @@ class RestoreAction:
 
     kind = ActionKind.RESTORE
     frees_bytes = False
-    title = "Undo Last Cleanup"
-    done_word = "restored"
 
     def __init__(self, undone: ActionKind) -> None:
         self.undone = UNDOABLE[undone]

@@ -107,12 +107,14 @@ def run_batch(
     outcomes = list(refused)
     for o in refused:
         yield FileFinished(o)
-    if not dry_run and journal is None:
+    if dry_run:
+        journal = None  # a dry run writes nothing anywhere
+    elif journal is None:
         journal = Journal()
     total = len(items)
     progress = _Progress(action.kind, total, progress_interval_s)
     cancelled = False
-    if journal is not None and not dry_run:
+    if journal is not None:
         journal.rotate_if_large()
         journal.start_batch(batch_id, action.kind.value, total, undoes=undoes)
     try:
@@ -140,7 +142,7 @@ def run_batch(
                         entry.destination,
                         entry.size,
                     )
-                if journal is not None and not dry_run:
+                if journal is not None:
                     journal.after(
                         batch_id,
                         action.kind.value,
@@ -183,7 +185,7 @@ def run_batch(
     finally:
         # Reached when the consumer stops early too (KeyboardInterrupt, a closed generator):
         # then no end line is written, but the lines so far are flushed and synced.
-        if journal is not None and not dry_run:
+        if journal is not None:
             _close_batch(journal, batch_id, outcomes, len(refused) + total, cancelled)
     freed = 0
     if action.frees_bytes:

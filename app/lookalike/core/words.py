@@ -167,6 +167,76 @@ def restored(count: int) -> str:
     return _plural(count, "Restored {n} file", "Restored {n} files")
 
 
+def moved_to_folder(count: int, folder: str) -> str:
+    """A finished move: "Moved 3 files to /home/me/Duplicates"."""
+    return _plural(
+        count, "Moved {n} file to {folder}", "Moved {n} files to {folder}", folder=folder
+    )
+
+
+def replaced_with_links(count: int, freed_bytes: int) -> str:
+    """A finished hard-link batch: "Replaced 3 files with hard links (freed 12.3 MB)"."""
+    return _plural(
+        count,
+        "Replaced {n} file with a hard link (freed {size})",
+        "Replaced {n} files with hard links (freed {size})",
+        size=size(freed_bytes),
+    )
+
+
+def nothing_to_trash() -> str:
+    """The confirmation when the plan refused every marked file."""
+    return "None of the marked files can be moved to the Trash."
+
+
+def left_alone(count: int, reasons: list[str]) -> str:
+    """Which marked files a cleanup leaves alone: "2 files of the marked ones will be left
+    alone: 1 keeper, 1 in a reference folder."; ``reasons`` come from the ``refused_*``
+    phrases."""
+    return _plural(
+        count,
+        "{n} file of the marked ones will be left alone: {reasons}.",
+        "{n} files of the marked ones will be left alone: {reasons}.",
+        reasons=", ".join(reasons),
+    )
+
+
+def refused_keepers(n: int) -> str:
+    return _plural(n, "{n} keeper", "{n} keepers")
+
+
+def refused_whole_group(n: int) -> str:
+    return _plural(
+        n, "{n} would leave no copy of its picture", "{n} would leave no copy of their picture"
+    )
+
+
+def refused_reference(n: int) -> str:
+    return _plural(n, "{n} in a reference folder", "{n} in a reference folder")
+
+
+def refused_outside(n: int) -> str:
+    return _plural(n, "{n} outside the scanned folders", "{n} outside the scanned folders")
+
+
+def refused_unverified(n: int) -> str:
+    return _plural(n, "{n} not verified as a copy", "{n} not verified as copies")
+
+
+def refused_not_in_group(n: int) -> str:
+    return _plural(n, "{n} no longer in any group", "{n} no longer in any group")
+
+
+def time_left(seconds: float) -> str:
+    """The rest of a running job at the rate so far: "about 42 s left"."""
+    return f"about {duration(seconds)} left"
+
+
+def stopping_after_current_file() -> str:
+    """What a cleanup says between Cancel and its end."""
+    return "Stopping after the current file…"
+
+
 def unreadable(count: int) -> str:
     """The skipped files' button: "3 files could not be read"."""
     return _plural(count, "{n} file could not be read", "{n} files could not be read")

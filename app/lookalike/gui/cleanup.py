@@ -5,13 +5,10 @@ asks, runs and reports."""
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from lookalike.core import words
@@ -27,39 +24,29 @@ from lookalike.core.cleanup.events import (
 )
 from lookalike.core.cleanup.plan import Plan, RefusalReason
 from lookalike.gui.errors import ProblemListDialog
-
-log = logging.getLogger(__name__)
+from lookalike.gui.workers import GeneratorWorker, WorkerSignals
 
 CONFIRM_BOX_NAME = "confirm_trash"
 
 
-def _files(count: int) -> str:
-    return f"{count:,} file" if count == 1 else f"{count:,} files"
-
-
-_REFUSED_BECAUSE = {
-    RefusalReason.WHOLE_GROUP: "would leave no copy of their picture",
-    RefusalReason.REFERENCE: "in a reference folder",
-    RefusalReason.OUTSIDE_ROOTS: "outside the scanned folders",
-    RefusalReason.NOT_VERIFIED: "not verified as a copy",
-    RefusalReason.NOT_IN_GROUP: "no longer in any group",
+_REFUSED = {
+    RefusalReason.WHOLE_GROUP: words.refused_whole_group,
+    RefusalReason.REFERENCE: words.refused_reference,
+    RefusalReason.KEEPER: words.refused_keepers,
+    RefusalReason.OUTSIDE_ROOTS: words.refused_outside,
+    RefusalReason.NOT_VERIFIED: words.refused_unverified,
+    RefusalReason.NOT_IN_GROUP: words.refused_not_in_group,
 }
 
 
-def _refusal_text(reason: RefusalReason, count: int) -> str:
-    if reason is RefusalReason.KEEPER:
-        return f"{count:,} {'keeper' if count == 1 else 'keepers'}"
-    return f"{count:,} {_REFUSED_BECAUSE[reason]}"
-
-
 def refusal_summary(plan: Plan) -> str:
-    """Which marked files the plan leaves alone, and why: "Left alone: 1 keeper, 2 in a
-    reference folder." ("" when none)."""
+    """Which marked files the plan leaves alone, and why ("" when none)."""
     counts = plan.refusal_counts()
     if not counts:
         return ""
-    parts = ", ".join(_refusal_text(reason, n) for reason, n in counts.items())
-    return f"{_files(len(plan.refused))} of the marked ones will be left alone: {parts}."
+    return words.left_alone(
+        len(plan.refused), [_REFUSED[reason](n) for reason, n in counts.items()]
+    )
 
 
 def confirm_trash(parent: QWidget, plan: Plan) -> bool:
@@ -72,20 +59,20 @@ def confirm_trash(parent: QWidget, plan: Plan) -> bool:
     refused = refusal_summary(plan)
     if count == 0:
         box.setIcon(QMessageBox.Icon.Information)
-        box.setText("None of the marked files can be moved to the Trash.")
+        box.setText(words.nothing_to_trash())
         box.setInformativeText(refused)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         return False
     box.setIcon(QMessageBox.Icon.Question)
-    box.setText(f"Move {_files(count)} ({words.size(plan.total_bytes)}) to the Trash?")
+    box.setText(words.confirm_move_to_trash(count, plan.total_bytes))
     box.setInformativeText(
         (f"{refused}\n\n" if refused else "")
         + "Each file is checked again first: the suggested keeper of every group stays, and "
         "files in reference folders are never touched. You can undo this with "
         "Edit ▸ Undo Last Cleanup, or restore the files from the Trash."
     )
-    move = box.addButton(f"Move {_files(count)} to Trash", QMessageBox.ButtonRole.AcceptRole)
+    move = box.addButton(words.move_to_trash(count), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
@@ -119,12 +106,10 @@ class CleanupReport:
         if self.is_undo and not b.outcomes and b.message:
             return b.message
         text = b.done_text
-        if b.freed_bytes:
-            text += f" (freed {words.size(b.freed_bytes)})"
         if b.skipped:
-            text += f" · {b.skipped:,} skipped"
+            text += f" · {words.skipped(b.skipped)}"
         if b.failed:
-            text += f" · {b.failed:,} failed"
+            text += f" · {words.failed(b.failed)}"
         if b.cancelled:
             text += " · cancelled"
         return text
@@ -150,40 +135,24 @@ def show_cleanup_report(parent: QWidget, report: CleanupReport) -> ProblemListDi
     return dialog
 
 
-class CleanupWorkerSignals(QObject):
-    """What a running cleanup tells the GUI; lives on the GUI thread."""
+class CleanupWorkerSignals(WorkerSignals):
+    """What a running cleanup tells the GUI; lives on the GUI thread. ``finished`` carries the
+    ``CleanupReport`` (also after a cancel), ``failed`` a ``Failure``."""
 
     progress_changed = Signal(object)  # BatchProgress, at most ~10 a second
-    finished = Signal(object)  # CleanupReport; last signal of a batch that ran or was cancelled
-    failed = Signal(str)  # traceback text; last signal of a batch that crashed
-
-    def __init__(self, owner: CleanupWorker) -> None:
-        super().__init__()
-        self._owner: CleanupWorker | None = owner
-        self.finished.connect(self._release)
-        self.failed.connect(self._release)
-
-    @Slot()
-    def _release(self) -> None:
-        if self._owner is not None:
-            CleanupWorker._running.discard(self._owner)
-            self._owner = None
 
 
 EventSource = Callable[[CancelToken], Iterator[CleanupEvent]]
 
 
-class CleanupWorker(QRunnable):
+class CleanupWorker(GeneratorWorker[CleanupWorkerSignals]):
     """Runs one cleanup or undo batch on a pool thread, turning the runner's events into
     signals; build it with ``run_plan`` or ``undo``."""
 
-    _running: ClassVar[set[CleanupWorker]] = set()
-
-    def __init__(self, events: EventSource) -> None:
-        super().__init__()
-        self.cancel_token = CancelToken()
-        self.signals = CleanupWorkerSignals(self)
+    def __init__(self, events: EventSource, description: str = "cleanup") -> None:
+        super().__init__(CleanupWorkerSignals(), description)
         self._events = events
+        self._report: BatchReport | None = None
 
     @classmethod
     def run_plan(cls, plan: Plan, kind: ActionKind = ActionKind.TRASH) -> CleanupWorker:
@@ -193,32 +162,24 @@ class CleanupWorker(QRunnable):
     @classmethod
     def undo(cls) -> CleanupWorker:
         """Put back the files of the last batch."""
-        return cls(lambda cancel: runner.undo_last_batch(cancel=cancel))
+        return cls(lambda cancel: runner.undo_last_batch(cancel=cancel), "undo")
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self.cancel_token.cancelled
+    def events(self) -> Iterator[CleanupEvent]:
+        return self._events(self.cancel_token)
 
-    def cancel(self) -> None:
-        """Stop after the current file; files already handled stay handled (and journaled)."""
-        self.cancel_token.cancel()
+    def handle(self, event: object) -> None:
+        # The runner already sends progress at most ~10 times a second, and per-file outcomes
+        # come back all together in the report.
+        if isinstance(event, BatchProgress):
+            self.signals.progress_changed.emit(event)
+        elif isinstance(event, BatchFinished):
+            self._report = event.report
 
-    def start_on(self, pool: QThreadPool) -> None:
-        CleanupWorker._running.add(self)
-        pool.start(self)
+    def result(self) -> CleanupReport:
+        if self._report is None:
+            raise RuntimeError("the cleanup ended without its report")
+        return CleanupReport(self._report)
 
-    def run(self) -> None:
-        try:
-            report = None
-            for event in self._events(self.cancel_token):
-                if isinstance(event, BatchProgress):
-                    self.signals.progress_changed.emit(event)
-                elif isinstance(event, BatchFinished):
-                    report = event.report
-            if report is None:
-                raise RuntimeError("the cleanup ended without its report")
-        except Exception:  # any crash must reach the GUI as `failed`, never vanish
-            log.exception("cleanup failed")
-            self.signals.failed.emit(traceback.format_exc())
-        else:
-            self.signals.finished.emit(CleanupReport(report))
+    def cancelled_result(self) -> CleanupReport:
+        # The runner reports a cancel in its report (after the current file), never by raising.
+        return self.result()

@@ -190,7 +190,7 @@ class ProgressPanel(QFrame):
         self.bar.setValue(progress.done)
         parts = [words.files_done(progress.done, progress.total)]
         if progress.eta_s is not None and progress.done < progress.total:
-            parts.append(f"about {words.duration(progress.eta_s)} left")
+            parts.append(words.time_left(progress.eta_s))
         self.detail_label.setText(" · ".join(parts))
         self.detail_label.setToolTip(progress.current)
 
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
             self.progress_panel.stage_label.setText("Cancelling…")
         elif self.cleanup_worker is not None and not self.cleanup_worker.is_cancelled:
             self.cleanup_worker.cancel()
-            self.progress_panel.stage_label.setText("Stopping after the current file…")
+            self.progress_panel.stage_label.setText(words.stopping_after_current_file())
         else:
             return
         self.progress_panel.cancel_button.setEnabled(False)
@@ -972,12 +972,12 @@ class MainWindow(QMainWindow):
         if report.problems:
             show_cleanup_report(self, report)
 
-    @Slot(str)
-    def _on_cleanup_failed(self, details: str) -> None:
+    @Slot(object)
+    def _on_cleanup_failed(self, failure: Failure) -> None:
         self.cleanup_worker = None
         self.progress_panel.hide()
         self._update_state()
-        show_bug_report("The cleanup stopped because of an error.", details, self)
+        show_bug_report("The cleanup stopped because of an error.", failure.details, self)
 
     # --- result files ---------------------------------------------------------------------
 

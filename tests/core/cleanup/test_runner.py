@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.cleanup.events import (
     ActionKind,
@@ -119,8 +120,9 @@ def test_cancel_mid_batch_with_the_real_trash_stops_after_the_current_file(
     assert report.cancelled
     assert report.count(OutcomeStatus.TRASHED) == 12
     assert report.count(OutcomeStatus.SKIPPED) == 18
-    assert report.done_text == "Moved 12 files to the Trash"
-    assert report.freed_bytes == sum(os.path.getsize(g.keeper.path) for g in groups[:12])
+    freed = sum(os.path.getsize(g.keeper.path) for g in groups[:12])
+    assert report.freed_bytes == freed
+    assert report.done_text == f"Moved 12 files to the Trash (freed {words.size(freed)})"
     # What the tally says is what is on disk and in the trash.
     assert not any(os.path.exists(d) for d in dups[:12])
     assert all(os.path.exists(d) for d in dups[12:])

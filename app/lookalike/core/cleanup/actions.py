@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
 
+from lookalike.core import words
 from lookalike.core.cleanup import freedesktop
 from lookalike.core.cleanup.checks import LastMomentChecks, os_reason
 from lookalike.core.cleanup.events import ActionKind, OutcomeStatus
@@ -68,12 +69,8 @@ class BatchAction(Protocol[Item]):
     def planned_text(self, entry: FileEntry) -> str:
         """What a dry run says would happen."""
 
-    def done_text(self, count: int) -> str:
-        """The batch's result in a sentence: "Moved 3 files to the Trash"."""
-
-
-def _files(count: int) -> str:
-    return f"{count:,} file" if count == 1 else f"{count:,} files"
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        """The batch's result in a sentence: "Moved 3 files to the Trash (freed 12.3 MB)"."""
 
 
 # --- placing a file without overwriting -----------------------------------------------------
@@ -170,8 +167,8 @@ class FileAction(abc.ABC):
         """What a dry run says would happen."""
 
     @abc.abstractmethod
-    def done_text(self, count: int) -> str:
-        """The batch's result in a sentence: "Moved 3 files to the Trash"."""
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        """The batch's result in a sentence: "Moved 3 files to the Trash (freed 12.3 MB)"."""
 
     @staticmethod
     def undo(record: FileRecord) -> Result:
@@ -207,8 +204,8 @@ class TrashAction(FileAction):
     def planned_text(self, entry: FileEntry) -> str:
         return "would move to the trash"
 
-    def done_text(self, count: int) -> str:
-        return f"Moved {_files(count)} to the Trash"
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        return words.moved_to_trash(count, freed_bytes)
 
     @staticmethod
     def undo(record: FileRecord) -> Result:
@@ -297,8 +294,8 @@ class MoveAction(FileAction):
     def planned_text(self, entry: FileEntry) -> str:
         return f"would move to {entry.destination}"
 
-    def done_text(self, count: int) -> str:
-        return f"Moved {_files(count)} to {self.destination}"
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        return words.moved_to_folder(count, self.destination)
 
     @staticmethod
     def undo(record: FileRecord) -> Result:
@@ -353,8 +350,8 @@ class HardlinkAction(FileAction):
     def planned_text(self, entry: FileEntry) -> str:
         return f"would become a hard link to {entry.destination}"
 
-    def done_text(self, count: int) -> str:
-        return f"Replaced {_files(count)} with hard links"
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        return words.replaced_with_links(count, freed_bytes)
 
 
 def file_action(
@@ -412,5 +409,5 @@ class RestoreAction:
     def planned_text(self, entry: FileEntry) -> str:
         return "would be put back"
 
-    def done_text(self, count: int) -> str:
-        return f"Restored {_files(count)}"
+    def done_text(self, count: int, freed_bytes: int) -> str:
+        return words.restored(count)

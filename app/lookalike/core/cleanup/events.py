@@ -54,7 +54,7 @@ class BatchReport:
     cancelled: bool = False
     message: str = ""  # a sentence for the user when the batch as a whole has something to say
     freed_bytes: int = 0  # removed from the scanned folders (a dry run: would be)
-    done_text: str = ""  # what was done, in a sentence: "Moved 3 files to the Trash"
+    done_text: str = ""  # what was done, in a sentence: "Moved 3 files to the Trash (freed …)"
     counts: dict[OutcomeStatus, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

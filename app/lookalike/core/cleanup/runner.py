@@ -201,7 +201,7 @@ def run_batch(
             cancelled=cancelled,
             message=message,
             freed_bytes=freed,
-            done_text=action.done_text(done),
+            done_text=action.done_text(done, freed),
         )
     )
 

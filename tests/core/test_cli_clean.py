@@ -246,20 +246,24 @@ def test_ctrl_c_during_clean_yes_prints_the_tally_and_the_undo_hint(tmp_path: Pa
     ]
     saved = _saved_result(photos, groups)
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "lookalike", "clean", "--from", str(saved), "--yes"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    assert child.stdout is not None
-    first = child.stdout.readline()
-    assert first.startswith("  trashed: ")
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=120)
-    out = first + out
+    ) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        first = child.stdout.readline()
+        assert first.startswith("  trashed: ")
+        child.send_signal(signal.SIGINT)
+        # Read on through the same buffered stream (communicate() would skip what readline
+        # buffered); the little the child writes to stderr fits its pipe meanwhile.
+        out = first + child.stdout.read()
+        err = child.stderr.read()
+        child.wait(timeout=120)
     assert child.returncode == 130, err
     assert "stopping after the current file" in err
     trashed = [line for line in out.splitlines() if line.startswith("  trashed: ")]

@@ -241,7 +241,7 @@ class _CtrlC:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous)
 
-    def _on_signal(self, signum: int, frame: object) -> None:
+    def _on_signal(self, _signum: int, _frame: object) -> None:
         if self.cancel.cancelled:
             raise KeyboardInterrupt
         self.cancel.cancel()

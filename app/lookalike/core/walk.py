@@ -114,15 +114,18 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
                     subfolders.append(entry.path)
                 continue
             ext = os.path.splitext(entry.name)[1].lower()
-            if ext not in IMAGE_EXTENSIONS and not (ext == "" and _sniff_image(entry.path)):
+            if ext not in IMAGE_EXTENSIONS and ext != "":
                 continue
             try:
                 fst = os.stat(entry.path)  # follows a symlink to its target
             except OSError as exc:
-                yield words.skipped_for(entry.path, exc)
+                if ext:  # a file without an extension that cannot be read is no known picture
+                    yield words.skipped_for(entry.path, exc)
                 continue
-            if stat.S_ISREG(fst.st_mode):
-                yield from _file_entry(entry.path, fst, seen_files, references)
+            # Only a regular file is sniffed: opening a FIFO would block the walk for good.
+            if not stat.S_ISREG(fst.st_mode) or (ext == "" and not _sniff_image(entry.path)):
+                continue
+            yield from _file_entry(entry.path, fst, seen_files, references)
         stack.extend(reversed(subfolders))
 
 

@@ -130,6 +130,7 @@ class FileAction(abc.ABC):
     """The shared part of the actions on planned files: the last-moment checks come first."""
 
     kind: ClassVar[ActionKind]
+    done_status: ClassVar[OutcomeStatus]  # how a file it acted on ends
     frees_bytes: ClassVar[bool]
     undoable: ClassVar[bool]
 
@@ -180,6 +181,7 @@ class TrashAction(FileAction):
     """To the system trash; never a permanent deletion, also when the trash fails."""
 
     kind = ActionKind.TRASH
+    done_status = OutcomeStatus.TRASHED
     frees_bytes = True
     undoable = True
 
@@ -253,6 +255,7 @@ class MoveAction(FileAction):
     """Into ``destination``, keeping the layout below ``layout_root``; never over a file."""
 
     kind = ActionKind.MOVE
+    done_status = OutcomeStatus.MOVED
     frees_bytes = False
     undoable = True
 
@@ -308,6 +311,7 @@ class HardlinkAction(FileAction):
     """A byte-identical copy becomes a hard link to its keeper, atomically."""
 
     kind = ActionKind.HARDLINK
+    done_status = OutcomeStatus.LINKED
     frees_bytes = True
     undoable = False
 

@@ -21,7 +21,13 @@ from typing import TypeVar
 
 from lookalike.core.cancel import CancelToken
 from lookalike.core.cleanup import freedesktop
-from lookalike.core.cleanup.actions import BatchAction, RestoreAction, common_folder, file_action
+from lookalike.core.cleanup.actions import (
+    UNDOABLE,
+    BatchAction,
+    RestoreAction,
+    common_folder,
+    file_action,
+)
 from lookalike.core.cleanup.checks import LastMomentChecks, Reverifier
 from lookalike.core.cleanup.events import (
     ActionKind,
@@ -270,10 +276,7 @@ def _pending(batches: Sequence[BatchRecord]) -> tuple[BatchRecord, list[FileReco
         if b.action == ActionKind.RESTORE.value and b.undoes:
             done = {f.path for f in b.files if f.outcome == OutcomeStatus.RESTORED.value}
             restored.setdefault(b.undoes, set()).update(done)
-    done_status = {
-        ActionKind.TRASH.value: OutcomeStatus.TRASHED,
-        ActionKind.MOVE.value: OutcomeStatus.MOVED,
-    }
+    done_status = {kind.value: action.done_status for kind, action in UNDOABLE.items()}
     for b in reversed(batches):
         status = done_status.get(b.action)
         if status is None:

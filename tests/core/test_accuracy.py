@@ -178,6 +178,9 @@ def test_report_json_and_table() -> None:
     assert "| pairwise precision | 0.3333 | 1.0000 |" in text
     assert "| tiles of one photo | 1/1 | 0/1 |" in text
     assert "kept screens/b.png (format: PNG) instead of DCIM/b.JPG" in text
+    assert "Targets, at the default sensitivity: 1 of 7 met" in text
+    assert "| pairwise precision | 0.3333 | ≥ 0.998 | no |" in text
+    assert {t["measure"] for t in data["targets"]} >= {"pictures lost", "pairwise precision"}
 
 
 def _size(path: str) -> tuple[int, int]:
@@ -392,3 +395,27 @@ def test_a_failed_download_says_what_is_missing(tmp_path: Path) -> None:
         sources._run(["lookalike-no-such-tool", "download", "x"], tmp_path)
     with pytest.raises(sources.FetchError, match="failed"):
         sources._run([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
+
+
+def test_targets_are_judged_at_the_default_sensitivity() -> None:
+    normal = accuracy.score(HAND_MADE, HAND_MADE_SCAN)
+    found = {t.measure: t for t in accuracy.targets([normal])}
+    assert found["pairwise precision"] == accuracy.Target(
+        "pairwise precision", "0.3333", "≥ 0.998", False
+    )
+    assert found["pictures lost"].value == "2"
+    assert not found["identical sets: all N in one group"].met
+    worst = found["recall, 10–30 % crops and turns (worst: crop 10–30 %)"]
+    assert (worst.value, worst.met) == ("0.0%", False)
+    assert found["recall, every standard kind (worst: resize)"].met
+    assert "recall, 2–5 % crops" not in found  # the library has no such copy
+    assert found["keeper is the original (or a byte copy)"].value == "66.7%"
+
+    every_copy = _scan(
+        ("DCIM/a.JPG", "Backup/a.JPG", "Backup/a (1).JPG", "Exports/a_half.jpg",
+         "Edited/a-crop.jpg"),
+        ("DCIM/b.JPG", "screens/b.png"),
+    )  # fmt: skip
+    perfect = accuracy.targets([accuracy.score(HAND_MADE, every_copy)])
+    assert all(t.met for t in perfect)
+    assert accuracy.targets([]) == []

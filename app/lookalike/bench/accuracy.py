@@ -320,6 +320,61 @@ def run_scans(
     return scores
 
 
+# --- the targets (issues 10 and 12) -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One target of the matching and keeper issues, and how the scan did."""
+
+    measure: str
+    value: str
+    target: str
+    met: bool
+
+
+def _worst(score_: Score, kinds: Sequence[str]) -> tuple[str, float] | None:
+    rates = [(k, score_.recall_by_kind[k].rate) for k in kinds if k in score_.recall_by_kind]
+    return min(rates, key=lambda kr: kr[1]) if rates else None
+
+
+def targets(scores: Sequence[Score]) -> list[Target]:
+    """The targets, judged at the default sensitivity (strict and loose for their own); a
+    target with nothing to judge (no copy of that kind) is left out."""
+    by_level = {s.sensitivity: s for s in scores if s.mode == ScanMode.SIMILAR.value}
+    normal = by_level.get(Sensitivity.NORMAL.value)
+    if normal is None:
+        return []
+    found = [
+        Target("pairwise precision", f"{normal.precision:.4f}", "≥ 0.998",
+               normal.precision >= 0.998),
+        Target("pictures lost", str(len(normal.pictures_lost)), "0", not normal.pictures_lost),
+        Target("recall, overall (pairs)", f"{normal.recall:.4f}", "≥ 0.97", normal.recall >= 0.97),
+    ]  # fmt: skip
+    recalls = (
+        ("every standard kind", library.STANDARD_KINDS, 0.99),
+        ("2–5 % crops", (library.CROP_SMALL,), 0.98),
+        ("10–30 % crops and turns", (library.CROP_LARGE, library.TURN, library.QUARTER_TURN), 0.9),
+    )
+    for name, kinds, wanted in recalls:
+        worst = _worst(normal, kinds)
+        if worst is not None:
+            label = f"recall, {name}" + (f" (worst: {worst[0]})" if len(kinds) > 1 else "")
+            found.append(Target(label, f"{worst[1]:.1%}", f"≥ {wanted:.0%}", worst[1] >= wanted))
+    sets, keeper = normal.identical_sets, normal.keeper_groups
+    if sets.total:
+        found.append(Target("identical sets: all N in one group", f"{sets.count}/{sets.total}",
+                            "all", sets.count == sets.total))  # fmt: skip
+    if keeper.total:
+        found.append(Target("keeper is the original (or a byte copy)", f"{keeper.rate:.1%}",
+                            "≥ 97%", keeper.rate >= 0.97))  # fmt: skip
+    for level in (Sensitivity.STRICT.value, Sensitivity.LOOSE.value):
+        if level in by_level:
+            p = by_level[level].precision
+            found.append(Target(f"precision, {level}", f"{p:.4f}", "≥ 0.995", p >= 0.995))
+    return found
+
+
 # --- reporting ----------------------------------------------------------------------------
 
 
@@ -358,6 +413,10 @@ def to_json(lib: Library, scores: Sequence[Score]) -> dict[str, Any]:
             ],
         },
         "levels": {_level_name(s): _score_json(s) for s in scores},
+        "targets": [
+            {"measure": t.measure, "value": t.value, "target": t.target, "met": t.met}
+            for t in targets(scores)
+        ],
     }
 
 
@@ -406,6 +465,21 @@ def _ratio(f: Found) -> str:
     return f"{f.count}/{f.total} ({f.rate:.1%})" if f.total else "–"
 
 
+def _target_lines(scores: Sequence[Score]) -> list[str]:
+    found = targets(scores)
+    if not found:
+        return []
+    met = sum(t.met for t in found)
+    lines = [
+        f"Targets, at the default sensitivity: {met} of {len(found)} met",
+        "",
+        "| target | value | wanted | met |",
+        "|---|---:|---:|:---:|",
+    ]
+    lines += [_cells([t.measure, t.value, t.target, "yes" if t.met else "no"]) for t in found]
+    return [*lines, ""]
+
+
 def format_report(lib: Library, scores: Sequence[Score]) -> str:
     """Markdown tables, one column per scan, then the examples of what went wrong."""
     names = [_level_name(s) for s in scores]
@@ -414,6 +488,7 @@ def format_report(lib: Library, scores: Sequence[Score]) -> str:
         f"Library: {len(lib.items)} files, {pictures} pictures, from {len(lib.photos)} real"
         f" photos ({lib.root})",
         "",
+        *_target_lines(scores),
         _cells(["measure", *names]),
         "|---|" + "---:|" * len(scores),
         _cells(["pairwise precision", *(f"{s.precision:.4f}" for s in scores)]),

@@ -54,11 +54,12 @@ CROP_SMALL = "crop 2–5 %"
 CROP_LARGE = "crop 10–30 %"
 TURN = "turn 5–30°"
 QUARTER_TURN = "turn 90°/180°"
-# The kinds of copy, in report order.
+# The kinds of copy, in report order, and those whose recall target is the strictest.
 VARIANT_KINDS = (
     BYTE_COPY, RESIZE, REENCODE, FORMAT, EXIF_ORIENTATION, BRIGHTNESS, OVERLAY, GRAYSCALE, MIRROR,
     CROP_SMALL, CROP_LARGE, TURN, QUARTER_TURN,
 )  # fmt: skip
+STANDARD_KINDS = (RESIZE, REENCODE, FORMAT, EXIF_ORIENTATION, BRIGHTNESS, OVERLAY)
 
 # What a picture is, relative to the photo it came from.
 WHOLE_PHOTO, TILE, VIEW, SHOT = "whole", "tile", "view", "shot"

@@ -1,144 +1,369 @@
-"""Turning verified pairs into keeper-centred groups, deterministically and without chaining.
+"""Turning candidate pairs into keeper-centred groups: no chaining, the same groups whatever order
+the pictures arrive in, and a cost per update that does not grow with the size of a cluster.
 
-Every member of a group matched its group's keeper directly: a run of gradually changing shots
-never merges into one giant group of unlike pictures. Groups are recomputed per connected
-component when new pairs arrive, so they can be shown while the scan runs, and the final
-grouping depends only on the pairs, never on the order files were processed in.
+Pictures, not files. The scan names each picture by an id: one content digest is one picture,
+so every byte-identical copy of a member is in its group (``files_of`` lists a picture's files;
+the best-ranked one stands for it). Groups are expanded into files only when they are emitted.
+
+The rule, which is what a batch grouping of the same pairs gives. Sort the pictures by rank (the
+keeper rank of their best file) and walk them best first: a picture that matched no earlier
+keeper is a keeper; any other joins the best-ranked earlier keeper it matched. A group is a
+keeper and the pictures that joined it (with their byte copies), so every member was verified
+against its group's keeper: a run of gradually changing shots never chains into one group of
+unlike pictures. In graph terms the keepers are the lexicographically first maximal independent
+set of the match graph in rank order, and each other picture hangs on its first keeper.
+
+Verified only when needed. A pair is verified when the rule needs its answer: a picture against
+its earlier candidates that are keepers, best first, until one matches; a new keeper against its
+later candidates that belong to a worse keeper (or are keepers themselves). In a burst of
+thousands of mutually similar pictures that is one verification per picture, not one per pair,
+and the answers equal those of verifying every pair, because the rule reads no other.
+
+Kept up to date locally. A new picture is placed by the rule; only when it becomes a keeper can
+others move: the later candidates it matched join it, and a keeper that joins it frees its
+members, which are placed again (their full candidate lists come from ``neighbours``). Pictures
+are settled in rank order from a heap, so each is placed once its betters are final, and the
+result is the same fixpoint as the batch rule. Ranks are computed once per picture; a group's
+members stay sorted by rank as they join and leave; ``flush`` rebuilds only the groups that
+changed.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+import bisect
+import heapq
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 
+import numpy as np
+import numpy.typing as npt
+
 from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated
-from lookalike.core.matching.kinds import Match, strength
+from lookalike.core.matching.kinds import Match
 from lookalike.core.model import Group, MatchKind, Member
 
-RankKey = Callable[[Member], tuple[Hashable, ...]]
+Rank = tuple[Hashable, ...]
+RankKey = Callable[[Member], Rank]
+Ids = npt.NDArray[np.int64]
+FilesOf = Callable[[int], list[Member]]
+Verify = Callable[[Sequence[tuple[int, int]]], list[Match | None]]
+Neighbours = Callable[[int], Ids]
+
+_AS_KEEPER = Match(MatchKind.KEEPER, 1.0)
+_AS_IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
+_NO_BOSS = -1  # a picture that lost its keeper and waits to be placed again
+_ABSENT, _MEMBER, _KEEPER, _ARRIVING = 0, 1, 2, 3
 
 
-def keeper_rank_exact(m: Member) -> tuple[Hashable, ...]:
+def keeper_rank_exact(m: Member) -> Rank:
     """Identical files: reference folders first, then the oldest, then the shortest path."""
     return (not m.is_reference, m.mtime_ns, len(m.path), m.path)
 
 
-def keeper_rank_similar(m: Member) -> tuple[Hashable, ...]:
+def keeper_rank_similar(m: Member) -> Rank:
     """Similar photos: reference folders first, then most pixels, largest file, EXIF present,
     oldest, shortest path."""
     return (not m.is_reference, -m.pixels, -m.size, not m.taken, m.mtime_ns, len(m.path), m.path)
 
 
+class _Picture:
+    """One picture's place in the grouping."""
+
+    __slots__ = ("boss", "dirty", "files", "match", "members", "rank", "shown")
+
+    def __init__(self, files: list[Member], rank: Rank) -> None:
+        self.files = files  # best-ranked first
+        self.rank = rank
+        self.boss = _NO_BOSS  # its keeper: itself when it is one
+        self.match: Match | None = None  # from its keeper's picture onto this one
+        self.members: list[tuple[Rank, int]] = []  # a keeper's members, sorted by rank
+        self.dirty = False  # waiting in the heap to be placed
+        self.shown: tuple[Match | None, list[Member]] = (None, [])  # files as last shown
+
+    def as_member(self) -> list[Member]:
+        """The files as members of their keeper's group (made again only when they change)."""
+        match, shown = self.shown
+        if match is not self.match or len(shown) != len(self.files):
+            assert self.match is not None
+            shown = [_with_match(f, self.match) for f in self.files]
+            self.shown = (self.match, shown)
+        return shown
+
+
 class Grouper:
-    """Collects verified pairs and yields group events as the grouping changes."""
+    """Collects candidate pairs of pictures and yields group events as the grouping changes.
 
-    def __init__(self, rank: RankKey) -> None:
+    Args:
+        rank: the keeper rank of a file (smaller is better).
+        files_of: the files of a picture so far (at least one).
+        verify: answers candidate pairs of pictures (a match maps the first onto the second).
+        neighbours: every candidate of a picture that has been given to the candidate search.
+    """
+
+    def __init__(
+        self,
+        rank: RankKey,
+        files_of: FilesOf,
+        verify: Verify | None = None,
+        neighbours: Neighbours | None = None,
+    ) -> None:
         self._rank = rank
-        self._members: dict[str, Member] = {}  # path -> member facts (match/score set per group)
-        self._edges: dict[str, dict[str, Match]] = defaultdict(dict)
-        self._parent: dict[str, str] = {}
-        self._nodes_of_root: dict[str, list[str]] = {}
-        self._dirty: set[str] = set()  # component roots to regroup
-        self._groups_of_root: dict[str, list[Group]] = {}
+        self._files_of = files_of
+        self._verify = verify
+        self._neighbours = neighbours
+        self._pictures: dict[int, _Picture] = {}
+        self._state = bytearray()  # by picture id: _ABSENT, _MEMBER (or waiting) or _KEEPER
+        self._verdicts: dict[tuple[int, int], Match | None] = {}  # during one settle
+        self._changed: set[int] = set()  # keepers whose group must be emitted again
+        self._groups: dict[int, Group] = {}  # by keeper picture
+        self._group_ids: dict[int, int] = {}
         self._next_id = 1
-        self._id_of_keeper: dict[str, int] = {}
-
-    # -- union-find over paths, for connected components ------------------------------------
-
-    def _find(self, p: str) -> str:
-        root = p
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[p] != root:
-            self._parent[p], p = root, self._parent[p]
-        return root
-
-    def _union(self, a: str, b: str) -> str:
-        ra, rb = self._find(a), self._find(b)
-        if ra == rb:
-            return ra
-        if len(self._nodes_of_root[ra]) < len(self._nodes_of_root[rb]):
-            ra, rb = rb, ra  # the smaller component joins the larger one
-        self._parent[rb] = ra
-        self._nodes_of_root[ra].extend(self._nodes_of_root.pop(rb))
-        # Groups of the absorbed component are now the merged component's to replace.
-        self._groups_of_root.setdefault(ra, []).extend(self._groups_of_root.pop(rb, []))
-        self._dirty.discard(rb)
-        return ra
 
     # -- input -------------------------------------------------------------------------------
 
-    def add_pair(self, a: Member, b: Member, match: Match) -> None:
-        for m in (a, b):
-            if m.path not in self._parent:
-                self._members[m.path] = m
-                self._parent[m.path] = m.path
-                self._nodes_of_root[m.path] = [m.path]
-        known = self._edges[a.path].get(b.path)
-        if known is not None and strength(known) >= strength(match):
-            return  # found again by a weaker test (e.g. as a crop after matching whole)
-        self._edges[a.path][b.path] = match
-        self._edges[b.path][a.path] = match.reversed()
-        self._dirty.add(self._union(a.path, b.path))
+    def add_candidates(self, new: Sequence[int], first: Ids, second: Ids) -> None:
+        """Pictures ``new`` entered the candidate search, and these are their candidate pairs
+        (picture ids): every pair with a picture seen before or with each other, each once."""
+        ends = np.concatenate([first, second])
+        others = np.concatenate([second, first])
+        top = max(int(ends.max()) if ends.shape[0] else -1, max(new, default=-1))
+        if top >= len(self._state):
+            self._state.extend(bytes(top + 1 - len(self._state)))
+        for p in new:
+            if p in self._pictures:
+                raise ValueError(f"picture {p} entered the candidate search before")
+            self._state[p] = _ARRIVING
+        state = np.frombuffer(self._state, dtype=np.uint8)
+        ends_state = state[ends]
+        del state  # releases the buffer, so the bytearray can grow again
+        for p in np.unique(ends[ends_state == _ABSENT]).tolist():
+            # Seen before with no candidate until now: it was a keeper of its own.
+            self._add_picture(p, keeper=True)
+        # A new picture has no candidate but these, so its rows are all it has.
+        wanted = ends_state == _ARRIVING
+        ends, others = ends[wanted], others[wanted]
+        order = np.argsort(ends, kind="stable")
+        ends, others = ends[order], others[order]
+        rows: dict[int, Ids] = {}
+        if ends.shape[0]:
+            starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
+            stops = np.r_[starts[1:], ends.shape[0]]
+            for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+                rows[int(ends[start])] = others[start:stop]
+        for p in new:
+            if p in rows:
+                self._add_picture(p, keeper=False)
+            else:  # nothing to compare with yet: not part of the grouping
+                self._state[p] = _ABSENT
+        self._settle([p for p in new if p in rows], rows)
 
-    def add_pairs(self, pairs: Iterable[tuple[Member, Member, Match]]) -> None:
-        for a, b, match in pairs:
-            self.add_pair(a, b, match)
+    def add_files(self, pictures: Iterable[int]) -> None:
+        """These pictures have more files than before (``files_of`` says which)."""
+        moved = []
+        for p in pictures:
+            node = self._pictures.get(p)
+            if node is None:  # no candidate yet: a keeper of its own copies
+                self._add_picture(p, keeper=True)
+                self._changed.add(p)
+                continue
+            files = sorted(self._files_of(p), key=self._rank)
+            rank = self._rank(files[0])
+            node.files = files
+            if rank == node.rank:
+                self._changed.add(node.boss)
+                continue
+            # A better copy now stands for the picture: it may lead others or join another.
+            self._detach(p)
+            node.rank = rank
+            self._changed.add(p)
+            moved.append(p)
+        self._settle(moved, {})
 
     # -- output ------------------------------------------------------------------------------
 
     def flush(self) -> list[GroupFound | GroupUpdated | GroupRemoved]:
-        """Regroup the components that changed; return what changed for the listeners."""
+        """The groups that changed since the last flush, as events for the listeners."""
         events: list[GroupFound | GroupUpdated | GroupRemoved] = []
-        for root in sorted(self._dirty):
-            old = {g.keeper.path: g for g in self._groups_of_root.get(root, [])}
-            new = self._group_component(self._nodes_of_root[root])
-            for group in new:
-                before = old.pop(group.keeper.path, None)
-                if before is None:
-                    events.append(GroupFound(group))
-                elif before != group:
-                    events.append(GroupUpdated(group))
-            for gone in old.values():
-                self._id_of_keeper.pop(gone.keeper.path, None)
-                events.append(GroupRemoved(gone.id))
-            self._groups_of_root[root] = new
-        self._dirty.clear()
+        for keeper in sorted(self._changed):
+            group = self._build(keeper)
+            before = self._groups.get(keeper)
+            if group is None:
+                if before is not None:
+                    del self._groups[keeper]
+                    del self._group_ids[keeper]
+                    events.append(GroupRemoved(before.id))
+                continue
+            if before is None:
+                events.append(GroupFound(group))
+            elif before != group:
+                events.append(GroupUpdated(group))
+            self._groups[keeper] = group
+        self._changed.clear()
         return events
 
     def groups(self) -> list[Group]:
-        """The current groups, largest reclaimable space first."""
-        out = [g for gs in self._groups_of_root.values() for g in gs]
-        return sorted(out, key=lambda g: (-g.reclaimable_bytes, g.keeper.path))
+        """The groups as of the last flush, largest reclaimable space first."""
+        return sorted(self._groups.values(), key=lambda g: (-g.reclaimable_bytes, g.keeper.path))
 
-    def _group_component(self, nodes: list[str]) -> list[Group]:
-        """Greedy keeper-first grouping: the best-ranked unassigned file takes every unassigned
-        file it matched directly. Deterministic: depends only on ranks and pairs."""
-        position = {
-            p: i for i, p in enumerate(sorted(nodes, key=lambda p: self._rank(self._members[p])))
-        }
-        assigned: set[str] = set()
-        groups: list[Group] = []
-        for keeper in sorted(position, key=position.__getitem__):
-            if keeper in assigned:
-                continue
-            mates = sorted(
-                (p for p in self._edges[keeper] if p not in assigned), key=position.__getitem__
-            )
-            if not mates:
-                continue
-            assigned.add(keeper)
-            assigned.update(mates)
-            k = self._members[keeper]
-            members = [_with_match(k, Match(MatchKind.KEEPER, 1.0))]
-            members += [_with_match(self._members[p], self._edges[keeper][p]) for p in mates]
-            group_id = self._id_of_keeper.get(keeper)
-            if group_id is None:
-                group_id = self._id_of_keeper[keeper] = self._next_id
-                self._next_id += 1
-            groups.append(Group(group_id, tuple(members)))
-        return groups
+    def _build(self, keeper: int) -> Group | None:
+        node = self._pictures.get(keeper)
+        if node is None or self._state[keeper] != _KEEPER:
+            return None
+        if len(node.files) < 2 and not node.members:
+            return None
+        members = [_with_match(node.files[0], _AS_KEEPER)]
+        members += [_with_match(f, _AS_IDENTICAL) for f in node.files[1:]]
+        for _, p in node.members:
+            members += self._pictures[p].as_member()
+        group_id = self._group_ids.get(keeper)
+        if group_id is None:
+            group_id = self._group_ids[keeper] = self._next_id
+            self._next_id += 1
+        return Group(group_id, tuple(members))
+
+    # -- the rule ------------------------------------------------------------------------------
+
+    def _add_picture(self, p: int, keeper: bool) -> None:
+        files = sorted(self._files_of(p), key=self._rank)
+        node = self._pictures[p] = _Picture(files, self._rank(files[0]))
+        if p >= len(self._state):
+            self._state.extend(bytes(p + 1 - len(self._state)))
+        if keeper:
+            node.boss = p
+            self._state[p] = _KEEPER
+        else:
+            self._state[p] = _MEMBER
+
+    def _settle(self, pictures: list[int], rows: dict[int, Ids]) -> None:
+        """Place these pictures, and every picture their placing frees, in rank order."""
+        heap: list[tuple[Rank, int]] = []
+        for p in pictures:
+            self._mark(p, heap)
+        while heap:
+            _, p = heapq.heappop(heap)
+            node = self._pictures[p]
+            if not node.dirty:
+                continue  # pushed twice
+            node.dirty = False
+            candidates = rows.pop(p, None)
+            if candidates is None:
+                candidates = self._candidates(p)
+            self._place(p, candidates, heap)
+        self._verdicts.clear()
+
+    def _mark(self, p: int, heap: list[tuple[Rank, int]]) -> None:
+        node = self._pictures[p]
+        node.dirty = True
+        heapq.heappush(heap, (node.rank, p))
+
+    def _candidates(self, p: int) -> Ids:
+        if self._neighbours is None:
+            return np.zeros(0, dtype=np.int64)
+        return self._neighbours(p)
+
+    def _place(self, p: int, candidates: Ids, heap: list[tuple[Rank, int]]) -> None:
+        node = self._pictures[p]
+        was_keeper = self._state[p] == _KEEPER
+        if not was_keeper:
+            self._detach(p)
+        state = np.frombuffer(self._state, dtype=np.uint8)
+        keepers = candidates[state[candidates] == _KEEPER].tolist()
+        del state  # releases the buffer, so the bytearray can grow again
+        earlier = sorted(
+            (self._pictures[k].rank, k)
+            for k in keepers
+            if k != p and self._pictures[k].rank < node.rank
+        )
+        for _, k in earlier:
+            match = self._check(k, p)
+            if match is not None:
+                if was_keeper:
+                    self._demote(p, heap)
+                self._attach(p, k, match)
+                return
+        if not was_keeper:
+            node.boss = p
+            node.match = None
+            self._state[p] = _KEEPER
+        self._changed.add(p)
+        self._lead(p, candidates, heap)
+
+    def _lead(self, p: int, candidates: Ids, heap: list[tuple[Rank, int]]) -> None:
+        """Keeper ``p`` takes every later candidate it matches that has a worse keeper."""
+        node = self._pictures[p]
+        takes = []
+        for x in candidates.tolist():
+            other = self._pictures[x]
+            if x == p or other.dirty or other.rank < node.rank:
+                continue  # a waiting picture finds p itself when it is placed
+            boss = other.boss
+            if boss == x or self._pictures[boss].rank > node.rank:
+                takes.append(x)
+        if not takes:
+            return
+        for x, match in zip(takes, self._check_many(p, takes), strict=True):
+            if match is None or self._pictures[x].dirty:
+                continue  # freed by an earlier take: it is placed again
+            if self._state[x] == _KEEPER:
+                self._demote(x, heap)
+            else:
+                self._detach(x)
+            self._attach(x, p, match)
+
+    def _demote(self, p: int, heap: list[tuple[Rank, int]]) -> None:
+        """Keeper ``p`` joins another: its members must be placed again."""
+        node = self._pictures[p]
+        for _, m in node.members:
+            self._pictures[m].boss = _NO_BOSS
+            self._mark(m, heap)
+        node.members = []
+        self._state[p] = _MEMBER
+        node.boss = _NO_BOSS
+        self._changed.add(p)
+
+    def _attach(self, p: int, keeper: int, match: Match) -> None:
+        node = self._pictures[p]
+        node.boss = keeper
+        node.match = match
+        bisect.insort(self._pictures[keeper].members, (node.rank, p))
+        self._changed.add(keeper)
+
+    def _detach(self, p: int) -> None:
+        """Take a member out of its keeper's group (nothing for a keeper or a waiting one)."""
+        node = self._pictures[p]
+        boss = node.boss
+        if boss in (_NO_BOSS, p):
+            return
+        members = self._pictures[boss].members
+        del members[bisect.bisect_left(members, (node.rank, p))]
+        node.boss = _NO_BOSS
+        node.match = None
+        self._changed.add(boss)
+
+    # -- verification --------------------------------------------------------------------------
+
+    def _check(self, keeper: int, p: int) -> Match | None:
+        return self._check_many(keeper, [p])[0]
+
+    def _check_many(self, keeper: int, pictures: list[int]) -> list[Match | None]:
+        """Verify ``keeper`` against each picture; each match maps the keeper onto the picture.
+        A member's match with its own keeper is known already."""
+        ask = [
+            p
+            for p in pictures
+            if self._pictures[p].boss != keeper and (keeper, p) not in self._verdicts
+        ]
+        if ask:
+            if self._verify is None:
+                raise RuntimeError("candidate pairs need a verifier")
+            for p, match in zip(ask, self._verify([(keeper, p) for p in ask]), strict=True):
+                self._verdicts[keeper, p] = match
+        return [
+            self._pictures[p].match
+            if self._pictures[p].boss == keeper
+            else self._verdicts[keeper, p]
+            for p in pictures
+        ]
 
 
 def _with_match(m: Member, match: Match) -> Member:

@@ -43,7 +43,6 @@ from lookalike.core.matching.fingerprint import (
     fingerprint_files,
     init_worker,
 )
-from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.matcher import Matcher
 from lookalike.core.model import (
     Group,
@@ -130,8 +129,9 @@ class _Scan:
     def __init__(self, options: ScanOptions, cancel: CancelToken) -> None:
         self.options = options
         self.cancel = cancel
+        self.matcher = Matcher(options.sensitivity, options.find_rotated)
         rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
-        self.grouper = Grouper(rank)
+        self.grouper = Grouper(rank, self._files_of, self.matcher.verify, self.matcher.neighbours)
         self.files: list[ImageFile] = []
         self.skipped: list[Skipped] = []
         self.hashes: dict[str, str] = {}  # path -> content digest
@@ -140,9 +140,12 @@ class _Scan:
         self.cache: FingerprintCache | None = None
         self.decoded = 0
         self.cached = 0
-        self.matcher = Matcher(options.sensitivity, options.find_rotated)
         self.by_path: dict[str, ImageFile] = {}
-        self.first_with_hash: dict[str, str] = {}  # content digest -> first file seen with it
+        # One picture per content digest (or per file without one): its id, the first file seen
+        # with it, and every file of the pictures that have more than one.
+        self.picture_ids: dict[str, int] = {}
+        self.picture_paths: list[str] = []
+        self.copies: dict[int, list[str]] = {}
         self._last_progress = 0.0
         self._last_regroup = 0.0
         self._last_cache_flush = time.monotonic()
@@ -257,10 +260,10 @@ class _Scan:
                 for s in skipped:
                     yield self._skip(s)
                 for same in sets:
-                    members = [_member(f, self.prints.get(f.path), digest) for f, digest in same]
-                    self.grouper.add_pairs(
-                        (members[0], m, Match(MatchKind.IDENTICAL, 1.0)) for m in members[1:]
-                    )
+                    self.by_path.update((f.path, f) for f, _ in same)
+                    picture = self._picture(same[0][1], same[0][0].path)
+                    self.copies[picture] = [f.path for f, _ in same]
+                    self.grouper.add_files([picture])
                 yield from self.grouper.flush()
                 done += len(bucket)
                 yield from self._progress(Stage.HASH, done, total, bucket[-1].path)
@@ -380,23 +383,34 @@ class _Scan:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _compare(self, batch: list[Fingerprint]) -> None:
-        """Index a batch of fingerprints and turn their verified matches into pairs."""
+        """Give a batch of fingerprints to the matching: a byte copy of a known picture joins it,
+        a new picture goes to the candidate search, and the candidates to the grouping."""
+        new: list[int] = []
+        keys: list[str] = []
+        prints: list[Fingerprint] = []
+        copied: list[int] = []
         for fp in batch:
-            digest = self.hashes.get(fp.path) or fp.content_hash
-            if digest:
-                first = self.first_with_hash.setdefault(digest, fp.path)
-                if first != fp.path:
-                    a = self._member_of(first)
-                    self.grouper.add_pair(
-                        a, self._member_of(fp.path), Match(MatchKind.IDENTICAL, 1.0)
-                    )
-        for path_a, path_b, match in self.matcher.add(batch):
-            digest_a, digest_b = self.hashes.get(path_a), self.hashes.get(path_b)
-            if not (digest_a and digest_a == digest_b):  # byte copies are paired by content
-                self._pair(path_a, path_b, match)
+            key = self.hashes.get(fp.path) or fp.content_hash or fp.path
+            known = self.picture_ids.get(key)
+            if known is None:
+                new.append(self._picture(key, fp.path))
+                keys.append(key)
+                prints.append(fp)
+            else:
+                self.copies.setdefault(known, [self.picture_paths[known]]).append(fp.path)
+                copied.append(known)
+        found = self.matcher.add(new, keys, prints)
+        self.grouper.add_candidates(new, found.first, found.second)
+        self.grouper.add_files(copied)
+
+    def _picture(self, key: str, path: str) -> int:
+        picture = self.picture_ids[key] = len(self.picture_paths)
+        self.picture_paths.append(path)
+        return picture
+
+    def _files_of(self, picture: int) -> list[Member]:
+        paths = self.copies.get(picture) or [self.picture_paths[picture]]
+        return [self._member_of(p) for p in paths]
 
     def _member_of(self, path: str) -> Member:
         return _member(self.by_path[path], self.prints.get(path), self.hashes.get(path, ""))
-
-    def _pair(self, path_a: str, path_b: str, match: Match) -> None:
-        self.grouper.add_pair(self._member_of(path_a), self._member_of(path_b), match)

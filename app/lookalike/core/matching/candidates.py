@@ -1,9 +1,14 @@
 """The two seams of the matching pipeline: what proposes candidate pairs, and what verifies them.
 
 A `CandidateSource` indexes fingerprints as they arrive and proposes pairs worth verifying,
-without comparing all pairs. A `Verifier` decides which of those pairs show one picture and
-returns the `Match` (kind, score, transform). `matcher.Matcher` runs every source, then one
-verifier, over each batch of fingerprints.
+without comparing all pairs. A `Verifier` decides whether a pair shows one picture and returns
+the `Match` (kind, score, transform). `matcher.Matcher` runs every source over each batch of
+fingerprints and verifies the pairs the grouping asks about.
+
+Both must not depend on the order images arrive in, or a rescan (fingerprints from the cache, in
+another order) would group differently from the first scan: a source proposes a pair by a
+symmetric rule, whichever of the two came first, and a verifier gives one answer per unordered
+pair (the matcher always hands it a pair in the same order).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ Ids = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class Proposals:
-    """Pairs of image ids proposed by one source, as parallel arrays (one row per pair)."""
+    """Pairs of image ids, as parallel arrays (one row per pair)."""
 
     first: Ids
     second: Ids
@@ -31,24 +36,34 @@ class Proposals:
     def __len__(self) -> int:
         return int(self.first.shape[0])
 
+    @classmethod
+    def empty(cls) -> Proposals:
+        """No pairs."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none.copy())
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A pair worth verifying, and the name of the source that proposed it."""
+    """A pair worth verifying."""
 
     first: Fingerprint
     second: Fingerprint
-    source: str
 
 
 class CandidateSource(Protocol):
-    """Proposes pairs among the fingerprints seen so far."""
+    """Proposes pairs among the fingerprints seen so far, by a rule symmetric in the pair."""
 
     name: str
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
         """Index a batch (``ids[i]`` is the id of ``batch[i]``; ids grow from 0 in the order
         images arrive) and propose every pair that involves one of them."""
+        ...
+
+    def neighbours(self, image: Ids) -> Ids:
+        """Every indexed image this source pairs with ``image`` (an id already added; a
+        one-element array), by the same rule as `add`."""
         ...
 
 

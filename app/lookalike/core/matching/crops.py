@@ -15,8 +15,9 @@ from lookalike.core.matching.index import HashIndex
 class CropCandidates:
     """Indexes each image's inner hash; queries whole against inner and inner against whole.
 
-    The whole-picture hashes come from ``whole``, the index the whole-picture source keeps
-    (its radius must be at least ``radius``), so they are stored once.
+    The whole-picture hashes come from ``whole``, the index the whole-picture source keeps (its
+    radius must be at least ``radius``), so they are stored once. The rule is symmetric: a pair is
+    proposed when the whole of either lies within ``radius`` of the inner part of the other.
     """
 
     name = "crop"
@@ -26,11 +27,21 @@ class CropCandidates:
             raise ValueError("the whole-picture index must search at least the crop radius")
         self._inner = HashIndex(radius)
         self._whole = whole
+        self._radius = radius
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
-        inner = np.array([fp.inner_hash for fp in batch], dtype=np.uint64)
-        self._inner.add(inner)
-        # Is a new image a crop of a known one (its whole ~ their inner part), or the reverse?
+        self._inner.add(np.array([fp.inner_hash for fp in batch], dtype=np.uint64))
+        return self._search(ids)
+
+    def neighbours(self, image: Ids) -> Ids:
+        return self._search(image).second  # every row's first is the querying image
+
+    def _search(self, ids: Ids) -> Proposals:
+        # Is one of these images a crop of a known one (its whole ~ their inner part), or the
+        # reverse? Both directions, so the answer does not depend on which came first.
         a = self._inner.query(self._whole.hashes[ids], ids)
-        b = self._whole.query(inner, ids)
-        return Proposals(np.concatenate([a.first, b.first]), np.concatenate([a.second, b.second]))
+        b = self._whole.query(self._inner.hashes[ids], ids)
+        near = b.distance <= self._radius  # the whole index searches wider
+        first = np.concatenate([a.first, b.first[near]])
+        second = np.concatenate([a.second, b.second[near]])
+        return Proposals(first, second)

@@ -1,13 +1,25 @@
-"""The matching pipeline for a stream of fingerprints: every candidate source proposes pairs,
-one verifier checks them, and what it accepts comes out as (path, path, Match)."""
+"""The matching pipeline for a stream of pictures: every candidate source proposes pairs as
+fingerprints arrive, and the verifier checks the pairs the grouping asks about.
+
+Pictures are named by the caller's ids (the scan gives one id per content digest, so byte copies
+are one picture). Only pictures with something to compare enter the indexes: a plain
+single-colour image is matched by its bytes alone.
+"""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
 
-from lookalike.core.matching.candidates import Candidate, CandidateSource, Verifier
+from lookalike.core.matching.candidates import (
+    Candidate,
+    CandidateSource,
+    Ids,
+    Proposals,
+    Verifier,
+)
 from lookalike.core.matching.crops import CropCandidates
 from lookalike.core.matching.fingerprint import Fingerprint
 from lookalike.core.matching.kinds import Match
@@ -16,12 +28,11 @@ from lookalike.core.matching.signature import SignatureVerifier
 from lookalike.core.matching.whole import WholeCandidates
 from lookalike.core.model import Sensitivity
 
-PathPair = tuple[str, str, Match]
-
 
 def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource]:
     """The sources one sensitivity level uses; a new way of finding candidates is added here."""
-    whole = WholeCandidates(max(t.max_hash_distance, t.crop_hash_distance), find_rotated)
+    index_radius = max(t.max_hash_distance, t.crop_hash_distance)
+    whole = WholeCandidates(t.max_hash_distance, index_radius, find_rotated)
     sources: list[CandidateSource] = [whole]
     if t.crop_hash_distance:
         sources.append(CropCandidates(t.crop_hash_distance, whole.index))
@@ -29,11 +40,10 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
 
 
 class Matcher:
-    """Finds the verified matches among all fingerprints given to `add`, batch by batch.
+    """Candidate pairs among all pictures given to `add`, and their verification on demand.
 
-    Each pair of images is proposed by the batch of the later of the two, so every match is
-    returned once over a whole scan (once per source that finds it; the grouping keeps the
-    strongest).
+    A picture's key (its content digest, or its path when it has none) orders every pair the same
+    way for the verifier, so a pair gets one answer whatever order the pictures came in.
     """
 
     def __init__(
@@ -42,28 +52,70 @@ class Matcher:
         self.thresholds = thresholds(sensitivity)
         self._sources = candidate_sources(self.thresholds, find_rotated)
         self._verifier = verifier or SignatureVerifier(self.thresholds, find_rotated)
-        self._prints: list[Fingerprint] = []  # by image id
+        # By index id (the order pictures entered the sources):
+        self._prints: list[Fingerprint] = []
+        self._keys: list[str] = []
+        self._picture_of = array("q")
+        self._index_of = array("q")  # by picture id: its index id, or -1 when not indexed
 
-    def add(self, batch: Sequence[Fingerprint]) -> list[PathPair]:
-        """Take a batch of new fingerprints; return the matches that involve any of them."""
-        usable = [fp for fp in batch if fp.signature]  # plain single-colour images: bytes only
+    def add(
+        self, pictures: Sequence[int], keys: Sequence[str], prints: Sequence[Fingerprint]
+    ) -> Proposals:
+        """Take new pictures (ids, keys and one fingerprint each); return every candidate pair,
+        as picture ids, that involves one of them."""
+        usable = [i for i, fp in enumerate(prints) if fp.signature]
+        if pictures:
+            grow = max(pictures) + 1 - len(self._index_of)
+            if grow > 0:
+                self._index_of.extend([-1] * grow)
         if not usable:
-            return []
+            return Proposals.empty()
         start = len(self._prints)
+        for n, i in enumerate(usable):
+            self._index_of[pictures[i]] = start + n
+            self._picture_of.append(pictures[i])
+            self._keys.append(keys[i])
+            self._prints.append(prints[i])
         ids = np.arange(start, start + len(usable), dtype=np.int64)
-        self._prints += usable
-        candidates: list[Candidate] = []
-        for source in self._sources:
-            found = source.add(ids, usable)
-            seen: set[tuple[int, int]] = set()
-            for a, b in zip(found.first.tolist(), found.second.tolist(), strict=True):
-                key = (a, b) if a < b else (b, a)
-                if key not in seen:
-                    seen.add(key)
-                    candidates.append(Candidate(self._prints[a], self._prints[b], source.name))
+        batch = self._prints[start:]
+        found = [source.add(ids, batch) for source in self._sources]
+        first = np.concatenate([f.first for f in found])
+        second = np.concatenate([f.second for f in found])
+        # One row per unordered pair, whichever sources found it.
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        pairs = np.unique(low * len(self._prints) + high)
+        return Proposals(
+            self._pictures(pairs // len(self._prints)), self._pictures(pairs % len(self._prints))
+        )
+
+    def neighbours(self, picture: int) -> Ids:
+        """Every candidate of a picture given to `add` before (picture ids)."""
+        index = self._index_of[picture] if picture < len(self._index_of) else -1
+        if index < 0:
+            return np.zeros(0, dtype=np.int64)
+        image = np.array([index], dtype=np.int64)
+        found = np.unique(np.concatenate([s.neighbours(image) for s in self._sources]))
+        return self._pictures(found)
+
+    def verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
+        """Verify candidate pairs of picture ids; each match maps the first onto the second."""
+        candidates = []
+        swapped = []
+        for a, b in pairs:
+            ia, ib = self._index_of[a], self._index_of[b]
+            swap = self._keys[ia] > self._keys[ib]
+            if swap:
+                ia, ib = ib, ia
+            candidates.append(Candidate(self._prints[ia], self._prints[ib]))
+            swapped.append(swap)
         verdicts = self._verifier.verify(candidates)
         return [
-            (c.first.path, c.second.path, m)
-            for c, m in zip(candidates, verdicts, strict=True)
-            if m is not None
+            m.reversed() if m is not None and swap else m
+            for m, swap in zip(verdicts, swapped, strict=True)
         ]
+
+    def _pictures(self, index_ids: Ids) -> Ids:
+        view = np.frombuffer(self._picture_of, dtype=np.int64)
+        out = view[index_ids]  # a copy: fancy indexing
+        del view  # releases the buffer, so the array can grow again
+        return out

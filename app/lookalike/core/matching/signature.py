@@ -16,7 +16,7 @@ from lookalike.core.matching.fingerprint import (
     orient,
     signature_similarity,
 )
-from lookalike.core.matching.kinds import IDENTITY, Match, Transform
+from lookalike.core.matching.kinds import IDENTITY, Match, Transform, strength
 from lookalike.core.matching.policy import (
     SAME_PICTURE_MAX_DISTANCE,
     SAME_PICTURE_MIN_SIMILARITY,
@@ -36,10 +36,13 @@ class SignatureVerifier:
         self._orientations = range(8) if find_rotated else range(1)
 
     def verify(self, candidates: Sequence[Candidate]) -> list[Match | None]:
-        return [
-            self._whole(c.first, c.second) if c.source == "whole" else self._crop(c.first, c.second)
-            for c in candidates
-        ]
+        out: list[Match | None] = []
+        for c in candidates:
+            found = [
+                m for m in (self._whole(c.first, c.second), self._crop(c.first, c.second)) if m
+            ]
+            out.append(max(found, key=strength) if found else None)
+        return out
 
     def _whole(self, a: Fingerprint, b: Fingerprint) -> Match | None:
         variants = a.hash_variants()
@@ -61,6 +64,8 @@ class SignatureVerifier:
 
     def _crop(self, a: Fingerprint, b: Fingerprint) -> Match | None:
         """Accept the pair if one picture shows the inner part of the other."""
+        if not self._t.crop_hash_distance:
+            return None
         best, best_match = 0.0, None
         for whole, part, flip in ((a, b, False), (b, a, True)):  # "part" may be a crop of "whole"
             if not whole.has_inner:

@@ -4,6 +4,7 @@ mirrored, brightened copies)."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,22 +15,49 @@ from lookalike.core.matching.index import HashIndex
 
 
 class WholeCandidates:
-    """Indexes each image's canonical hash; queries all orientations of each new image."""
+    """Indexes each image's canonical hash; queries all orientations of each image.
+
+    The rule is symmetric: a pair is proposed when each image, in its best orientation, lies
+    within ``radius`` of the other's canonical hash. (The orientation hashes are derived from one
+    DCT and thresholded at their own median, so "a turned onto b" and "b turned onto a" can differ
+    by a bit or two; asking for both keeps the answer the same whichever image came first.)
+    """
 
     name = "whole"
 
-    def __init__(self, radius: int, find_rotated: bool) -> None:
-        self.index = HashIndex(radius)
+    def __init__(self, radius: int, index_radius: int, find_rotated: bool) -> None:
+        """``index_radius`` (at least ``radius``) is the radius the shared index searches at, so
+        that other sources can query it too (see `crops`)."""
+        if index_radius < radius:
+            raise ValueError("the index must search at least the whole-picture radius")
+        self.index = HashIndex(index_radius)
+        self._radius = radius
         self._find_rotated = find_rotated
+        self._variants = array("Q")  # 8 orientation hashes per image, when turns are searched
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
         added = self.index.add(np.array([fp.phash for fp in batch], dtype=np.uint64))
         if not np.array_equal(added, ids):
             raise ValueError("images must be added to every source in the same order")
         if self._find_rotated:
-            queries = np.concatenate([fp.hash_variants() for fp in batch])
-            owners = np.repeat(ids, 8)
-        else:
-            queries, owners = self.index.hashes[ids], ids
-        found = self.index.query(queries, owners)
-        return Proposals(found.first, found.second)
+            for fp in batch:
+                self._variants.frombytes(fp.hashes[:64])
+        return self._search(ids)
+
+    def neighbours(self, image: Ids) -> Ids:
+        return self._search(image).second  # every row's first is the querying image
+
+    def _search(self, ids: Ids) -> Proposals:
+        canonical = self.index.hashes
+        if not self._find_rotated:
+            found = self.index.query(canonical[ids], ids)
+            keep = found.distance <= self._radius
+            return Proposals(found.first[keep], found.second[keep])
+        variants = np.frombuffer(self._variants, dtype=np.uint64).reshape(-1, 8)
+        found = self.index.query(variants[ids].reshape(-1), np.repeat(ids, 8))
+        a, b = found.first, found.second
+        a_onto_b = np.bitwise_count(variants[a] ^ canonical[b][:, None]).min(axis=1)
+        b_onto_a = np.bitwise_count(variants[b] ^ canonical[a][:, None]).min(axis=1)
+        keep = np.maximum(a_onto_b, b_onto_a) <= self._radius
+        del variants  # releases the buffer, so the array can grow again
+        return Proposals(a[keep], b[keep])

@@ -56,17 +56,18 @@ class FingerprintCache:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, _SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             db.execute(_SCHEMA)
-            db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute(
                 "SELECT path, size, mtime_ns, inode, content_hash, fp_version, width, height,"
                 " format, taken, camera, has_exif, hashes, signature FROM files LIMIT 1"
             )
+            # Stamped only once the file proved to be ours: a foreign one is set aside unchanged.
+            db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError:
             db.close()
             raise

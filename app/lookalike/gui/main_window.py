@@ -1063,8 +1063,8 @@ class MainWindow(QMainWindow):
         if isinstance(value, ScanResult):
             self._show_result(value)
             self.statusBar().showMessage(
-                f"Opened {len(value.groups):,} groups · "
-                f"{self.results_model.checked_count():,} files marked"
+                f"Opened {words.groups(len(value.groups))} · "
+                f"{words.files(self.results_model.checked_count())} marked"
             )
             self.results_loaded.emit(value)
         else:

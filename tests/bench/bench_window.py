@@ -55,8 +55,12 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     window.add_folder(str(tree.root))
-    (window.similar_radio if args.mode == "similar" else window.identical_radio).setChecked(True)
-    assert window.scan_mode() is ScanMode(args.mode)
+    (
+        window.options_panel.similar_radio
+        if args.mode == "similar"
+        else window.options_panel.identical_radio
+    ).setChecked(True)
+    assert window.options_panel.mode() is ScanMode(args.mode)
 
     ticks: list[float] = []
     first_group: list[float] = []
@@ -72,7 +76,7 @@ def main() -> int:
 
         def cancel() -> None:
             cancelled_at.append(time.perf_counter())
-            window.cancel_action.trigger()
+            window.action("cancel").trigger()
 
         QTimer.singleShot(round(args.cancel_after * 1000), cancel)
     start = time.perf_counter()

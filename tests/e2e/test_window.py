@@ -50,7 +50,7 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
 
     assert window.add_folder(str(tree.root))
     assert window.folder_panel.folders() == [str(tree.root)]
-    window.similar_radio.setChecked(True)
+    window.options_panel.similar_radio.setChecked(True)
 
     with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
@@ -70,9 +70,9 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     assert window.skipped_button.text() == "1 file could not be read"
 
     qtbot.mouseClick(window.trash_button, Qt.MouseButton.LeftButton)  # nothing selected yet
-    assert window.cleanup_worker is None
+    assert window.session.cleanup_worker is None
 
-    window.select_duplicates_action.trigger()
+    window.action("select_duplicates").trigger()
     keepers = {g.keeper.path for g in groups}
     doomed = [m.path for g in groups for m in g.duplicates]
     assert sorted(model.checked_paths()) == sorted(doomed)
@@ -113,15 +113,15 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     assert window.stack.currentWidget() is window.empty_state
     assert "Nothing left to review" in window.empty_state.message.text()
     assert window.selection_label.text() == "0 selected · 0 bytes"
-    assert window.undo_cleanup_action.isEnabled()
+    assert window.action("undo_cleanup").isEnabled()
     assert "Moved 6 files to the Trash" in window.statusBar().currentMessage()
 
     with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as undone:
-        window.undo_cleanup_action.trigger()
+        window.action("undo_cleanup").trigger()
     assert isinstance(undone.args[0], CleanupReport)
     for path in doomed:
         assert os.path.isfile(path)
-    assert not window.undo_cleanup_action.isEnabled()
+    assert not window.action("undo_cleanup").isEnabled()
     # Not "no duplicates": the files are back, and a scan brings them into view again.
     assert "Restored 6 files" in window.empty_state.message.text()
     assert "Scan again" in window.empty_state.message.text()

@@ -212,9 +212,9 @@ def test_cancel_in_the_window_stops_a_cleanup_and_an_undo(qtbot: QtBot, tmp_path
     groups = _pairs(tmp_path / "photos", 1500)
     dups = [g.members[1].path for g in groups]
     window = _window_with(qtbot, tmp_path, groups)
-    window.select_duplicates_action.trigger()
+    window.action("select_duplicates").trigger()
     with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as cleaned:
-        window.trash_action.trigger()
+        window.action("trash").trigger()
         _cancel_once_past(qtbot, window, 500)
     trashed: CleanupReport = cleaned.args[0]
     assert trashed.batch.cancelled
@@ -226,9 +226,9 @@ def test_cancel_in_the_window_stops_a_cleanup_and_an_undo(qtbot: QtBot, tmp_path
     assert sum(os.path.exists(d) for d in dups) == len(dups) - len(trashed.done_paths)
     assert window.results_model.checked_count() == len(dups) - len(trashed.done_paths)
 
-    assert window.undo_cleanup_action.isEnabled()
+    assert window.action("undo_cleanup").isEnabled()
     with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as undone:
-        window.undo_cleanup_action.trigger()
+        window.action("undo_cleanup").trigger()
         _cancel_once_past(qtbot, window, 0)
     restored: CleanupReport = undone.args[0]
     assert restored.is_undo

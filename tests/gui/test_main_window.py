@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from lookalike import __version__
 from lookalike.core.cancel import CancelToken
 from lookalike.core.cleanup.plan import Plan
-from lookalike.core.events import GroupFound, Progress, ScanEvent, Stage
+from lookalike.core.events import GroupFound, ScanEvent
 from lookalike.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
 from lookalike.core.scan import run_scan
 from lookalike.gui.about import AboutDialog
@@ -56,10 +56,10 @@ def test_empty_state_invites_to_add_a_folder(qtbot: QtBot, tmp_path: Path) -> No
     assert window.empty_state.add_button.isVisible()
     assert not window.empty_state.scan_button.isVisible()
     assert not window.scan_button.isEnabled()
-    assert not window.trash_action.isEnabled()
+    assert not window.action("trash").isEnabled()
     assert window.selection_label.text() == "0 selected · 0 bytes"
-    assert window.add_folder_action.shortcut().toString() == "Ctrl+O"
-    assert window.trash_action.shortcut().toString() == "Del"
+    assert window.action("add_folder").shortcut().toString() == "Ctrl+O"
+    assert window.action("trash").shortcut().toString() == "Del"
     for widget in (window.scan_button, window.trash_button, window.folder_panel.tree):
         assert widget.accessibleName()
 
@@ -78,11 +78,12 @@ def test_folders_options_and_recent_persist(qtbot: QtBot, tmp_path: Path) -> Non
     window.add_folder(str(a))
     window.add_folder(str(b))
     window.folder_panel.set_reference(str(b), True)
-    window.identical_radio.setChecked(True)
-    window.subfolders_check.setChecked(False)
-    assert not window.sensitivity_combo.isEnabled()  # sensitivity only applies to similar mode
-    window.similar_radio.setChecked(True)
-    window.sensitivity_combo.setCurrentIndex(window.sensitivity_combo.findData("strict"))
+    options = window.options_panel
+    options.identical_radio.setChecked(True)
+    options.subfolders_check.setChecked(False)
+    assert not options.sensitivity_combo.isEnabled()  # sensitivity only applies to similar mode
+    options.similar_radio.setChecked(True)
+    options.sensitivity_combo.setCurrentIndex(options.sensitivity_combo.findData("strict"))
     window.sort_actions[SortKey.FOLDER].trigger()
     window.close()
 
@@ -148,11 +149,11 @@ def test_scan_shows_groups_selection_and_skipped(qtbot: QtBot, tmp_path: Path) -
     summary = _scan(qtbot, window)
     assert not summary.cancelled
     assert not window.progress_panel.isVisible()
-    assert window.scan_action.isEnabled()
+    assert window.action("scan").isEnabled()
     assert window.results_model.rowCount() == 2
     assert "2 groups" in window.statusBar().currentMessage()
 
-    window.select_duplicates_action.trigger()
+    window.action("select_duplicates").trigger()
     model = window.results_model
     assert model.checked_count() == 4
     assert window.selection_label.text().startswith("4 selected · ")
@@ -161,17 +162,17 @@ def test_scan_shows_groups_selection_and_skipped(qtbot: QtBot, tmp_path: Path) -
 
     # Delete asks first; answering "no" leaves every file alone.
     window.results_view.setFocus()
-    window.trash_action.trigger()
-    assert window.cleanup_worker is None
+    window.action("trash").trigger()
+    assert window.session.cleanup_worker is None
     assert all(Path(p).exists() for p in model.checked_paths())
 
-    window.invert_selection_action.trigger()
+    window.action("invert_selection").trigger()
     assert model.checked_count() > 0
-    window.clear_selection_action.trigger()
+    window.action("clear_selection").trigger()
     assert window.selection_label.text() == "0 selected · 0 bytes"
 
-    assert window.skipped_action.isEnabled()
-    window.skipped_action.trigger()
+    assert window.action("skipped").isEnabled()
+    window.action("skipped").trigger()
     dialog = window.findChild(ProblemListDialog)
     assert dialog is not None
     assert dialog.model.rowCount() == 1
@@ -187,13 +188,13 @@ def test_cancel_stops_the_scan_and_resets_the_window(qtbot: QtBot, tmp_path: Pat
     with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
         assert window.progress_panel.isVisible()
-        assert window.cancel_action.isEnabled()
+        assert window.action("cancel").isEnabled()
         assert not window.folder_panel.isEnabled()
         qtbot.mouseClick(window.progress_panel.cancel_button, Qt.MouseButton.LeftButton)
-        assert not window.cancel_action.isEnabled()
+        assert not window.action("cancel").isEnabled()
     assert finished.args[0].cancelled
-    assert window.scan_worker is None
-    assert window.scan_action.isEnabled()
+    assert window.session.scan_worker is None
+    assert window.action("scan").isEnabled()
     assert window.folder_panel.isEnabled()
     assert "cancelled" in window.statusBar().currentMessage()
 
@@ -203,14 +204,14 @@ def test_closing_during_a_scan_waits_for_the_worker(qtbot: QtBot, tmp_path: Path
     window = _window(qtbot)
     window.add_folder(str(tree.root))
     qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
-    assert window.scan_worker is not None
+    assert window.session.scan_worker is not None
     window.close()
-    assert window.pool.activeThreadCount() == 0
+    assert window.session.pool.activeThreadCount() == 0
 
 
 def test_about_names_the_version_and_licences(qtbot: QtBot) -> None:
     window = _window(qtbot)
-    window.about_action.trigger()
+    window.action("about").trigger()
     dialog = window.findChild(AboutDialog)
     assert dialog is not None
     text = dialog.text.text()
@@ -261,14 +262,14 @@ def test_delete_key_in_the_grid_asks_before_trashing(qtbot: QtBot, tmp_path: Pat
     qtbot.waitExposed(window)
     window.add_folder(str(tree.root))
     _scan(qtbot, window)
-    window.select_duplicates_action.trigger()
+    window.action("select_duplicates").trigger()
     model = window.results_model
     grid = window.results_view.grid
     grid.setFocus()
     qtbot.waitUntil(grid.hasFocus)
     qtbot.keyClick(grid, Qt.Key.Key_Delete)
     assert asked == [(model.checked_count(), model.checked_bytes())]
-    assert window.cleanup_worker is None
+    assert window.session.cleanup_worker is None
     assert all(Path(p).exists() for p in model.checked_paths())
 
 
@@ -289,7 +290,7 @@ def test_select_in_folder_marks_only_that_folder(qtbot: QtBot, tmp_path: Path) -
         dialog.accept()
 
     QTimer.singleShot(0, choose_copies)
-    window.select_in_folder_action.trigger()
+    window.action("select_in_folder").trigger()
     assert sorted(window.results_model.checked_paths()) == sorted(str(p) for p in tree.copies)
 
 
@@ -298,7 +299,7 @@ def test_results_save_and_open_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot)
     window.add_folder(str(tree.root))
     _scan(qtbot, window)
-    window.select_duplicates_action.trigger()
+    window.action("select_duplicates").trigger()
     marked = sorted(window.results_model.checked_paths())
     saved_path = str(tmp_path / "review.json")
     with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS) as saved:
@@ -317,8 +318,8 @@ def test_results_save_and_open_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
     assert again.results_model.rowCount() == 2
     assert sorted(again.results_model.checked_paths()) == marked
     assert again.folder_panel.folders() == [str(tree.root)]
-    assert [s.path for s in again.skipped] == [str(tree.broken[0])]
-    assert again.trash_action.isEnabled()
+    assert [s.path for s in again.session.skipped] == [str(tree.broken[0])]
+    assert again.action("trash").isEnabled()
 
 
 def test_opening_a_bad_result_file_says_why(qtbot: QtBot, tmp_path: Path) -> None:
@@ -340,24 +341,8 @@ def test_opening_a_bad_result_file_says_why(qtbot: QtBot, tmp_path: Path) -> Non
     qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT_MS)
     assert shown[0].startswith("Opening the result file failed.")
     assert "not a Lookalike result file" in shown[0]
-    assert window.file_task is None
-    assert window.open_results_action.isEnabled()
-
-
-def test_progress_panel_shows_stage_counts_and_busy_state(qtbot: QtBot) -> None:
-    window = _window(qtbot)
-    panel = window.progress_panel
-    panel.start("Finding files")
-    assert panel.isVisible()
-    assert (panel.bar.minimum(), panel.bar.maximum()) == (0, 0)  # busy until a total is known
-    panel.show_progress(Progress(Stage.WALK, 120, 0))
-    assert panel.stage_label.text() == Stage.WALK.value
-    assert panel.detail_label.text() == "120 files"
-    panel.show_progress(Progress(Stage.FINGERPRINT, 40, 200, "/photos/a.jpg"))
-    assert panel.stage_label.text() == Stage.FINGERPRINT.value
-    assert (panel.bar.maximum(), panel.bar.value()) == (200, 40)
-    assert panel.detail_label.text().startswith("40 of 200 files")
-    assert panel.detail_label.toolTip() == "/photos/a.jpg"
+    assert window.session.file_task is None
+    assert window.action("open_results").isEnabled()
 
 
 def test_a_crashing_scan_shows_a_bug_report_and_resets(qtbot: QtBot, tmp_path: Path) -> None:
@@ -389,8 +374,8 @@ def test_a_crashing_scan_shows_a_bug_report_and_resets(qtbot: QtBot, tmp_path: P
         qtbot.mouseClick(window.scan_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(reports), timeout=TIMEOUT_MS)
     assert "RuntimeError: grouping exploded" in reports[0]
-    assert window.scan_worker is None
-    assert window.scan_action.isEnabled()
+    assert window.session.scan_worker is None
+    assert window.action("scan").isEnabled()
     assert not window.progress_panel.isVisible()
     assert window.results_model.rowCount() >= 1  # what was found before the crash stays
 
@@ -399,13 +384,13 @@ def test_no_duplicates_hint_fits_the_mode_that_was_used(qtbot: QtBot, tmp_path: 
     tree = make_photo_tree(tmp_path / "photos", groups=0, singles=2)
     window = _window(qtbot)
     window.add_folder(str(tree.root))
-    window.similar_radio.setChecked(True)
+    window.options_panel.similar_radio.setChecked(True)
     _scan(qtbot, window)
     message = window.empty_state.message.text()
     assert "No duplicates among" in message
     assert "looser sensitivity" in message
     assert "Similar photos" not in message  # that is what was just searched for
 
-    window.identical_radio.setChecked(True)
+    window.options_panel.identical_radio.setChecked(True)
     _scan(qtbot, window)
     assert "Try “Similar photos”" in window.empty_state.message.text()

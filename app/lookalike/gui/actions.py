@@ -1,0 +1,380 @@
+"""The window's commands as one table: each action's text, shortcuts, tip, icon, the window slot
+it calls and when it is enabled; the menus and the toolbar list them by name.
+
+A new command is one ``ActionSpec`` in ``window_actions`` (plus its slot on ``MainWindow``) and
+its name in ``MENUS`` or ``TOOLBAR``; ``Actions.update`` then enables it from the window's
+``UiState`` with every other command, so no command's state is set by hand in several places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
+
+from lookalike import APP_NAME
+
+if TYPE_CHECKING:
+    from lookalike.gui.main_window import MainWindow
+
+
+@dataclass(frozen=True, slots=True)
+class UiState:
+    """What decides which commands are available, read from the session and the window."""
+
+    busy: bool  # a scan, a cleanup or a file task is running
+    scanning: bool
+    running: bool  # a scan or a cleanup (which Cancel stops) is running
+    cancelling: bool  # it was asked to stop and has not ended yet
+    has_folders: bool
+    has_groups: bool
+    checked: int  # files marked for the Trash
+    can_undo: bool
+    skipped: int  # files the last scan could not read
+
+
+Predicate = Callable[[UiState], bool]
+
+
+def _always(state: UiState) -> bool:
+    return True
+
+
+def _idle(state: UiState) -> bool:
+    return not state.busy
+
+
+def _idle_with_folders(state: UiState) -> bool:
+    return not state.busy and state.has_folders
+
+
+def _idle_with_groups(state: UiState) -> bool:
+    return not state.busy and state.has_groups
+
+
+def _idle_with_marks(state: UiState) -> bool:
+    return not state.busy and state.checked > 0
+
+
+def _can_cancel(state: UiState) -> bool:
+    return state.running and not state.cancelling
+
+
+def _running(state: UiState) -> bool:
+    return state.running
+
+
+def _can_undo(state: UiState) -> bool:
+    return not state.busy and state.can_undo
+
+
+def _has_skipped(state: UiState) -> bool:
+    return state.skipped > 0
+
+
+def search_icon(palette: QPalette) -> QIcon:
+    """A magnifying glass in the palette's text colour: the styles' own icons have no "search",
+    and their "play" arrow is black on a dark desktop."""
+    icon = QIcon()
+    colour = palette.color(QPalette.ColorRole.ButtonText)
+    for edge in (16, 24, 32, 48):
+        pixmap = QPixmap(edge, edge)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(colour, max(1.5, edge / 10))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        lens = edge * 0.58
+        painter.drawEllipse(QRectF(edge * 0.1, edge * 0.1, lens, lens))
+        pen.setWidthF(max(2.0, edge / 7))
+        painter.setPen(pen)
+        handle = edge * 0.1 + lens * 0.85
+        painter.drawLine(QPointF(handle, handle), QPointF(edge * 0.9, edge * 0.9))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+@dataclass(frozen=True, slots=True)
+class Icon:
+    """The desktop theme's icon (Qt maps these names on Windows and macOS too), else the
+    fallback: a style's standard icon, or one drawn for the window's palette."""
+
+    theme: QIcon.ThemeIcon | str
+    fallback: QStyle.StandardPixmap | Callable[[QPalette], QIcon]
+
+    def make(self, widget: QWidget) -> QIcon:
+        if isinstance(self.fallback, QStyle.StandardPixmap):
+            fallback = widget.style().standardIcon(self.fallback)
+        else:
+            fallback = self.fallback(widget.palette())
+        return QIcon.fromTheme(self.theme, fallback)
+
+
+Shortcut = QKeySequence.StandardKey | str
+# Picks the bound slot off the window: the table is written before any window exists, and a
+# getter (not a method name in a string) lets mypy and vulture see which method it calls.
+SlotOf = Callable[["MainWindow"], Callable[[], object]]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One command of the window."""
+
+    name: str  # the key for ``Actions[...]``, ``MENUS`` and ``TOOLBAR``
+    text: str
+    slot: SlotOf  # the window's @Slot method that ``triggered`` calls
+    shortcuts: tuple[Shortcut, ...] = ()
+    tip: str = ""  # status tip and tooltip
+    icon: Icon | None = None
+    enabled_when: Predicate = _always
+    visible_when: Predicate = _always
+
+
+_SP = QStyle.StandardPixmap
+_THEME = QIcon.ThemeIcon
+
+
+def window_actions() -> tuple[ActionSpec, ...]:
+    """The window's commands, in the order they are added to it.
+
+    A function rather than a module constant: the slot getters name ``MainWindow`` methods,
+    and ``main_window`` imports this module, so mypy can only type them in a function body.
+    """
+    return (
+        ActionSpec(
+            "add_folder",
+            "&Add Folder…",
+            lambda w: w.choose_folder,
+            (QKeySequence.StandardKey.Open,),
+            "Add a folder to search for duplicates",
+            Icon(_THEME.FolderNew, _SP.SP_DirOpenIcon),
+            _idle,
+        ),
+        ActionSpec(
+            "scan",
+            "&Scan",
+            lambda w: w.start_scan,
+            ("Ctrl+R", "F5"),
+            "Search the folders for duplicate photos",
+            Icon(_THEME.SystemSearch, search_icon),
+            _idle_with_folders,
+        ),
+        ActionSpec(
+            "cancel",
+            "&Cancel",
+            lambda w: w.cancel_running,
+            ("Esc",),
+            "Stop the running scan, or the cleanup after its current file",
+            Icon(_THEME.ProcessStop, _SP.SP_BrowserStop),
+            _can_cancel,
+            _running,
+        ),
+        ActionSpec(
+            "open_results",
+            "&Open Results…",
+            lambda w: w.choose_results_to_open,
+            ("Ctrl+Shift+O",),
+            "Open a saved result to continue reviewing it",
+            Icon(_THEME.DocumentOpen, _SP.SP_DialogOpenButton),
+            _idle,
+        ),
+        ActionSpec(
+            "save_results",
+            "Save &Results…",
+            lambda w: w.choose_results_file,
+            (QKeySequence.StandardKey.Save,),
+            "Save the groups and your marks to review them later",
+            Icon(_THEME.DocumentSave, _SP.SP_DialogSaveButton),
+            _idle_with_groups,
+        ),
+        ActionSpec(
+            "export_csv",
+            "&Export as CSV…",
+            lambda w: w.choose_csv_file,
+            (),
+            "Write one line per photo, for a spreadsheet",
+            enabled_when=_idle_with_groups,
+        ),
+        ActionSpec(
+            "quit", "&Quit", lambda w: w.close, (QKeySequence.StandardKey.Quit,), f"Quit {APP_NAME}"
+        ),
+        ActionSpec(
+            "select_duplicates",
+            "Select &Duplicates",
+            lambda w: w.select_duplicates,
+            ("Ctrl+D",),
+            "Mark every photo except the suggested keeper in each group",
+            Icon(_THEME.EditSelectAll, _SP.SP_DialogApplyButton),
+            _idle_with_groups,
+        ),
+        ActionSpec(
+            "select_in_folder",
+            "Select in &Folder…",
+            lambda w: w.choose_select_in_folder,
+            (),
+            "Mark the duplicates that are inside one folder",
+            enabled_when=_idle_with_groups,
+        ),
+        ActionSpec(
+            "invert_selection",
+            "&Invert Selection",
+            lambda w: w.invert_selection,
+            ("Ctrl+I",),
+            "Flip every mark",
+            enabled_when=_idle_with_groups,
+        ),
+        ActionSpec(
+            "clear_selection",
+            "C&lear Selection",
+            lambda w: w.clear_selection,
+            ("Ctrl+Shift+A",),
+            "Remove every mark",
+            enabled_when=_idle_with_marks,
+        ),
+        ActionSpec(
+            "trash",
+            "&Move to Trash…",
+            lambda w: w.trash_selection,
+            (QKeySequence.StandardKey.Delete,),
+            "Move the marked photos to the Trash",
+            Icon("user-trash", _SP.SP_TrashIcon),
+            _idle_with_marks,
+        ),
+        ActionSpec(
+            "undo_cleanup",
+            "&Undo Last Cleanup",
+            lambda w: w.undo_last_cleanup,
+            (QKeySequence.StandardKey.Undo,),
+            "Put the files of the last cleanup back where they were",
+            Icon(_THEME.EditUndo, _SP.SP_ArrowBack),
+            _can_undo,
+        ),
+        ActionSpec(
+            "skipped",
+            "&Skipped Files…",
+            lambda w: w.show_skipped,
+            (),
+            "The files that could not be read, with the reasons",
+            enabled_when=_has_skipped,
+        ),
+        ActionSpec(
+            "about", f"&About {APP_NAME}", lambda w: w.show_about, (), "Version and licences"
+        ),
+        ActionSpec("about_qt", "About &Qt", lambda w: w.show_about_qt),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Submenu:
+    """A submenu whose entries the window fills (recent folders, sort order)."""
+
+    key: str
+    title: str
+
+
+MenuItem = str | Submenu | None  # an action's name, a submenu, or a separator
+RECENT_MENU = Submenu("recent", "Add &Recent Folder")
+SORT_MENU = Submenu("sort", "&Sort Groups By")
+
+MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
+    (
+        "&File",
+        (
+            "add_folder",
+            RECENT_MENU,
+            None,
+            "scan",
+            "cancel",
+            None,
+            "open_results",
+            "save_results",
+            "export_csv",
+            None,
+            "quit",
+        ),
+    ),
+    (
+        "&Edit",
+        (
+            "undo_cleanup",
+            None,
+            "select_duplicates",
+            "select_in_folder",
+            "invert_selection",
+            "clear_selection",
+            None,
+            "trash",
+        ),
+    ),
+    ("&View", (SORT_MENU, "skipped")),
+    ("&Help", ("about", "about_qt")),
+)
+
+TOOLBAR: tuple[str | None, ...] = (
+    "add_folder",
+    "scan",
+    "cancel",
+    None,
+    "select_duplicates",
+    "trash",
+    "undo_cleanup",
+)
+
+
+class Actions:
+    """The ``QAction`` of every ``ActionSpec``, by name, owned by and added to ``window`` (so
+    the shortcuts work even with the toolbar hidden)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._specs = window_actions()
+        self._actions: dict[str, QAction] = {}
+        for spec in self._specs:
+            action = QAction(spec.text, window)
+            if spec.shortcuts:
+                action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            if spec.tip:
+                action.setStatusTip(spec.tip)
+                action.setToolTip(spec.tip)
+            if spec.icon is not None:
+                action.setIcon(spec.icon.make(window))
+            action.triggered.connect(spec.slot(window))
+            window.addAction(action)
+            self._actions[spec.name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def update(self, state: UiState) -> None:
+        """Enable and show each action as its spec says for ``state``."""
+        for spec in self._specs:
+            action = self._actions[spec.name]
+            action.setEnabled(spec.enabled_when(state))
+            action.setVisible(spec.visible_when(state))
+
+    def fill_menus(self, bar: QMenuBar) -> dict[str, QMenu]:
+        """Build the menu bar from ``MENUS``; returns the submenus by key for the window to
+        fill."""
+        submenus: dict[str, QMenu] = {}
+        for title, items in MENUS:
+            menu = bar.addMenu(title)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                elif isinstance(item, Submenu):
+                    submenus[item.key] = menu.addMenu(item.title)
+                else:
+                    menu.addAction(self._actions[item])
+        return submenus
+
+    def fill_toolbar(self, toolbar: QToolBar) -> None:
+        for item in TOOLBAR:
+            if item is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self._actions[item])

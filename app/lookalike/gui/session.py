@@ -1,0 +1,311 @@
+"""One review session without widgets: the running workers, the results of the last scan (or
+the result file opened), the cleanup and its undo state.
+
+The window turns clicks into calls here and the signals back into what it shows; the session
+itself asks nothing and shows nothing, so it runs, and is tested, without a window. Work runs on
+the session's own ``QThreadPool`` through the workers in ``lookalike.gui.workers``; nothing here
+reads files on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Collection
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from lookalike.core import report
+from lookalike.core.cleanup.events import BatchProgress
+from lookalike.core.cleanup.plan import Plan, plan_cleanup
+from lookalike.core.events import Progress
+from lookalike.core.model import Group, ScanOptions, ScanResult, ScanSummary, Skipped
+from lookalike.gui.cleanup import CleanupReport, CleanupWorker
+from lookalike.gui.results_model import ResultsModel, SortKey
+from lookalike.gui.scan_worker import ScanFunction, ScanWorker
+from lookalike.gui.workers import Failure, OneShotWorker
+
+log = logging.getLogger(__name__)
+
+SAVING = "Saving the results"
+EXPORTING = "Exporting the results"
+OPENING = "Opening the result file"
+
+
+class Session(QObject):
+    """The scan, its results, the cleanup with undo, and the result files. At most one of a
+    scan, a cleanup and a file task runs at a time; a call while one runs is refused (returns
+    False)."""
+
+    scan_progress_changed = Signal(object)  # Progress; not after Cancel
+    file_skipped = Signal(object)  # Skipped, also appended to ``skipped``
+    scan_finished = Signal(object)  # ScanSummary; also after a cancel
+    scan_failed = Signal(object)  # Failure
+    cleanup_progress_changed = Signal(object)  # BatchProgress
+    cleanup_finished = Signal(object)  # CleanupReport; also after a cancel
+    cleanup_failed = Signal(object)  # Failure
+    results_saved = Signal(str)  # the file written (results or CSV)
+    results_loaded = Signal(object)  # ScanResult, now in the model
+    file_task_failed = Signal(str, object)  # what was being done, Failure
+
+    def __init__(self, scan: ScanFunction | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._scan_function = scan  # None: the engine's run_scan
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
+        self.results_model = ResultsModel(self)
+        self.sort_key = SortKey.RECLAIMABLE  # the order after a scan or an open
+        self.scan_worker: ScanWorker | None = None
+        self.cleanup_worker: CleanupWorker | None = None
+        self.file_task: OneShotWorker | None = None
+        self.skipped: list[Skipped] = []
+        self.last_summary: ScanSummary | None = None
+        self.last_options: ScanOptions | None = None
+        self.last_cleanup: CleanupReport | None = None
+        self.can_undo = False
+
+    # --- state ----------------------------------------------------------------------------
+
+    def is_scanning(self) -> bool:
+        return self.scan_worker is not None
+
+    def is_cleaning(self) -> bool:
+        return self.cleanup_worker is not None
+
+    def is_cancelling(self) -> bool:
+        """Whether the running scan or cleanup was asked to stop and has not ended yet."""
+        worker = self.scan_worker or self.cleanup_worker
+        return worker is not None and worker.is_cancelled
+
+    def is_busy(self) -> bool:
+        return (
+            self.scan_worker is not None
+            or self.cleanup_worker is not None
+            or self.file_task is not None
+        )
+
+    def current_result(self, default_options: ScanOptions) -> ScanResult:
+        """The groups, the marks and the skipped files, as a result to save; the options are
+        the last scan's, or ``default_options`` before any."""
+        options = self.last_options or default_options
+        return ScanResult(
+            roots=options.roots,
+            reference_roots=options.reference_roots,
+            mode=options.mode,
+            sensitivity=options.sensitivity,
+            groups=tuple(self.results_model.groups()),
+            skipped=tuple(self.skipped),
+            summary=self.last_summary or ScanSummary(),
+            selected=frozenset(self.results_model.checked_paths()),
+        )
+
+    # --- scanning -------------------------------------------------------------------------
+
+    def start_scan(self, options: ScanOptions) -> bool:
+        """Forget the current results and scan with ``options``."""
+        if self.is_busy():
+            return False
+        log.info("scan starting: %s", options)
+        self.results_model.clear()
+        self.skipped = []
+        self.last_summary = None
+        self.last_options = options
+        self.last_cleanup = None
+        worker = ScanWorker(options, self._scan_function)
+        signals = worker.signals
+        signals.progress_changed.connect(self._on_worker_progress_changed)
+        signals.groups_found.connect(self._on_worker_groups_found)
+        signals.groups_updated.connect(self._on_worker_groups_updated)
+        signals.groups_removed.connect(self._on_worker_groups_removed)
+        signals.file_skipped.connect(self._on_worker_file_skipped)
+        signals.finished.connect(self._on_worker_finished)
+        signals.failed.connect(self._on_worker_failed)
+        self.scan_worker = worker
+        worker.start_on(self.pool)
+        return True
+
+    def cancel(self) -> bool:
+        """Ask the running scan, or the running cleanup or undo (after its current file), to
+        stop; it ends soon with ``scan_finished`` or ``cleanup_finished``, marked cancelled."""
+        worker = self.scan_worker or self.cleanup_worker
+        if worker is None or worker.is_cancelled:
+            return False
+        worker.cancel()
+        return True
+
+    @Slot(object)
+    def _on_worker_progress_changed(self, progress: Progress) -> None:
+        if self.scan_worker is not None and not self.scan_worker.is_cancelled:
+            self.scan_progress_changed.emit(progress)
+
+    @Slot(list)
+    def _on_worker_groups_found(self, groups: list[Group]) -> None:
+        self.results_model.add_groups(groups)
+
+    @Slot(list)
+    def _on_worker_groups_updated(self, groups: list[Group]) -> None:
+        self.results_model.update_groups(groups)
+
+    @Slot(list)
+    def _on_worker_groups_removed(self, group_ids: list[int]) -> None:
+        self.results_model.remove_groups(group_ids)
+
+    @Slot(object)
+    def _on_worker_file_skipped(self, skipped: Skipped) -> None:
+        self.skipped.append(skipped)
+        self.file_skipped.emit(skipped)
+
+    @Slot(object)
+    def _on_worker_finished(self, summary: ScanSummary) -> None:
+        self.scan_worker = None
+        self.last_summary = summary
+        self.results_model.sort_groups(self.sort_key)
+        log.info("scan finished: %s", summary)
+        self.scan_finished.emit(summary)
+
+    @Slot(object)
+    def _on_worker_failed(self, failure: Failure) -> None:
+        self.scan_worker = None
+        self.scan_failed.emit(failure)
+
+    # --- cleanup --------------------------------------------------------------------------
+
+    def plan_cleanup(self, paths: Collection[str]) -> Plan:
+        """What the engine would do with ``paths`` (marked members of the groups shown): the
+        files it may act on and the ones it refuses, with reasons. Pure and fast, so it runs
+        here, before the confirmation, which then shows the plan's real numbers."""
+        options = self.last_options
+        return plan_cleanup(
+            self.results_model.groups(),
+            paths,
+            roots=options.roots if options else (),
+            reference_roots=options.reference_roots if options else (),
+        )
+
+    def trash(self, plan: Plan) -> bool:
+        """Move the plan's files to the Trash; each is checked again just before."""
+        if self.is_busy():
+            return False
+        self._start_cleanup(CleanupWorker.run_plan(plan))
+        return True
+
+    def undo_last_cleanup(self) -> bool:
+        """Put back the files of the last cleanup batch."""
+        if self.is_busy():
+            return False
+        self._start_cleanup(CleanupWorker.undo())
+        return True
+
+    def _start_cleanup(self, worker: CleanupWorker) -> None:
+        worker.signals.progress_changed.connect(self._on_cleanup_progress_changed)
+        worker.signals.finished.connect(self._on_cleanup_finished)
+        worker.signals.failed.connect(self._on_cleanup_failed)
+        self.cleanup_worker = worker
+        worker.start_on(self.pool)
+
+    @Slot(object)
+    def _on_cleanup_progress_changed(self, progress: BatchProgress) -> None:
+        self.cleanup_progress_changed.emit(progress)
+
+    @Slot(object)
+    def _on_cleanup_finished(self, cleanup: CleanupReport) -> None:
+        self.cleanup_worker = None
+        if cleanup.done_paths:
+            self.results_model.remove_paths(cleanup.done_paths)
+        self.last_cleanup = cleanup
+        if cleanup.is_undo:
+            self.can_undo = False
+        elif cleanup.done_paths:
+            self.can_undo = True
+        self.cleanup_finished.emit(cleanup)
+
+    @Slot(object)
+    def _on_cleanup_failed(self, failure: Failure) -> None:
+        self.cleanup_worker = None
+        self.cleanup_failed.emit(failure)
+
+    # --- result files ---------------------------------------------------------------------
+
+    def save_results(self, path: str, result: ScanResult) -> bool:
+        """Write ``result`` to ``path`` as JSON, off the GUI thread."""
+        return self._start_file_task(
+            OneShotWorker(functools.partial(_save_json, result, path), SAVING),
+            self._on_save_task_finished,
+        )
+
+    def export_csv(self, path: str, result: ScanResult) -> bool:
+        """Write ``result`` to ``path`` as CSV, one line per photo, off the GUI thread."""
+        return self._start_file_task(
+            OneShotWorker(functools.partial(_save_csv, result, path), EXPORTING),
+            self._on_save_task_finished,
+        )
+
+    def open_results(self, path: str) -> bool:
+        """Read a saved result off the GUI thread, then show it in place of the current one."""
+        return self._start_file_task(
+            OneShotWorker(functools.partial(report.load_json, path), OPENING),
+            self._on_open_task_finished,
+        )
+
+    def _start_file_task(self, task: OneShotWorker, on_finished: Callable[[Any], None]) -> bool:
+        if self.is_busy():
+            return False
+        task.signals.finished.connect(on_finished)
+        task.signals.failed.connect(self._on_file_task_failed)
+        self.file_task = task
+        task.start_on(self.pool)
+        return True
+
+    @Slot(object)
+    def _on_save_task_finished(self, path: str) -> None:
+        self.file_task = None
+        self.results_saved.emit(path)
+
+    @Slot(object)
+    def _on_open_task_finished(self, result: ScanResult) -> None:
+        self.file_task = None
+        self.results_model.clear()
+        self.results_model.add_groups(list(result.groups))
+        self.results_model.sort_groups(self.sort_key)
+        self.results_model.set_checked_paths(result.selected)
+        self.skipped = list(result.skipped)
+        self.last_summary = result.summary
+        self.last_options = ScanOptions(
+            roots=result.roots,
+            reference_roots=result.reference_roots,
+            mode=result.mode,
+            sensitivity=result.sensitivity,
+        )
+        self.can_undo = False
+        self.last_cleanup = None
+        self.results_loaded.emit(result)
+
+    @Slot(object)
+    def _on_file_task_failed(self, failure: Failure) -> None:
+        task, self.file_task = self.file_task, None
+        self.file_task_failed.emit(task.description if task is not None else "", failure)
+
+    # --- shutdown -------------------------------------------------------------------------
+
+    def shutdown(self, timeout_ms: int) -> bool:
+        """Cancel what runs and wait up to ``timeout_ms`` for it; False if it still runs.
+
+        The workers check their cancel token between files; waiting means no thread outlives
+        the session and writes into a model that is gone.
+        """
+        if self.scan_worker is not None:
+            self.scan_worker.cancel()
+        if self.cleanup_worker is not None:
+            self.cleanup_worker.cancel()
+        return self.pool.waitForDone(timeout_ms)
+
+
+def _save_json(result: ScanResult, path: str) -> str:
+    report.save_json(result, path)
+    return path
+
+
+def _save_csv(result: ScanResult, path: str) -> str:
+    report.save_csv(result, path)
+    return path

@@ -2,17 +2,27 @@
 # Build the one-folder Lookalike app for this OS into dist/lookalike/, then smoke-test the frozen
 # executable: --version, and --self-test (a real scan through the process pool, headless).
 #
-#     bash packaging/build.sh               # uses .venv/bin/python (installs pyinstaller if needed)
-#     PYTHON=/path/to/python bash packaging/build.sh
+#     bash packaging/build.sh               # in build/bundle-venv, made from the lock file
+#     PYTHON=/path/to/python bash packaging/build.sh   # an environment you prepared yourself
 #
-# On Windows run it from Git Bash with PYTHON=.venv/Scripts/python.exe; the smoke tests then run
-# dist/lookalike/lookalike.exe. On macOS it also leaves dist/Lookalike.app.
+# The bundle is built from packaging/requirements-bundle.txt (exact versions of everything), not
+# from whatever PyPI serves today: build/bundle-venv is made from it, and made again when it
+# changes. On Windows run it from Git Bash with PYTHON=.venv/Scripts/python.exe; the smoke tests
+# then run dist/lookalike/lookalike.exe. On macOS it also leaves dist/Lookalike.app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-.venv/bin/python}"
-if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
-    "$PYTHON" -m pip install --quiet -e ".[package]"
+if [[ -z "${PYTHON:-}" ]]; then
+    venv=build/bundle-venv
+    lock=packaging/requirements-bundle.txt
+    if ! cmp -s "$lock" "$venv/requirements-bundle.txt"; then
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet --no-deps -r "$lock"
+        "$venv/bin/python" -m pip check
+        cp "$lock" "$venv/requirements-bundle.txt"
+    fi
+    PYTHON="$venv/bin/python"
 fi
 
 start=$(date +%s)
@@ -38,3 +48,16 @@ if command -v timeout >/dev/null; then
 fi
 ${limit[@]+"${limit[@]}"} "$exe" --self-test
 echo "frozen self-test passed"
+
+# The window itself, on a real X server (Xvfb), with the system's X11, GL and font libraries the
+# bundle leaves out: it must map its main window and list the path that does not exist. CI
+# installs xvfb and x11-utils; elsewhere this runs where they are.
+if [[ "$(uname -s)" == Linux ]]; then
+    if command -v xvfb-run >/dev/null && command -v xwininfo >/dev/null; then
+        QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" \
+            bash packaging/window-smoke.sh "$exe"
+    elif [[ -n "${CI:-}" ]]; then
+        echo "build.sh: CI needs xvfb-run and xwininfo (xvfb, x11-utils)" >&2
+        exit 1
+    fi
+fi

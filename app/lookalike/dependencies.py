@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import sys
+from importlib import metadata
+from typing import NamedTuple
 
 # Import name -> the distribution to install (as listed in pyproject.toml).
 PACKAGES = {
@@ -18,6 +20,42 @@ PACKAGES = {
     "platformdirs": "platformdirs",
     "PIL": "pillow",
 }
+
+
+class Component(NamedTuple):
+    """A third-party package Lookalike is built on, as Help → About lists it."""
+
+    distribution: str
+    name: str
+    licence: str
+    url: str
+
+
+COMPONENTS = (
+    Component(
+        "PySide6-Essentials",
+        "Qt for Python (PySide6)",
+        "LGPL-3.0",
+        "https://www.qt.io/qt-for-python",
+    ),
+    Component("opencv-python-headless", "OpenCV", "Apache-2.0", "https://opencv.org"),
+    Component("numpy", "NumPy", "BSD-3-Clause", "https://numpy.org"),
+    Component("pillow", "Pillow", "MIT-CMU (HPND)", "https://python-pillow.org"),
+    Component(
+        "send2trash", "Send2Trash", "BSD-3-Clause", "https://github.com/arsenetar/send2trash"
+    ),
+    Component("platformdirs", "platformdirs", "MIT", "https://github.com/tox-dev/platformdirs"),
+)
+
+
+def installed_version(distribution: str) -> str | None:
+    """The version in the package's metadata, or None when the metadata is not there (a bundle
+    built without it would show no versions in Help → About)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
 
 # Shared libraries Qt's wheels expect from the system, and the Debian/Ubuntu package with each.
 SYSTEM_LIBRARIES = {

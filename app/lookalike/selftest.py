@@ -132,8 +132,11 @@ def run_self_test(out: TextIO | None = None) -> int:
             stream.flush()
 
     from lookalike import __version__
+    from lookalike.dependencies import COMPONENTS, installed_version
 
     say(f"Lookalike {__version__} self-test")
+    versions = {c.distribution: installed_version(c.distribution) for c in COMPONENTS}
+    say("  with " + ", ".join(f"{name} {version or '?'}" for name, version in versions.items()))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lookalike-selftest-") as tmp:
         folder = Path(tmp)
@@ -160,7 +163,12 @@ def run_self_test(out: TextIO | None = None) -> int:
             say(f"  group {group.id}: {names}")
 
     elapsed_s = time.perf_counter() - started
-    problems = []
+    # Without the packages' metadata (a bundle built without it) Help → About shows no versions.
+    problems = [
+        f"no package metadata for {name} (Help → About cannot show its version)"
+        for name, version in versions.items()
+        if version is None
+    ]
     if summary is None:
         problems.append("the scan ended without a summary")
     else:

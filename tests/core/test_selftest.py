@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,22 @@ def test_self_test_passes_and_reports_the_groups() -> None:
     assert "OK: 2 groups found as expected" in report
     assert "holiday-small.jpg" in report
     assert "unrelated.jpg" not in report
+    assert f"numpy {metadata.version('numpy')}" in report
+
+
+def test_self_test_fails_without_package_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bundle without the packages' .dist-info folders: imports work, About shows no versions.
+    real = metadata.version
+
+    def version(distribution: str) -> str:
+        if distribution == "pillow":
+            raise metadata.PackageNotFoundError(distribution)
+        return real(distribution)
+
+    monkeypatch.setattr(metadata, "version", version)
+    out = io.StringIO()
+    assert selftest.run_self_test(out) == 1
+    assert "FAIL: no package metadata for pillow" in out.getvalue()
 
 
 def test_generated_photos_are_what_the_expected_groups_name(tmp_path: Path) -> None:

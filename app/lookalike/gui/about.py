@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from lookalike import APP_NAME, __version__
-
-# (distribution, shown name, licence, home page); versions are read from the installed packages.
-_COMPONENTS = (
-    (
-        "PySide6-Essentials",
-        "Qt for Python (PySide6)",
-        "LGPL-3.0",
-        "https://www.qt.io/qt-for-python",
-    ),
-    ("opencv-python-headless", "OpenCV", "Apache-2.0", "https://opencv.org"),
-    ("numpy", "NumPy", "BSD-3-Clause", "https://numpy.org"),
-    ("pillow", "Pillow", "MIT-CMU (HPND)", "https://python-pillow.org"),
-    ("send2trash", "Send2Trash", "BSD-3-Clause", "https://github.com/arsenetar/send2trash"),
-    ("platformdirs", "platformdirs", "MIT", "https://github.com/tox-dev/platformdirs"),
-)
+from lookalike.dependencies import COMPONENTS, installed_version
 
 
 def _installed_version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+    return installed_version(distribution) or "not installed"
 
 
 def about_html() -> str:
     rows = "".join(
         f"<tr><td><a href='{url}'>{name}</a></td><td>{_installed_version(dist)}</td>"
         f"<td>{licence}</td></tr>"
-        for dist, name, licence, url in _COMPONENTS
+        for dist, name, licence, url in COMPONENTS
     )
     return (
         f"<h2>{APP_NAME} {__version__}</h2>"

@@ -20,6 +20,7 @@ from lookalike.gui.results_model import (
     ThumbnailRole,
 )
 from lookalike.gui.thumb_cache import ThumbCache
+from tests.gui.model_rows import indexes_of_path
 from tests.gui.sample_groups import photo_group
 
 
@@ -88,7 +89,7 @@ def test_select_duplicates_never_keepers_nor_references(
 def test_reference_files_can_never_be_checked(model: ResultsModel, groups: list[Group]) -> None:
     reference = groups[2].keeper
     assert reference.is_reference
-    index = model.indexes_of_path(reference.path)[0]
+    index = indexes_of_path(model, reference.path)[0]
     assert model.data(index, MemberRole).is_reference
     assert model.data(index, CheckableRole) is False
     assert not model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
@@ -105,7 +106,7 @@ def test_a_whole_group_is_never_checked(model: ResultsModel, groups: list[Group]
     # The last unchecked member (here the keeper) cannot be checked too.
     assert model.set_checked(group.keeper.path, False) is True
     assert model.set_checked(group.keeper.path, True) is False
-    index = model.indexes_of_path(group.keeper.path)[0]
+    index = indexes_of_path(model, group.keeper.path)[0]
     assert model.data(index, CheckableRole) is False
     # Unchecking a duplicate frees the keeper to be checked: the user picked another keeper.
     assert model.set_checked(group.members[2].path, False)
@@ -201,7 +202,7 @@ def test_remove_groups(model: ResultsModel, groups: list[Group]) -> None:
     model.remove_groups([1, 3])
     assert [g.id for g in model.groups()] == [2]
     assert model.checked_paths() == [m.path for m in groups[1].duplicates]
-    assert model.indexes_of_path(groups[0].keeper.path) == []
+    assert indexes_of_path(model, groups[0].keeper.path) == []
 
 
 def test_clear(qtbot, model: ResultsModel) -> None:

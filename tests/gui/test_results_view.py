@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QListView
 
 from lookalike.core.model import Group
 from lookalike.gui.results_view import ResultsView
+from tests.gui.model_rows import row_of_group
 from tests.gui.sample_groups import photo_group
 
 
@@ -162,7 +163,7 @@ def test_current_member_survives_sorting(qtbot, view: ResultsView, groups) -> No
     view.set_current(2, 1)
     view.model.sort_groups(SortKey.FOLDER)
     assert view.current_member() == groups[2].members[1]
-    assert view.grid.current_position()[0] == view.model.row_of_group(3)
+    assert view.grid.current_position()[0] == row_of_group(view.model, 3)
 
 
 def test_preview_follows_the_current_member(qtbot, view: ResultsView, groups) -> None:

@@ -15,6 +15,7 @@ from lookalike.gui.results_model import ResultsModel, ThumbnailRole
 from lookalike.gui.thumb_cache import ThumbCache
 from lookalike.gui.thumb_delegate import THUMB_EDGE_PX, Part, ThumbDelegate
 from tests import images
+from tests.gui.model_rows import member_indexes
 from tests.gui.sample_groups import member, photo_group
 
 WIDTH = 900
@@ -76,8 +77,8 @@ def near(a: QColor, b: QColor, tolerance: int = 12) -> bool:
 
 
 def load_all(qtbot, model: ResultsModel, cache: ThumbCache) -> None:
-    for row, member_row, _member in model.iter_members():
-        model.member_index(row, member_row).data(ThumbnailRole)
+    for index, _member in member_indexes(model):
+        index.data(ThumbnailRole)
     qtbot.waitUntil(lambda: cache.in_flight == 0, timeout=15_000)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -238,19 +238,6 @@ class ResultsModel(QAbstractItemModel):
 
     def member_index(self, group_row: int, member_row: int) -> QModelIndex:
         return self.index(member_row, 0, self.index(group_row, 0))
-
-    def row_of_group(self, group_id: int) -> int | None:
-        return self._row_by_id.get(group_id)
-
-    def indexes_of_path(self, path: str) -> list[QModelIndex]:
-        """Every member index showing ``path`` (normally one)."""
-        found = []
-        for serial in self._serials_by_path.get(path, ()):
-            row = self._row_by_serial[serial]
-            for member_row, member in enumerate(self._entries[row].group.members):
-                if member.path == path:
-                    found.append(self.member_index(row, member_row))
-        return found
 
     def groups(self) -> list[Group]:
         return [entry.group for entry in self._entries]
@@ -570,12 +557,6 @@ class ResultsModel(QAbstractItemModel):
             for member in entry.group.members:
                 self._serials_by_path.setdefault(member.path, []).append(entry.serial)
                 self._size_by_path[member.path] = member.size
-
-    def iter_members(self) -> Iterator[tuple[int, int, Member]]:
-        """(group row, member row, member) over the whole model, in display order."""
-        for row, entry in enumerate(self._entries):
-            for member_row, member in enumerate(entry.group.members):
-                yield row, member_row, member
 
 
 def _certainty(group: Group) -> float:

@@ -12,20 +12,21 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from lookalike.core import report
+from lookalike.core import report, words
 from lookalike.core.cleanup import runner
-from lookalike.core.cleanup.events import BatchProgress, OutcomeStatus
+from lookalike.core.cleanup.events import ActionKind, BatchProgress, OutcomeStatus
 from lookalike.core.cleanup.journal import Journal
 from lookalike.core.cleanup.plan import Plan
 from lookalike.core.model import Group, Member, ScanMode, ScanResult, Sensitivity
 from lookalike.gui.cleanup import (
     CONFIRM_BOX_NAME,
+    CleanupChoice,
     CleanupReport,
     CleanupWorker,
-    confirm_trash,
+    confirm_cleanup,
     refusal_summary,
 )
-from lookalike.gui.main_window import MainWindow
+from lookalike.gui.main_window import ConfirmCleanup, MainWindow
 from tests import images
 from tests.core.cleanup.helpers import identical_group, plan_in, similar_group, trashinfo_paths
 
@@ -105,7 +106,7 @@ def test_confirmation_shows_the_plan_s_numbers_and_refusals(qtbot: QtBot, tmp_pa
     assert len(plan.files) == 2
     answer = _ConfirmAnswer("Move 2 files")
     QTimer.singleShot(0, answer.answer)
-    assert confirm_trash(parent, plan)
+    assert confirm_cleanup(parent, plan, CleanupChoice())
     [(text, info, _)] = answer.seen
     assert text == f"Move 2 files ({2 * len(DATA) / 1000:.1f} KB) to the Trash?"
     assert info.startswith(
@@ -123,7 +124,7 @@ def test_confirmation_of_a_plan_with_nothing_to_do_only_explains(
     plan = plan_in(tmp_path / "elsewhere", [group], {group.members[1].path})
     answer = _ConfirmAnswer("Close")
     QTimer.singleShot(0, answer.answer)
-    assert not confirm_trash(parent, plan)
+    assert not confirm_cleanup(parent, plan, CleanupChoice())
     [(text, info, buttons)] = answer.seen
     assert text == "None of the marked files can be moved to the Trash."
     assert info == "1 file of the marked ones will be left alone: 1 outside the scanned folders."
@@ -177,7 +178,9 @@ def test_worker_cancel_stops_after_the_current_file(qtbot: QtBot, tmp_path: Path
     assert progress.events[-1].done == 6
 
 
-def _window_with(qtbot: QtBot, tmp_path: Path, groups: list[Group]) -> MainWindow:
+def _window_with(
+    qtbot: QtBot, tmp_path: Path, groups: list[Group], confirm: ConfirmCleanup | None = None
+) -> MainWindow:
     saved = tmp_path / "result.json"
     report.save_json(
         ScanResult(
@@ -189,7 +192,7 @@ def _window_with(qtbot: QtBot, tmp_path: Path, groups: list[Group]) -> MainWindo
         ),
         saved,
     )
-    window = MainWindow(confirm=lambda parent, plan: True)
+    window = MainWindow(confirm=confirm or (lambda parent, plan, choice: True))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -237,3 +240,93 @@ def test_cancel_in_the_window_stops_a_cleanup_and_an_undo(qtbot: QtBot, tmp_path
     assert 0 < back < len(trashed.done_paths)
     assert back + len(trashinfo_paths()) == len(trashed.done_paths)
     assert sum(os.path.exists(d) for d in dups) == len(dups) - len(trashed.done_paths) + back
+
+
+def test_confirmation_of_a_move_and_of_hard_links_names_what_happens(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    group = identical_group(1, tmp_path / "p", ["keep.jpg", "a.jpg", "b.jpg"], DATA)
+    plan = plan_in(tmp_path, [group], {m.path for m in group.duplicates})
+    size = f"{2 * len(DATA) / 1000:.1f} KB"
+    aside = str(tmp_path / "aside")
+    answer = _ConfirmAnswer("Move 2 files")
+    QTimer.singleShot(0, answer.answer)
+    assert confirm_cleanup(parent, plan, CleanupChoice(ActionKind.MOVE, aside))
+    [(text, info, buttons)] = answer.seen
+    assert text == f"Move 2 files ({size}) to {aside}?"
+    assert "no file there is overwritten" in info
+    assert "Move 2 files" in buttons
+    refuse = _ConfirmAnswer("Cancel")
+    QTimer.singleShot(0, refuse.answer)
+    assert not confirm_cleanup(parent, plan, CleanupChoice(ActionKind.HARDLINK))
+    [(text, info, buttons)] = refuse.seen
+    assert text == f"Replace 2 identical copies ({size}) with hard links to their keepers?"
+    assert "Undo Last Cleanup cannot separate them" in info
+    assert "Replace 2 files" in buttons
+
+
+class _Choices:
+    """A confirmation that says yes and remembers what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, CleanupChoice]] = []
+
+    def __call__(self, parent: QWidget, plan: Plan, choice: CleanupChoice) -> bool:
+        self.asked.append((len(plan.files), choice))
+        return True
+
+
+def test_the_window_moves_the_marked_files_to_a_folder_and_back(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    groups = _pairs(tmp_path / "photos", 3)
+    dups = [g.members[1].path for g in groups]
+    choices = _Choices()
+    window = _window_with(qtbot, tmp_path, groups, confirm=choices)
+    assert not window.action("move_to_folder").isEnabled()  # nothing marked yet
+    window.action("select_duplicates").trigger()
+    assert window.action("move_to_folder").isEnabled()
+    assert window.action("hardlink").isEnabled()
+    aside = tmp_path / "aside"
+    with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as moved:
+        window.clean_selection(CleanupChoice(ActionKind.MOVE, str(aside)))
+    assert choices.asked == [(3, CleanupChoice(ActionKind.MOVE, str(aside)))]
+    result: CleanupReport = moved.args[0]
+    assert sorted(result.done_paths) == sorted(dups)
+    # The layout below the scanned folder is kept inside the chosen one.
+    for i, dup in enumerate(dups):
+        assert not os.path.exists(dup)
+        assert (aside / f"g{i}" / "copy.jpg").read_bytes() == Path(
+            groups[i].keeper.path
+        ).read_bytes()
+    assert window.statusBar().currentMessage() == f"Moved 3 files to {aside}"
+    assert window.results_model.rowCount() == 0
+    assert window.action("undo_cleanup").isEnabled()
+
+    with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as undone:
+        window.action("undo_cleanup").trigger()
+    assert undone.args[0].batch.count(OutcomeStatus.RESTORED) == 3
+    assert all(os.path.isfile(d) for d in dups)
+    assert not any((aside / f"g{i}" / "copy.jpg").exists() for i in range(3))
+
+
+def test_the_window_replaces_identical_copies_with_hard_links(qtbot: QtBot, tmp_path: Path) -> None:
+    groups = _pairs(tmp_path / "photos", 2)
+    choices = _Choices()
+    window = _window_with(qtbot, tmp_path, groups, confirm=choices)
+    window.action("select_duplicates").trigger()
+    with qtbot.waitSignal(window.cleanup_finished, timeout=TIMEOUT_MS) as linked:
+        window.action("hardlink").trigger()
+    assert [c.kind for _, c in choices.asked] == [ActionKind.HARDLINK]
+    result: CleanupReport = linked.args[0]
+    assert result.batch.count(OutcomeStatus.LINKED) == 2
+    for g in groups:
+        assert os.path.samefile(g.members[1].path, g.keeper.path)
+    freed = sum(os.path.getsize(g.keeper.path) for g in groups)
+    assert window.statusBar().currentMessage() == (
+        f"Replaced 2 files with hard links (freed {words.size(freed)})"
+    )
+    # Nothing to put back, and Undo must not reach for an older batch instead.
+    assert not window.action("undo_cleanup").isEnabled()

@@ -15,11 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from lookalike import __version__
 from lookalike.core.cancel import CancelToken
+from lookalike.core.cleanup.events import ActionKind
 from lookalike.core.cleanup.plan import Plan
 from lookalike.core.events import GroupFound, ScanEvent
 from lookalike.core.model import ScanMode, ScanOptions, ScanSummary, Sensitivity
 from lookalike.core.scan import run_scan
 from lookalike.gui.about import AboutDialog
+from lookalike.gui.cleanup import CleanupChoice
 from lookalike.gui.errors import ExceptionDialog, ProblemListDialog
 from lookalike.gui.main_window import MainWindow
 from lookalike.gui.results_model import SortKey
@@ -33,7 +35,7 @@ def _window(qtbot: QtBot, *, confirm_answer: bool | None = None) -> MainWindow:
     window = (
         MainWindow()
         if confirm_answer is None
-        else MainWindow(confirm=lambda parent, plan: confirm_answer)
+        else MainWindow(confirm=lambda parent, plan, choice: confirm_answer)
     )
     qtbot.addWidget(window)
     window.show()
@@ -250,10 +252,10 @@ def test_window_stays_responsive_while_scanning(qtbot: QtBot, tmp_path: Path) ->
 
 def test_delete_key_in_the_grid_asks_before_trashing(qtbot: QtBot, tmp_path: Path) -> None:
     tree = make_photo_tree(tmp_path / "photos", groups=2, singles=0, broken=False)
-    asked: list[tuple[int, int]] = []
+    asked: list[tuple[int, int, ActionKind]] = []
 
-    def refuse(parent: object, plan: Plan) -> bool:
-        asked.append((len(plan.files), plan.total_bytes))
+    def refuse(parent: object, plan: Plan, choice: CleanupChoice) -> bool:
+        asked.append((len(plan.files), plan.total_bytes, choice.kind))
         return False
 
     window = MainWindow(confirm=refuse)
@@ -268,7 +270,7 @@ def test_delete_key_in_the_grid_asks_before_trashing(qtbot: QtBot, tmp_path: Pat
     grid.setFocus()
     qtbot.waitUntil(grid.hasFocus)
     qtbot.keyClick(grid, Qt.Key.Key_Delete)
-    assert asked == [(model.checked_count(), model.checked_bytes())]
+    assert asked == [(model.checked_count(), model.checked_bytes(), ActionKind.TRASH)]
     assert window.session.cleanup_worker is None
     assert all(Path(p).exists() for p in model.checked_paths())
 

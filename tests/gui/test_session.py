@@ -14,7 +14,7 @@ from lookalike.core.events import GroupFound, ScanEvent
 from lookalike.core.model import ScanMode, ScanOptions, ScanResult, ScanSummary
 from lookalike.core.report import ReportError
 from lookalike.core.scan import run_scan
-from lookalike.gui.cleanup import CleanupReport
+from lookalike.gui.cleanup import CleanupChoice, CleanupReport
 from lookalike.gui.results_model import SortKey
 from lookalike.gui.session import OPENING, Session
 from lookalike.gui.workers import Failure
@@ -119,7 +119,7 @@ def test_trash_then_undo(qtbot: QtBot, tmp_path: Path) -> None:
     assert plan.refused == ()
 
     with qtbot.waitSignal(session.cleanup_finished, timeout=TIMEOUT_MS) as cleaned:
-        assert session.trash(plan)
+        assert session.clean(plan, CleanupChoice())
         assert session.is_busy()
         assert session.is_cleaning()
         assert not session.undo_last_cleanup()  # one batch at a time
@@ -168,7 +168,7 @@ def test_reference_folders_of_the_scan_are_never_trashed(qtbot: QtBot, tmp_path:
     assert str(archived) in {r.path for r in plan.refused}
     assert str(archived) not in {f.member.path for f in plan.files}
     with qtbot.waitSignal(session.cleanup_finished, timeout=TIMEOUT_MS) as cleaned:
-        assert session.trash(plan)
+        assert session.clean(plan, CleanupChoice())
     cleanup = cleaned.args[0]
     assert isinstance(cleanup, CleanupReport)
     assert archived.is_file()

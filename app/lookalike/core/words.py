@@ -189,6 +189,57 @@ def nothing_to_trash() -> str:
     return "None of the marked files can be moved to the Trash."
 
 
+def nothing_to_move() -> str:
+    return "None of the marked files can be moved."
+
+
+def nothing_to_link() -> str:
+    return "None of the marked files can be replaced with hard links."
+
+
+def confirm_move(count: int, n_bytes: int, folder: str) -> str:
+    """The confirmation question of a move: "Move 3 files (12.3 MB) to /home/me/Aside?"."""
+    return _plural(
+        count,
+        "Move {n} file ({size}) to {folder}?",
+        "Move {n} files ({size}) to {folder}?",
+        size=size(n_bytes),
+        folder=folder,
+    )
+
+
+def move_files(count: int) -> str:
+    """The move command's confirming button: "Move 3 files"."""
+    return _plural(count, "Move {n} file", "Move {n} files")
+
+
+def moving_to_folder(count: int, folder: str) -> str:
+    return _plural(
+        count, "Moving {n} file to {folder}", "Moving {n} files to {folder}", folder=folder
+    )
+
+
+def confirm_hardlink(count: int, n_bytes: int) -> str:
+    """The confirmation question of a hard-link batch."""
+    return _plural(
+        count,
+        "Replace {n} identical copy ({size}) with a hard link to its keeper?",
+        "Replace {n} identical copies ({size}) with hard links to their keepers?",
+        size=size(n_bytes),
+    )
+
+
+def replace_files(count: int) -> str:
+    """The hard-link command's confirming button: "Replace 3 files"."""
+    return _plural(count, "Replace {n} file", "Replace {n} files")
+
+
+def replacing_with_links(count: int) -> str:
+    return _plural(
+        count, "Replacing {n} file with a hard link", "Replacing {n} files with hard links"
+    )
+
+
 def left_alone(count: int, reasons: list[str]) -> str:
     """Which marked files a cleanup leaves alone: "2 files of the marked ones will be left
     alone: 1 keeper, 1 in a reference folder."; ``reasons`` come from the ``refused_*``

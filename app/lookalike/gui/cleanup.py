@@ -26,7 +26,7 @@ from lookalike.core.cleanup.plan import Plan, RefusalReason
 from lookalike.gui.errors import ProblemListDialog
 from lookalike.gui.workers import GeneratorWorker, WorkerSignals
 
-CONFIRM_BOX_NAME = "confirm_trash"
+CONFIRM_BOX_NAME = "confirm_cleanup"
 
 
 _REFUSED = {
@@ -49,35 +49,85 @@ def refusal_summary(plan: Plan) -> str:
     )
 
 
-def confirm_trash(parent: QWidget, plan: Plan) -> bool:
-    """Ask before moving the plan's files to the Trash, with its real numbers; Cancel is the
-    default. A plan with nothing to do only says why."""
-    count = len(plan.files)
+@dataclass(frozen=True, slots=True)
+class CleanupChoice:
+    """What the user asked the marked files to go through: the action, and for a move the
+    folder they go to."""
+
+    kind: ActionKind = ActionKind.TRASH
+    destination: str = ""
+
+    def running_text(self, count: int) -> str:
+        """What the progress panel says while it runs."""
+        if self.kind is ActionKind.MOVE:
+            return words.moving_to_folder(count, self.destination)
+        if self.kind is ActionKind.HARDLINK:
+            return words.replacing_with_links(count)
+        return words.moving_to_trash(count)
+
+
+_CHECKED_AGAIN = (
+    "Each file is checked again first: the suggested keeper of every group stays, and files "
+    "in reference folders are never touched."
+)
+
+
+def _wording(plan: Plan, choice: CleanupChoice) -> tuple[str, str, str, str, str]:
+    """Title, nothing-to-do text, question, details and confirming button for ``choice``."""
+    count, size = len(plan.files), plan.total_bytes
+    if choice.kind is ActionKind.MOVE:
+        return (
+            "Move to Folder",
+            words.nothing_to_move(),
+            words.confirm_move(count, size, choice.destination),
+            f"{_CHECKED_AGAIN} Their folders are made again inside it, and no file there is "
+            "overwritten. Edit ▸ Undo Last Cleanup moves them back.",
+            words.move_files(count),
+        )
+    if choice.kind is ActionKind.HARDLINK:
+        return (
+            "Replace with Hard Links",
+            words.nothing_to_link(),
+            words.confirm_hardlink(count, size),
+            f"{_CHECKED_AGAIN} Only byte-for-byte copies on the keeper's drive are linked; "
+            "the others are skipped. Every name stays, but the names then share one file: a "
+            "change through one of them shows in all. Undo Last Cleanup cannot separate them.",
+            words.replace_files(count),
+        )
+    return (
+        "Move to Trash",
+        words.nothing_to_trash(),
+        words.confirm_move_to_trash(count, size),
+        f"{_CHECKED_AGAIN} You can undo this with Edit ▸ Undo Last Cleanup, or restore the "
+        "files from the Trash.",
+        words.move_to_trash(count),
+    )
+
+
+def confirm_cleanup(parent: QWidget, plan: Plan, choice: CleanupChoice) -> bool:
+    """Ask before acting on the plan's files, with its real numbers and refusals; Cancel is
+    the default. A plan with nothing to do only says why."""
+    title, nothing, question, details, accept = _wording(plan, choice)
     box = QMessageBox(parent)
     box.setObjectName(CONFIRM_BOX_NAME)
-    box.setWindowTitle("Move to Trash")
+    box.setWindowTitle(title)
     refused = refusal_summary(plan)
-    if count == 0:
+    if not plan.files:
         box.setIcon(QMessageBox.Icon.Information)
-        box.setText(words.nothing_to_trash())
+        box.setText(nothing)
         box.setInformativeText(refused)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         return False
     box.setIcon(QMessageBox.Icon.Question)
-    box.setText(words.confirm_move_to_trash(count, plan.total_bytes))
-    box.setInformativeText(
-        (f"{refused}\n\n" if refused else "")
-        + "Each file is checked again first: the suggested keeper of every group stays, and "
-        "files in reference folders are never touched. You can undo this with "
-        "Edit ▸ Undo Last Cleanup, or restore the files from the Trash."
-    )
-    move = box.addButton(words.move_to_trash(count), QMessageBox.ButtonRole.AcceptRole)
+    box.setText(question)
+    box.setInformativeText((f"{refused}\n\n" if refused else "") + details)
+    go = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
-    return box.clickedButton() is move
+    return box.clickedButton() is go
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +146,11 @@ class CleanupReport:
         if self.is_undo:
             return []
         return [o.path for o in self.batch.outcomes if o.status.done]
+
+    @property
+    def undoable(self) -> bool:
+        """Whether Undo Last Cleanup can put this batch's files back (a trash or a move)."""
+        return self.batch.action in (ActionKind.TRASH, ActionKind.MOVE)
 
     @property
     def problems(self) -> list[FileOutcome]:
@@ -155,9 +210,20 @@ class CleanupWorker(GeneratorWorker[CleanupWorkerSignals]):
         self._report: BatchReport | None = None
 
     @classmethod
-    def run_plan(cls, plan: Plan, kind: ActionKind = ActionKind.TRASH) -> CleanupWorker:
-        """Act on a plan made on the GUI thread; every file is checked again just before."""
-        return cls(lambda cancel: runner.execute(plan, kind, cancel=cancel))
+    def run_plan(
+        cls, plan: Plan, choice: CleanupChoice, layout_root: str | None = None
+    ) -> CleanupWorker:
+        """Act on a plan made on the GUI thread; every file is checked again just before. A
+        move keeps the layout below ``layout_root``."""
+        return cls(
+            lambda cancel: runner.execute(
+                plan,
+                choice.kind,
+                destination=choice.destination or None,
+                layout_root=layout_root,
+                cancel=cancel,
+            )
+        )
 
     @classmethod
     def undo(cls) -> CleanupWorker:

@@ -32,14 +32,19 @@ from PySide6.QtWidgets import (
 
 from lookalike import APP_NAME
 from lookalike.core import report, words
-from lookalike.core.cleanup.events import BatchProgress
+from lookalike.core.cleanup.events import ActionKind, BatchProgress
 from lookalike.core.cleanup.plan import Plan
 from lookalike.core.events import Progress, Stage
 from lookalike.core.model import ScanMode, ScanOptions, ScanResult, ScanSummary, Skipped
 from lookalike.core.paths import default_cache_path
 from lookalike.gui.about import AboutDialog
 from lookalike.gui.actions import RECENT_MENU, SORT_MENU, Actions, UiState
-from lookalike.gui.cleanup import CleanupReport, confirm_trash, show_cleanup_report
+from lookalike.gui.cleanup import (
+    CleanupChoice,
+    CleanupReport,
+    confirm_cleanup,
+    show_cleanup_report,
+)
 from lookalike.gui.empty_state import EmptyState
 from lookalike.gui.errors import ProblemListDialog, show_action_error, show_bug_report
 from lookalike.gui.folders import FolderPanel, folders_in_mime, normalize_folder
@@ -63,7 +68,7 @@ _SORT_KEYS = (
     (SortKey.FOLDER, "Folder"),
 )
 
-ConfirmTrash = Callable[[QWidget, Plan], bool]
+ConfirmCleanup = Callable[[QWidget, Plan, CleanupChoice], bool]
 
 
 class MainWindow(QMainWindow):
@@ -81,14 +86,14 @@ class MainWindow(QMainWindow):
         self,
         settings: Settings | None = None,
         *,
-        confirm: ConfirmTrash = confirm_trash,
+        confirm: ConfirmCleanup = confirm_cleanup,
         scan: ScanFunction | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         # Injected so that tests (and a future "don't ask again") can answer the question.
-        self.confirm_trash = confirm
+        self.confirm_cleanup = confirm
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.session = Session(scan, self)
@@ -480,16 +485,37 @@ class MainWindow(QMainWindow):
     @Slot()
     def trash_selection(self) -> None:
         """Ask, then move the checked files to the Trash on the session's pool."""
+        self.clean_selection(CleanupChoice(ActionKind.TRASH))
+
+    @Slot()
+    def move_selection(self) -> None:
+        """Ask for a folder, then move the checked files into it."""
+        if self.session.is_busy() or not self.results_model.checked_count():
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Move the Marked Photos to", self._result_dialog_dir()
+        )
+        if folder:
+            self.clean_selection(CleanupChoice(ActionKind.MOVE, normalize_folder(folder)))
+
+    @Slot()
+    def hardlink_selection(self) -> None:
+        """Ask, then replace the checked identical copies with hard links to their keepers."""
+        self.clean_selection(CleanupChoice(ActionKind.HARDLINK))
+
+    def clean_selection(self, choice: CleanupChoice) -> None:
+        """Plan the checked files (here: the plan is pure and fast), ask with the plan's real
+        numbers, then run ``choice`` on the session's pool."""
         if self.session.is_busy():
             return
         checked = self.results_model.checked_paths()
         if not checked:
             return
         plan = self.session.plan_cleanup(checked)
-        if not self.confirm_trash(self, plan):
+        if not self.confirm_cleanup(self, plan, choice):
             return
-        if self.session.trash(plan):
-            self._show_cleanup_started(words.moving_to_trash(len(plan.files)))
+        if self.session.clean(plan, choice):
+            self._show_cleanup_started(choice.running_text(len(plan.files)))
 
     @Slot()
     def undo_last_cleanup(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -21,7 +22,7 @@ from lookalike.core.cleanup.events import BatchProgress
 from lookalike.core.cleanup.plan import Plan, plan_cleanup
 from lookalike.core.events import Progress
 from lookalike.core.model import Group, ScanOptions, ScanResult, ScanSummary, Skipped
-from lookalike.gui.cleanup import CleanupReport, CleanupWorker
+from lookalike.gui.cleanup import CleanupChoice, CleanupReport, CleanupWorker
 from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
 from lookalike.gui.workers import Failure, OneShotWorker
@@ -183,11 +184,13 @@ class Session(QObject):
             reference_roots=options.reference_roots if options else (),
         )
 
-    def trash(self, plan: Plan) -> bool:
-        """Move the plan's files to the Trash; each is checked again just before."""
+    def clean(self, plan: Plan, choice: CleanupChoice) -> bool:
+        """Put the plan's files through ``choice`` (the Trash, a folder, hard links); each is
+        checked again just before. A move keeps their layout below the scanned folders."""
         if self.is_busy():
             return False
-        self._start_cleanup(CleanupWorker.run_plan(plan))
+        layout_root = os.path.commonpath(plan.roots) if plan.roots else None
+        self._start_cleanup(CleanupWorker.run_plan(plan, choice, layout_root))
         return True
 
     def undo_last_cleanup(self) -> bool:
@@ -217,7 +220,9 @@ class Session(QObject):
         if cleanup.is_undo:
             self.can_undo = False
         elif cleanup.done_paths:
-            self.can_undo = True
+            # After hard links, Undo must not reach back to an older batch the user did not
+            # just see.
+            self.can_undo = cleanup.undoable
         self.cleanup_finished.emit(cleanup)
 
     @Slot(object)

@@ -168,6 +168,7 @@ def test_dates_prefer_exif_and_else_the_file_time() -> None:
     untaken = member(mtime_ns=int(mtime * 1e9))
     assert words.photo_date(untaken) == "2020-05-04 03:02"
     assert words.timestamp(int(mtime * 1e9)) == "2020-05-04 03:02"
+    assert words.precise_timestamp(int(mtime * 1e9)) == "2020-05-04 03:02:01"
 
 
 def _error_of(action: object) -> OSError:

@@ -426,6 +426,11 @@ def timestamp(mtime_ns: int) -> str:
     return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
 
 
+def precise_timestamp(mtime_ns: int) -> str:
+    """A file time, local, to the second, to show that it changed: "2021-06-01 12:00:05"."""
+    return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def exif_date(taken: str) -> str:
     """An EXIF date ("2021:06:01 12:00:05") the way ``timestamp`` writes one."""
     date, _, time = taken.partition(" ")

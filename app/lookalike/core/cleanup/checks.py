@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
-from lookalike.core import hashing
+from lookalike.core import hashing, words
 from lookalike.core.cleanup.plan import PlannedFile, is_under, normalize
 from lookalike.core.model import MatchKind, Member
 
@@ -31,19 +30,14 @@ def os_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _fmt_time(ns: int) -> str:
-    return datetime.fromtimestamp(ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _changed(scanned: Member, st: os.stat_result) -> str | None:
     """How the file changed since the scan, in words, or ``None`` when it did not."""
     if st.st_size != scanned.size:
         return f"changed since the scan (size {scanned.size} → {st.st_size} bytes)"
     if st.st_mtime_ns != scanned.mtime_ns:
-        return (
-            "changed since the scan (modified "
-            f"{_fmt_time(scanned.mtime_ns)} → {_fmt_time(st.st_mtime_ns)})"
-        )
+        was = words.precise_timestamp(scanned.mtime_ns)
+        now = words.precise_timestamp(st.st_mtime_ns)
+        return f"changed since the scan (modified {was} → {now})"
     return None
 
 

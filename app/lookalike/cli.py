@@ -1,17 +1,20 @@
 """The command line: ``lookalike scan``, and the other headless commands. Prints engine events.
 
-Exit codes: 0 done, 1 an operation failed for some files, 2 bad arguments, 130 interrupted.
+Exit codes: 0 done, 1 an operation failed for some files, 2 bad arguments, 128 + the signal's
+number when stopped by a signal (130 for Ctrl+C, 143 for SIGTERM, 129 for SIGHUP).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from types import FrameType
 from typing import Any, TextIO
 
 from lookalike import __version__
@@ -38,6 +41,60 @@ COMMANDS = frozenset({"scan", "clean", "undo", "bench", "accuracy"})
 
 class UsageError(Exception):
     """A bad argument, reported in one line without a traceback."""
+
+
+class Terminated(KeyboardInterrupt):
+    """Stopped by SIGINT, SIGTERM or SIGHUP: handled like Ctrl+C, reported with the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Not on Windows: there the console's close and Ctrl+Break arrive as other events.
+_SHUTDOWN_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _handling(
+    signals: Sequence[int], handler: Callable[[int, FrameType | None], None]
+) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (tests may call main from elsewhere)
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _signals_cancel(cancel: CancelToken) -> Iterator[list[int]]:
+    """While a scan runs, the first SIGINT, SIGTERM or SIGHUP cancels it; a second one raises.
+
+    An exception raised at an arbitrary point inside ``concurrent.futures`` can leave the pool's
+    manager thread waiting for ever (seen about once in 30 signals), so the first signal only
+    sets the token, and the scan stops its pool in order within a fraction of a second. The
+    signals received are listed in the value.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if received:
+            raise Terminated(signum)  # asked twice: stop now (workers exit when we are gone)
+        received.append(signum)
+        cancel.cancel()
+
+    with _handling((signal.SIGINT, *_SHUTDOWN_SIGNALS), handler):
+        yield received
 
 
 def _existing_folder(path: str) -> str:
@@ -142,11 +199,16 @@ class ProgressLine:
             self._width = 0
 
 
-def run_scan_with_progress(options: ScanOptions, cancel: CancelToken | None = None) -> ScanResult:
-    """Run a scan, showing progress on stderr; return the collected result."""
+def run_scan_with_progress(options: ScanOptions) -> ScanResult:
+    """Run a scan, showing progress on stderr; return the collected result.
+
+    Raises:
+        Terminated: a signal stopped the scan (its pool already shut down).
+    """
     from lookalike.core.scan import collect_result, run_scan
 
     line = ProgressLine(sys.stderr)
+    cancel = CancelToken()
 
     def shown() -> Iterator[ScanEvent]:
         for event in run_scan(options, cancel):
@@ -155,9 +217,13 @@ def run_scan_with_progress(options: ScanOptions, cancel: CancelToken | None = No
             yield event
 
     try:
-        return collect_result(options, shown())
+        with _signals_cancel(cancel) as received:
+            result = collect_result(options, shown())
     finally:
         line.clear()
+    if received:
+        raise Terminated(received[0])
+    return result
 
 
 def print_result(result: ScanResult, out: TextIO) -> None:
@@ -194,7 +260,7 @@ def _run_scan(args: argparse.Namespace) -> int:
         if args.csv:
             report.save_csv(result, args.csv)
             print(f"Saved {args.csv}")
-    return EXIT_INTERRUPTED if result.summary.cancelled else EXIT_OK
+    return EXIT_OK
 
 
 def _print_outcome(o: FileOutcome, out: TextIO, keepers: dict[str, str]) -> None:
@@ -327,9 +393,6 @@ def _run_clean(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
     elif args.paths:
         result = run_scan_with_progress(scan_options(args))
-        if result.summary.cancelled:
-            print("lookalike: the scan was cancelled; nothing cleaned", file=sys.stderr)
-            return EXIT_INTERRUPTED
     else:
         raise UsageError("give folders to scan, or --from RESULT.json")
     # Only files inside the result's own scanned folders: a hand-edited --from file cannot
@@ -560,14 +623,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        code: int = args.handler(args)
+        with _handling(_SHUTDOWN_SIGNALS, _terminate):
+            code: int = args.handler(args)
         return code
     except UsageError as exc:
         print(f"lookalike: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("\nlookalike: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT.value
+        print(f"\nlookalike: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
     except OSError as exc:
         print(f"lookalike: error: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -7,12 +7,11 @@ pool that decodes images, and always ends with ``Finished`` (also when cancelled
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -41,7 +40,6 @@ from lookalike.core.matching.fingerprint import (
     FileTask,
     Fingerprint,
     fingerprint_files,
-    init_worker,
 )
 from lookalike.core.matching.matcher import Matcher
 from lookalike.core.model import (
@@ -56,6 +54,7 @@ from lookalike.core.model import (
     Skipped,
     SkipReason,
 )
+from lookalike.core.pool import pool_context, start_worker
 from lookalike.core.walk import WalkOptions, walk
 
 log = logging.getLogger(__name__)
@@ -67,8 +66,14 @@ CHUNK_FILES = 8  # per pool task: amortises the ~0.2 ms task overhead (limits.md
 CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
 
 
-def run_scan(options: ScanOptions, cancel: CancelToken | None = None) -> Iterator[ScanEvent]:
-    """Scan ``options.roots`` and yield events; the last one is always ``Finished``."""
+def run_scan(
+    options: ScanOptions, cancel: CancelToken | None = None
+) -> Generator[ScanEvent, None, None]:
+    """Scan ``options.roots`` and yield events; the last one is always ``Finished``.
+
+    Closing the generator early (or an exception such as Ctrl+C inside it) shuts the worker
+    pool down before it returns.
+    """
     yield from _Scan(options, cancel or CancelToken()).run()
 
 
@@ -96,15 +101,6 @@ def collect_result(options: ScanOptions, events: Iterable[ScanEvent]) -> ScanRes
         skipped=tuple(skipped),
         summary=summary,
     )
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # Never fork: the GUI process runs Qt threads, and a forked child inherits their locks.
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["lookalike.core.matching.fingerprint"])
-    return ctx
 
 
 def _member(f: ImageFile, fp: Fingerprint | None, content_hash: str) -> Member:
@@ -341,11 +337,12 @@ class _Scan:
         any_success = False
         while chunks or suspects:
             pool = ProcessPoolExecutor(
-                workers, _pool_context(), initializer=init_worker, initargs=(crash_marker,)
+                workers, pool_context(), initializer=start_worker, initargs=(crash_marker,)
             )
             in_flight: dict[Future[list[Fingerprint | Skipped]], list[FileTask]] = {}
             alone: list[FileTask] | None = None  # a suspect running with nothing beside it
             broken = False
+            ended = False
             try:
                 while (chunks or suspects or in_flight) and not broken:
                     self.cancel.raise_if_cancelled()
@@ -373,13 +370,16 @@ class _Scan:
                 # The chunks still in flight in a broken pool are lost with it.
                 for chunk in in_flight.values():
                     suspects.extend(chunk)
+                ended = True
             finally:
-                if broken:
-                    # A broken pool can wait forever on a surviving worker (Python 3.11): end
-                    # the survivors ourselves; their chunks are already queued for a retry.
+                if broken or not ended:
+                    # A broken pool can wait forever on a surviving worker (Python 3.11), and a
+                    # cancelled scan (Cancel, a signal) must not wait for the chunks already
+                    # queued to the workers (seconds on a busy machine): end the workers
+                    # ourselves. They only read files; a retry has its chunks queued already.
                     for process in list(pool._processes.values()):
                         process.kill()
-                # Otherwise workers finish their current chunk (well under a second) and exit.
+                # Otherwise the queue is empty and the workers exit at once.
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _compare(self, batch: list[Fingerprint]) -> None:

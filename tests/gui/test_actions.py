@@ -86,10 +86,8 @@ def test_each_command_is_enabled_in_the_states_it_names(qtbot: QtBot) -> None:
     grouped |= {"select_in_folder", "invert_selection"}
     assert enabled(with_groups) == idle | grouped
     marked = dataclasses.replace(with_groups, checked=3, can_undo=True, skipped=2)
-    assert enabled(marked) == idle | grouped | {"clear_selection", "trash"} | {
-        "undo_cleanup",
-        "skipped",
-    }
+    acting = {"clear_selection", "trash", "move_to_folder", "hardlink"}
+    assert enabled(marked) == idle | grouped | acting | {"undo_cleanup", "skipped"}
     scanning = dataclasses.replace(marked, busy=True, scanning=True, running=True)
     assert enabled(scanning) == always | {"cancel", "skipped"}
     assert window.action("cancel").isVisible()

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from lookalike.core import words
-from lookalike.core.matching.kinds import Transform
-from lookalike.core.model import Group, MatchKind, Member, SkipReason
+from lookalike.core.model import Group, MatchKind, Member, SkipReason, Transform
 
 
 def member(match: MatchKind = MatchKind.IDENTICAL, **kw: object) -> Member:
@@ -154,6 +153,20 @@ def test_group_header_names_count_bytes_and_the_loosest_kind() -> None:
         (Transform(second_shown=0.8), "", "shows 20 % more around"),
         (Transform(first_shown=0.996), "", "same picture"),
         (Transform(), "PNG", "re-saved as PNG"),
+        (Transform(grayscale=True), "", "grayscale"),
+        (Transform(colourised=True), "", "in colour"),
+        (Transform(brightness=0.2), "", "brighter"),
+        (Transform(brightness=-0.2), "", "darker"),
+        (Transform(brightness=0.01, contrast=1.05), "", "same picture"),  # within the noise
+        (Transform(contrast=1.3), "", "more contrast"),
+        (Transform(contrast=0.7), "", "less contrast"),
+        (Transform(added=0.04), "", "with an overlay"),
+        (Transform(removed=0.04), "", "without the keeper's overlay"),
+        (
+            Transform(turn_degrees=3, first_shown=0.9, grayscale=True, brightness=0.1),
+            "JPEG",
+            "turned 3°, cropped 10 %, grayscale, brighter, re-saved as JPEG",
+        ),
         (Transform(scale=0.5), "WEBP", "half size, re-saved as WEBP"),
     ],
 )

@@ -76,6 +76,57 @@ class ImageFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Transform:
+    """How the second file of a verified pair shows the first one's picture.
+
+    The second picture is the first one mirrored left-right (if ``mirrored``), then turned
+    clockwise by ``turn_degrees``, then scaled by ``scale`` (its pixels per pixel of the first);
+    ``first_shown`` is the fraction of the first picture's area that the second still shows
+    (below 1: the second is a crop), and ``second_shown`` the fraction of the second's area that
+    comes from the first (below 1: the second shows more, e.g. the first is its crop). The
+    remaining fields say how the pixels changed: colour dropped (``grayscale``) or present only
+    in the second (``colourised``), the mean level moved by ``brightness`` (a fraction of the full
+    range, second minus first), contrast multiplied by ``contrast``, and the fractions of the
+    common region covered by something only the second shows (``added``: text, a logo, a date
+    stamp) or only the first shows (``removed``).
+    """
+
+    turn_degrees: float = 0.0
+    mirrored: bool = False
+    scale: float = 1.0
+    first_shown: float = 1.0
+    second_shown: float = 1.0
+    grayscale: bool = False
+    colourised: bool = False
+    brightness: float = 0.0
+    contrast: float = 1.0
+    added: float = 0.0
+    removed: float = 0.0
+
+    def inverse(self) -> Transform:
+        """The same relation seen from the second file."""
+        # Undoing "mirror, then turn by a" is "turn back by a, then mirror", which equals
+        # "mirror, then turn by a" again; without a mirror it is a turn by -a.
+        turn = self.turn_degrees if self.mirrored else (-self.turn_degrees) % 360.0
+        return Transform(
+            turn_degrees=turn,
+            mirrored=self.mirrored,
+            scale=1.0 / self.scale if self.scale else 0.0,
+            first_shown=self.second_shown,
+            second_shown=self.first_shown,
+            grayscale=self.colourised,
+            colourised=self.grayscale,
+            brightness=-self.brightness,
+            contrast=1.0 / self.contrast if self.contrast else 0.0,
+            added=self.removed,
+            removed=self.added,
+        )
+
+
+IDENTITY = Transform()
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """One file of a duplicate group, with what the scan learned about it."""
 

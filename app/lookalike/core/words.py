@@ -16,8 +16,7 @@ import errno
 import gettext
 from datetime import datetime
 
-from lookalike.core.matching.kinds import Transform
-from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason
+from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason, Transform
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -357,6 +356,9 @@ def group_header(group: Group) -> str:
 _MIN_TURN_DEG = 0.5
 _MIN_SCALE_CHANGE = 0.02
 _MIN_CROP = 0.005
+_MIN_BRIGHTNESS = 0.03  # of the full range
+_MIN_CONTRAST_CHANGE = 0.1
+_MIN_OVERLAY = 0.005  # of the common region
 
 # Sizes people name rather than measure, with how close a measured scale must be.
 _NAMED_SCALES = (
@@ -391,7 +393,8 @@ def _resaved(fmt: str) -> str:
 
 def transform_text(transform: Transform, new_format: str = "") -> str:
     """What changed from a keeper to its copy: "turned 17°, cropped 12 %", "mirrored",
-    "same picture, half size", "re-saved as PNG"; "same picture" when nothing did.
+    "same picture, half size", "grayscale, brighter", "re-saved as PNG"; "same picture" when
+    nothing did.
 
     Args:
         transform: how the copy shows the keeper's picture (the keeper is its first file).
@@ -410,6 +413,22 @@ def transform_text(transform: Transform, new_format: str = "") -> str:
     resized = abs(transform.scale - 1) >= _MIN_SCALE_CHANGE
     if resized:
         parts.append(_resized(transform.scale))
+    if transform.grayscale:
+        parts.append("grayscale")
+    elif transform.colourised:
+        parts.append("in colour")
+    if transform.brightness >= _MIN_BRIGHTNESS:
+        parts.append("brighter")
+    elif transform.brightness <= -_MIN_BRIGHTNESS:
+        parts.append("darker")
+    if transform.contrast >= 1 + _MIN_CONTRAST_CHANGE:
+        parts.append("more contrast")
+    elif transform.contrast <= 1 - _MIN_CONTRAST_CHANGE:
+        parts.append("less contrast")
+    if transform.added >= _MIN_OVERLAY:
+        parts.append("with an overlay")
+    if transform.removed >= _MIN_OVERLAY:
+        parts.append("without the keeper's overlay")
     if new_format:
         parts.append(_resaved(new_format))
     if not parts or parts == [_resized(transform.scale)]:

@@ -18,7 +18,9 @@ _ = (
     _.mousePressEvent,
     _.mouseReleaseEvent,
     _.wheelEvent,
-    # pytest fixtures: requested for their effect (a QApplication), or named in usefixtures.
+    # pytest: fixtures requested for their effect (a QApplication) or named in usefixtures, and
+    # the marks a module gives all its tests.
+    _.pytestmark,
     _.qapp,
     _.restore_root_logger,
     # Read by libraries: Pillow's decompression-bomb limit, configparser's key folding.

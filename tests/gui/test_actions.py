@@ -33,10 +33,15 @@ def _window(qtbot: QtBot) -> MainWindow:
 
 def _menu_actions(window: MainWindow) -> list[QAction]:
     found: list[QAction] = []
-    pending = [a.menu() for a in window.menuBar().actions()]
+    # Up to PySide6 6.11.1 the QMenu that QAction.menu() returns dies with that QAction's Python
+    # wrapper ("Internal C++ object already deleted"), so every action stays referenced here.
+    held = list(window.menuBar().actions())
+    pending = [a.menu() for a in held]
     while pending:
         menu = pending.pop()
-        for action in menu.actions():
+        actions = menu.actions()
+        held.extend(actions)
+        for action in actions:
             if action.menu() is not None:
                 pending.append(action.menu())
             elif not action.isSeparator():

@@ -15,6 +15,7 @@ from lookalike.bench.photos import (
     Bgr,
     brightness,
     crop_border,
+    crop_sides,
     grayscale,
     jpeg_bytes,
     mirror,
@@ -23,6 +24,7 @@ from lookalike.bench.photos import (
     resize_long_side,
     rotate90,
     save,
+    turn_and_crop,
     window,
 )
 
@@ -30,6 +32,7 @@ __all__ = [
     "Bgr",
     "brightness",
     "crop_border",
+    "crop_sides",
     "grayscale",
     "jpeg_bytes",
     "mirror",
@@ -38,6 +41,7 @@ __all__ = [
     "resize_long_side",
     "rotate90",
     "save",
+    "turn_and_crop",
     "window",
     "write_bomb_png",
     "write_fake",

@@ -111,10 +111,14 @@ def shape(groups: Sequence[Group]) -> Shape:
     }
 
 
-def stream(lib: Library, rng: random.Random) -> tuple[Grouper, dict[int, Group]]:
+def stream(
+    lib: Library, rng: random.Random, late_share: float = 0.0
+) -> tuple[Grouper, dict[int, Group]]:
     """Feed the library's files in a random order and random batches, the way a scan does: the
-    first file of a picture enters the candidate search, a later one is a copy. Returns the
-    grouper and the groups its events describe."""
+    first file of a picture enters the candidate search, a later one is a copy; ``late_share``
+    of the candidate pairs come only at the end (as the region search gives the pairs whose
+    copy came first). Returns the grouper and the groups its events describe."""
+    late = {pair for pair in sorted(lib.candidates) if rng.random() < late_share}
     arrived: dict[int, list[Member]] = {}
     known: set[int] = set()
 
@@ -143,13 +147,18 @@ def stream(lib: Library, rng: random.Random) -> tuple[Grouper, dict[int, Group]]
             (a, b)
             for a in new
             for b in mates[a]
-            if b in known or (b in new and a < b)  # each pair once
+            if (b in known or (b in new and a < b)) and (min(a, b), max(a, b)) not in late
         ]
         known.update(new)
         first = np.array([a for a, _ in pairs], dtype=np.int64)
         second = np.array([b for _, b in pairs], dtype=np.int64)
         grouper.add_candidates(new, first, second)
         grouper.add_files(copies)
+        if start == len(order):
+            grouper.add_late(
+                np.array([a for a, _ in sorted(late)], dtype=np.int64),
+                np.array([b for _, b in sorted(late)], dtype=np.int64),
+            )
         if rng.random() < 0.5 or start == len(order):
             for e in grouper.flush():
                 if isinstance(e, GroupFound | GroupUpdated):
@@ -164,8 +173,8 @@ def test_streamed_groups_equal_the_batch_rule_in_any_order() -> None:
         rng = random.Random(seed)
         lib = random_library(rng, rng.randint(2, 40), rng.choice((0.05, 0.2, 0.6)), 0.7)
         expected = batch_rule(lib)
-        for _ in range(3):
-            grouper, events = stream(lib, rng)
+        for late_share in (0.0, 0.0, 0.3):
+            grouper, events = stream(lib, rng, late_share)
             assert shape(grouper.groups()) == expected, seed
             assert shape(list(events.values())) == expected, seed  # the events tell the same
 

@@ -9,8 +9,12 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
+from lookalike.core.matching import fingerprint as fp_module
+from lookalike.core.matching import regions
 from lookalike.core.matching.fingerprint import FileTask, Fingerprint, fingerprint_files
 from lookalike.core.matching.kinds import IDENTITY, Match, Transform
 from lookalike.core.matching.matcher import Matcher
@@ -35,9 +39,12 @@ def matches(
     sorted order, the match mapping the first name onto the second."""
     matcher = Matcher(sensitivity, find_rotated=True)
     found: dict[tuple[str, str], Match] = {}
-    for i in order or range(len(prints)):
-        fp = prints[i]
-        proposals = matcher.add([i], [fp.path], [fp])
+    steps = [
+        lambda i=i: matcher.add([i], [prints[i].path], [prints[i]])
+        for i in order or range(len(prints))
+    ]
+    for step in [*steps, matcher.finish]:
+        proposals = step()
         pairs = list(zip(proposals.first.tolist(), proposals.second.tolist(), strict=True))
         for (a, b), match in zip(pairs, matcher.verify(pairs), strict=True):
             if match is None:
@@ -85,6 +92,63 @@ def test_cropped_copy_is_found_by_the_crop_source_at_normal_only(tmp_path: Path)
     assert found[0].transform.first_shown < 0.8  # the copy shows about 70 % of the original
     assert found[0].transform.second_shown == 1.0
     assert copy_matches(tmp_path, cropped, Sensitivity.STRICT) == []
+
+
+def proposed(prints: list[Fingerprint], sensitivity: Sensitivity) -> set[tuple[str, str]]:
+    """The candidate pairs (file names, sorted) before verification."""
+    matcher = Matcher(sensitivity, find_rotated=True)
+    found = set()
+    steps = [lambda i=i, fp=fp: matcher.add([i], [fp.path], [fp]) for i, fp in enumerate(prints)]
+    for step in [*steps, matcher.finish]:
+        proposals = step()
+        for a, b in zip(proposals.first.tolist(), proposals.second.tolist(), strict=True):
+            na, nb = Path(prints[a].path).name, Path(prints[b].path).name
+            found.add((min(na, nb), max(na, nb)))
+    return found
+
+
+@pytest.mark.parametrize("crop_first", [False, True])
+def test_trimmed_cropped_and_straightened_copies_are_proposed(
+    tmp_path: Path, crop_first: bool
+) -> None:
+    """Region hashes propose a copy trimmed by 3-4 %, one with 20 % cut off unevenly and one
+    turned by 17° or 29° and cut to its upright rectangle, whichever file comes first."""
+    base = images.photo(36, 900, 600)
+    made = {
+        "trimmed": images.crop_sides(base, 0.04, 0.03, 0.03, 0.04),
+        "cropped": images.crop_sides(base, 0.08, 0.12, 0.12, 0.08),
+        "turned17": images.turn_and_crop(base, 17),
+        "turned-29": images.turn_and_crop(base, -29),
+    }
+    copies = [images.save(tmp_path / f"{name}.jpg", img) for name, img in made.items()]
+    original = images.save(tmp_path / "original.jpg", base)
+    other = images.save(tmp_path / "other.jpg", images.photo(37, 900, 600))
+    prints = fingerprints([*copies, original, other] if crop_first else [original, other, *copies])
+    expected = {tuple(sorted(("original.jpg", f"{name}.jpg"))) for name in made}
+    assert expected <= proposed(prints, Sensitivity.NORMAL)
+    assert not any("other.jpg" in pair for pair in proposed(prints, Sensitivity.NORMAL))
+    # Strict has no region search: the whole-picture hashes miss the cropped and turned ones.
+    missed = {pair for pair in expected if "trimmed.jpg" not in pair}
+    assert not missed & proposed(prints, Sensitivity.STRICT)
+
+
+def test_region_hashes_agree_with_the_whole_picture_hash(tmp_path: Path) -> None:
+    """The identity region sampled the regions' way lands on the pHash, and each region of a
+    picture is the pHash of that region cut out at full resolution."""
+    base = images.photo(38, 800, 600)
+    gray = cv2.cvtColor(base, cv2.COLOR_BGR2GRAY)
+    specs = regions.region_specs(800, 600)
+    hashes = np.frombuffer(regions.region_hashes(gray), dtype="<u8")
+    assert len(hashes) == regions.REGION_COUNT == len(specs)
+    _, _, keep, degrees = specs[0]
+    assert degrees == 0
+    w, h = round(800 * keep), round(600 * keep)
+    cut = np.ascontiguousarray(gray[300 - h // 2 : 300 + h // 2, 400 - w // 2 : 400 + w // 2])
+    whole = int.from_bytes(fp_module.hashes_and_signature(cut)[0][:8], "little")
+    assert bin(whole ^ int(hashes[0])).count("1") <= 6
+    turned = cv2.cvtColor(images.turn_and_crop(base, specs[-1][3]), cv2.COLOR_BGR2GRAY)
+    turned_hash = int.from_bytes(fp_module.hashes_and_signature(turned)[0][:8], "little")
+    assert bin(turned_hash ^ int(hashes[-1])).count("1") <= 6
 
 
 def test_candidates_and_verdicts_do_not_depend_on_arrival_order(tmp_path: Path) -> None:

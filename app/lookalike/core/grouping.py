@@ -157,6 +157,16 @@ class Grouper:
                 self._state[p] = _ABSENT
         self._settle([p for p in new if p in rows], rows)
 
+    def add_late(self, first: Ids, second: Ids) -> None:
+        """Candidate pairs of pictures already given, that the candidate search could not give
+        when they arrived (a copy that came before its original). Both ends are placed again
+        with all their candidates (from ``neighbours``)."""
+        ends = np.unique(np.concatenate([first, second])).tolist()
+        for p in ends:
+            if p not in self._pictures:
+                self._add_picture(p, keeper=True)
+        self._settle(ends, {})
+
     def add_files(self, pictures: Iterable[int]) -> None:
         """These pictures have more files than before (``files_of`` says which)."""
         moved = []
@@ -259,7 +269,12 @@ class Grouper:
     def _candidates(self, p: int) -> Ids:
         if self._neighbours is None:
             return np.zeros(0, dtype=np.int64)
-        return self._neighbours(p)
+        found = self._neighbours(p)
+        for q in found.tolist():
+            if q not in self._pictures:
+                # Paired only by a late pair not given yet: a keeper of its own until then.
+                self._add_picture(q, keeper=True)
+        return found
 
     def _place(self, p: int, candidates: Ids, heap: list[tuple[Rank, int]]) -> None:
         node = self._pictures[p]

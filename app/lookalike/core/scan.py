@@ -311,6 +311,8 @@ class _Scan:
             yield from self._regroup()
             yield from self._progress(Stage.FINGERPRINT, done, total, results[-1].path)
             self._save_cache(force=False)
+        late = self.matcher.finish()
+        self.grouper.add_late(late.first, late.second)
         yield Progress(Stage.FINGERPRINT, total, total)
 
     def _regroup(self) -> Iterator[ScanEvent]:

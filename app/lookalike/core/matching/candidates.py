@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from lookalike.core.matching.fingerprint import Fingerprint
 from lookalike.core.matching.kinds import Match
+
+if TYPE_CHECKING:  # the fingerprint module computes region hashes with `regions`
+    from lookalike.core.matching.fingerprint import Fingerprint
 
 Ids = npt.NDArray[np.int64]
 
@@ -58,12 +60,18 @@ class CandidateSource(Protocol):
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
         """Index a batch (``ids[i]`` is the id of ``batch[i]``; ids grow from 0 in the order
-        images arrive) and propose every pair that involves one of them."""
+        images arrive) and propose the pairs that involve one of them (all of them, but for
+        those `finish` gives)."""
+        ...
+
+    def finish(self) -> Proposals:
+        """Once every image is in: the pairs `add` left out (a source that searches only
+        one direction as images arrive gives the other here; others give none)."""
         ...
 
     def neighbours(self, image: Ids) -> Ids:
         """Every indexed image this source pairs with ``image`` (an id already added; a
-        one-element array), by the same rule as `add`."""
+        one-element array), by the same rule as `add` and `finish` together."""
         ...
 
 

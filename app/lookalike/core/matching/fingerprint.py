@@ -19,11 +19,12 @@ from PIL import Image, UnidentifiedImageError
 
 from lookalike.core import words
 from lookalike.core.hashing import content_digest
+from lookalike.core.matching.regions import region_hashes
 from lookalike.core.metadata import MAX_PIXELS, exif_facts
 from lookalike.core.model import Skipped, SkipReason
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 
 HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
 SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)
@@ -64,7 +65,8 @@ class Fingerprint:
     taken: str  # EXIF DateTimeOriginal, or ""
     camera: str  # EXIF make and model, or ""
     has_exif: bool
-    # 9 little-endian uint64: the pHash under each of the 8 orientations, then the inner pHash.
+    # Little-endian uint64: the pHash under each of the 8 orientations, the inner pHash, then
+    # the pHashes of the regions of `regions.region_specs` (REGION_COUNT of them).
     hashes: bytes
     # Contrast-normalised grayscale thumbnails (SIGNATURE_EDGE_PX square), of the whole picture
     # and of its inner region; b"" for a flat picture, whole only if the inner region is flat.
@@ -78,6 +80,11 @@ class Fingerprint:
     @property
     def inner_hash(self) -> int:
         return int.from_bytes(self.hashes[64:72], "little")
+
+    @property
+    def regions(self) -> bytes:
+        """The region hashes (8 bytes each), for `regions.RegionCandidates`."""
+        return self.hashes[72:]
 
     @property
     def has_inner(self) -> bool:
@@ -289,7 +296,7 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
     h, w = gray.shape
     dy, dx = round(h * INNER_CROP_FRACTION / 2), round(w * INNER_CROP_FRACTION / 2)
     inner_hashes, inner_signature = hashes_and_signature(gray[dy : h - dy, dx : w - dx])
-    hashes += inner_hashes[:8]
+    hashes += inner_hashes[:8] + region_hashes(gray)
     if signature and inner_signature:
         signature += inner_signature
     return Fingerprint(

@@ -24,6 +24,7 @@ from lookalike.core.matching.crops import CropCandidates
 from lookalike.core.matching.fingerprint import Fingerprint
 from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.policy import Thresholds, thresholds
+from lookalike.core.matching.regions import RegionCandidates
 from lookalike.core.matching.signature import SignatureVerifier
 from lookalike.core.matching.whole import WholeCandidates
 from lookalike.core.model import Sensitivity
@@ -31,11 +32,13 @@ from lookalike.core.model import Sensitivity
 
 def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource]:
     """The sources one sensitivity level uses; a new way of finding candidates is added here."""
-    index_radius = max(t.max_hash_distance, t.crop_hash_distance)
+    index_radius = max(t.max_hash_distance, t.crop_hash_distance, t.region_hash_distance)
     whole = WholeCandidates(t.max_hash_distance, index_radius, find_rotated)
     sources: list[CandidateSource] = [whole]
     if t.crop_hash_distance:
         sources.append(CropCandidates(t.crop_hash_distance, whole.index))
+    if t.region_hash_distance:
+        sources.append(RegionCandidates(t.region_hash_distance, whole.index))
     return sources
 
 
@@ -61,8 +64,8 @@ class Matcher:
     def add(
         self, pictures: Sequence[int], keys: Sequence[str], prints: Sequence[Fingerprint]
     ) -> Proposals:
-        """Take new pictures (ids, keys and one fingerprint each); return every candidate pair,
-        as picture ids, that involves one of them."""
+        """Take new pictures (ids, keys and one fingerprint each); return the candidate pairs,
+        as picture ids, that involve one of them (all of them, but for those `finish` gives)."""
         usable = [i for i, fp in enumerate(prints) if fp.signature]
         if pictures:
             grow = max(pictures) + 1 - len(self._index_of)
@@ -78,15 +81,12 @@ class Matcher:
             self._prints.append(prints[i])
         ids = np.arange(start, start + len(usable), dtype=np.int64)
         batch = self._prints[start:]
-        found = [source.add(ids, batch) for source in self._sources]
-        first = np.concatenate([f.first for f in found])
-        second = np.concatenate([f.second for f in found])
-        # One row per unordered pair, whichever sources found it.
-        low, high = np.minimum(first, second), np.maximum(first, second)
-        pairs = np.unique(low * len(self._prints) + high)
-        return Proposals(
-            self._pictures(pairs // len(self._prints)), self._pictures(pairs % len(self._prints))
-        )
+        return self._as_pictures([source.add(ids, batch) for source in self._sources])
+
+    def finish(self) -> Proposals:
+        """Once every picture is in: candidate pairs `add` could not give yet (a copy that came
+        before its original, for the region search), as picture ids."""
+        return self._as_pictures([source.finish() for source in self._sources])
 
     def neighbours(self, picture: int) -> Ids:
         """Every candidate of a picture given to `add` before (picture ids)."""
@@ -113,6 +113,17 @@ class Matcher:
             m.reversed() if m is not None and swap else m
             for m, swap in zip(verdicts, swapped, strict=True)
         ]
+
+    def _as_pictures(self, found: list[Proposals]) -> Proposals:
+        """One row per unordered pair, whichever sources found it, as picture ids."""
+        first = np.concatenate([f.first for f in found])
+        second = np.concatenate([f.second for f in found])
+        if not first.shape[0]:
+            return Proposals.empty()
+        n = len(self._prints)
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        pairs = np.unique(low * n + high)
+        return Proposals(self._pictures(pairs // n), self._pictures(pairs % n))
 
     def _pictures(self, index_ids: Ids) -> Ids:
         view = np.frombuffer(self._picture_of, dtype=np.int64)

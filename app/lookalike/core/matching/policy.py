@@ -25,15 +25,26 @@ class Thresholds:
     # A radius of 0 turns crop matching off.
     crop_hash_distance: int = 0
     crop_min_similarity: float = 1.0
+    # Trimmed, cropped and straightened copies: one's whole picture against the other's region
+    # hashes (`regions`). A radius of 0 turns region candidates off.
+    region_hash_distance: int = 0
 
 
 THRESHOLDS = {
     Sensitivity.STRICT: Thresholds(max_hash_distance=6, min_similarity=0.97),
     Sensitivity.NORMAL: Thresholds(
-        max_hash_distance=10, min_similarity=0.93, crop_hash_distance=12, crop_min_similarity=0.85
+        max_hash_distance=10,
+        min_similarity=0.93,
+        crop_hash_distance=12,
+        crop_min_similarity=0.85,
+        region_hash_distance=10,
     ),
     Sensitivity.LOOSE: Thresholds(
-        max_hash_distance=14, min_similarity=0.85, crop_hash_distance=14, crop_min_similarity=0.8
+        max_hash_distance=14,
+        min_similarity=0.85,
+        crop_hash_distance=14,
+        crop_min_similarity=0.8,
+        region_hash_distance=12,
     ),
 }
 

@@ -3,16 +3,15 @@
 A copy with its borders trimmed, a large part cut out, or the picture turned by a few degrees and
 cut to the largest upright rectangle (a photo editor's "straighten") shows one region of the
 original. Each image gets the 64-bit hash of a fixed family of such regions; a pair is proposed
-when the whole-picture hash of one lies within the radius of a region hash of the other. The
-rule is symmetric (either may be the original), so the answer does not depend on which came
-first; both directions are searched.
+when the whole-picture hash of one lies within the radius of a region hash of the other (either
+may be the original, so the rule is symmetric).
 
-The family, measured on the real photographs of `lookalike accuracy` (tests/bench/
-bench_candidates.py prints the figures): one window without 8 % of each side (copies trimmed by
-2-5 % a side), 15 windows of 75-85 % of the picture at and around the centre (10-30 % cut off,
-not always evenly), and the largest upright window of the picture turned by 8-44° either way, in
-steps of 6° (the pHash tolerates about 3° of turn). Quarter turns and mirrors of the whole
-picture are the whole-picture source's job.
+The family, chosen on the real photographs of `lookalike accuracy` (tests/bench/
+bench_candidates.py prints what it finds): one window without 8 % of each side (copies trimmed
+by 2-5 % a side); 10 windows keeping 75 % and 85 % of each side, at the centre and shifted
+diagonally by 5 % and 3 % (10-30 % cut off, not always evenly); and the largest upright window
+of the picture turned by 8, 16, 24, 32 and 40° either way (the pHash tolerates about 4° of
+turn). Quarter turns and mirrors of the whole picture are the whole-picture source's job.
 
 Region hashes are cheap: the decoded image is shrunk once to 64 pixels, every region is sampled
 from it in one `cv2.remap` at 2x2 samples per hash cell, and the 8x8 low frequencies of all of
@@ -24,7 +23,6 @@ image can be compared with the whole-picture hash of another.
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -131,65 +129,48 @@ def _sample_maps(
 
 
 class RegionCandidates:
-    """Indexes each image's region hashes; searches whole pictures against them.
+    """Searches every image's region hashes against the whole-picture hashes, once all are in.
 
-    The whole-picture hashes come from ``whole``, the index the whole-picture source keeps (its
-    radius must be at least ``radius``), so they are stored once.
-
-    Searching each image's regions against every whole picture would cost REGION_COUNT queries
-    per image. Instead `add` searches each new whole picture against the regions seen so far
-    (one query: it finds copies that come after their original), and `finish`, once every
-    image is in, searches every whole picture against the regions of the images that came
-    after it (the copies that came first). Together they find every pair the rule admits,
-    whatever the order.
+    The whole-picture hashes come from ``whole`` (the whole-picture source's index) and the
+    region hashes from the fingerprints the images came with, so nothing is stored while the
+    images arrive. The search runs in `finish` (REGION_COUNT queries an image, in large
+    batches), when every image is in, so it finds every pair whichever came first; cropped and
+    turned copies join their groups then. Its pairs are kept to answer `neighbours`.
     """
 
     name = "region"
 
     def __init__(self, radius: int, whole: HashIndex) -> None:
-        if whole.max_distance < radius:
-            raise ValueError("the whole-picture index must search at least the region radius")
-        self._regions = HashIndex(radius)  # REGION_COUNT entries per image, in id order
         self._whole = whole
         self._radius = radius
-        self._seen = array("q")  # by image: how many images there were when it was searched
+        self._regions: list[bytes] = []  # by image: its region hashes (the fingerprint's bytes)
+        self._mates: dict[int, list[int]] = {}  # after `finish`: the pairs found, both ways
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
-        self._regions.add(np.frombuffer(b"".join(fp.regions for fp in batch), dtype="<u8"))
-        self._seen.extend([len(self._seen) + len(batch)] * len(batch))
-        # Regions of these images and earlier ones near these whole pictures.
-        return self._whole_near_regions(ids, later=False)
+        self._regions += [fp.regions for fp in batch]
+        return Proposals.empty()
 
     def finish(self) -> Proposals:
-        """The pairs whose copy came before its original (see the class docstring)."""
-        n = len(self._seen)
-        parts = [
-            self._whole_near_regions(np.arange(start, min(start + 4096, n)), later=True)
-            for start in range(0, n, 4096)
-        ]
-        if not parts:
+        # The whole-picture index searches at the widest radius of all sources: a probe costs
+        # far more there, so the whole pictures are indexed again, once, at this radius.
+        wholes = HashIndex(self._radius)
+        wholes.add(self._whole.hashes)
+        firsts, seconds = [], []
+        step = max(1, 65536 // REGION_COUNT)  # images a query batch: bounded memory
+        for start in range(0, len(self._regions), step):
+            ids = np.arange(start, min(start + step, len(self._regions)), dtype=np.int64)
+            hashes = np.frombuffer(b"".join(self._regions[start : ids[-1] + 1]), dtype="<u8")
+            # An image's regions never pair with its own whole (the index leaves owner == id out).
+            found = wholes.query(hashes, np.repeat(ids, REGION_COUNT))
+            firsts.append(found.first)
+            seconds.append(found.second)
+        if not firsts:
             return Proposals.empty()
-        return Proposals(
-            np.concatenate([p.first for p in parts]), np.concatenate([p.second for p in parts])
-        )
+        first, second = np.concatenate(firsts), np.concatenate(seconds)
+        for a, b in zip(first.tolist(), second.tolist(), strict=True):
+            self._mates.setdefault(a, []).append(b)
+            self._mates.setdefault(b, []).append(a)
+        return Proposals(first, second)
 
     def neighbours(self, image: Ids) -> Ids:
-        found = self._whole_near_regions(image, later=False).second
-        # This image's regions near other whole pictures.
-        entries = image[0] * REGION_COUNT + np.arange(REGION_COUNT)
-        near = self._whole.query(self._regions.hashes[entries], np.repeat(image, REGION_COUNT))
-        return np.concatenate([found, near.second[near.distance <= self._radius]])
-
-    def _whole_near_regions(self, ids: Ids, later: bool) -> Proposals:
-        """Pairs (image of ``ids``, image with a region near its whole picture): among the
-        images up to the last of ``ids``, or with ``later`` only those after each image."""
-        # Owners are negative so that no owner is mistaken for a region entry's id.
-        found = self._regions.query(self._whole.hashes[ids], -1 - ids)
-        first, second = -1 - found.first, found.second // REGION_COUNT
-        if later:
-            seen = np.frombuffer(self._seen, dtype=np.int64)
-            keep = second >= seen[first]  # not in the index yet when `add` searched
-            del seen  # releases the buffer, so the array can grow again
-        else:
-            keep = second != first
-        return Proposals(first[keep], second[keep])
+        return np.unique(np.array(self._mates.get(int(image[0]), []), dtype=np.int64))

@@ -23,7 +23,9 @@ _ = (
     _.pytestmark,
     _.qapp,
     _.restore_root_logger,
-    # Read by libraries: Pillow's decompression-bomb limit, configparser's key folding.
+    # Read by libraries: Pillow's decompression-bomb limit, configparser's key folding; and
+    # called by one: io.RawIOBase.read fills its buffer through readinto (reading.HeaderWindow).
     _.MAX_IMAGE_PIXELS,
     _.optionxform,
+    _.readinto,
 )

@@ -6,6 +6,7 @@ synthetic images behave unlike photos for perceptual hashing.
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -45,6 +46,8 @@ __all__ = [
     "window",
     "write_bomb_png",
     "write_fake",
+    "write_plain_png",
+    "write_sparse",
     "write_truncated",
 ]
 
@@ -77,4 +80,29 @@ def write_bomb_png(path: Path, width: int = 100_000, height: int = 100_000) -> P
     idat = zlib.compress(row * 16, 9)
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     path.write_bytes(png)
+    return path
+
+
+def write_plain_png(path: Path, width: int, height: int) -> Path:
+    """A complete, valid gray PNG of ``width`` x ``height`` black pixels, written without ever
+    holding its pixels (a few hundred KB for 100 MP: a real decompression bomb, and decodable)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)  # filter byte 0, then the row's samples
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    path.write_bytes(png)
+    return path
+
+
+def write_sparse(path: Path, head: bytes, size: int) -> Path:
+    """A file of ``size`` bytes that starts with ``head`` and is a hole after it (costs no disk)."""
+    path.write_bytes(head)
+    os.truncate(path, size)
     return path

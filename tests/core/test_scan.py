@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lookalike.cli import main
 from lookalike.core.cancel import CancelToken
 from lookalike.core.events import FileSkipped, Finished, GroupFound, Progress, Stage
 from lookalike.core.matching.fingerprint import CRASH_MARKER_ENV
@@ -96,12 +97,39 @@ def test_symlink_loops_and_links_never_repeat_a_file(tmp_path: Path) -> None:
         reasons = skipped_reasons(result)
         assert reasons["self-loop.jpg"] is SkipReason.LINK_LOOP
         # Files of a folder come before its subfolders: the hard link is met first, then the
-        # symlink and the original path are the same file again.
+        # original path is the same file again. A symlink is never a member.
         same = {name for name, reason in reasons.items() if reason is SkipReason.SAME_FILE}
-        assert same == {"symlink.jpg", "photo000.jpg"}
+        assert same == {"photo000.jpg"}
+        assert reasons["symlink.jpg"] is SkipReason.SYMLINK
         (group,) = result.groups
         assert len(group.members) == 2  # the photo and its real copy, each once
         assert result.summary.files == 2
+
+
+def test_a_symlink_is_never_kept_counted_or_trashed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The folder's only real copy of a picture, and a link (sorting first, so it would make the
+    # better keeper by name) to an identical file outside the folder.
+    folder, outside = tmp_path / "photos", tmp_path / "elsewhere"
+    (real,) = photos(folder, 1, copies=0)
+    outside.mkdir()
+    shutil.copyfile(real, outside / "copy.jpg")
+    (folder / "a-link.jpg").symlink_to(outside / "copy.jpg")
+    (folder / "b-link-in.jpg").symlink_to(real)
+    for mode in ScanMode:
+        result = scan(folder, mode=mode)
+        assert result.groups == ()
+        assert result.summary.reclaimable_bytes == 0
+        assert skipped_reasons(result) == {
+            "a-link.jpg": SkipReason.SYMLINK,
+            "b-link-in.jpg": SkipReason.SYMLINK,
+        }
+    assert main(["clean", str(folder), "--yes", "--no-cache"]) == 0
+    assert real.exists()
+    assert (folder / "a-link.jpg").is_symlink()
+    assert (outside / "copy.jpg").exists()
+    assert "trashed" not in capsys.readouterr().out
 
 
 def test_hidden_and_junk_folders_are_skipped_by_default(tmp_path: Path) -> None:

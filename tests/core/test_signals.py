@@ -20,8 +20,6 @@ import cv2
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-
 TAG_VAR = "LOOKALIKE_TEST_PROCESS_TAG"
 WORKERS = 2  # as passed on the command line below
 
@@ -96,6 +94,7 @@ def wait_until_gone(tag: str, seconds: float) -> list[tuple[int, int, str]]:
     return left
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 @pytest.mark.parametrize(
     ("sig", "to_group"),
     [

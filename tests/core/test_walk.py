@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -91,12 +94,15 @@ def test_one_entry_per_real_file_whatever_the_ways_to_it(tree: Path) -> None:
     paths = [f.path for f in files]
     assert len(paths) == len(set(paths)) == 6
     assert len({f.inode for f in files}) == 6
-    # b-hardlink.jpg sorts before b.jpg and is met first; the others are the same file again.
+    # b-hardlink.jpg sorts before b.jpg and is met first: b.jpg is the same file again. A link
+    # is never a member (it could become the keeper of its own target): reported, not listed.
     assert {(Path(s.path).name, s.reason) for s in skipped} == {
         ("b.jpg", SkipReason.SAME_FILE),
-        ("b-symlink.jpg", SkipReason.SAME_FILE),
+        ("b-symlink.jpg", SkipReason.SYMLINK),
     }
-    assert all(str(tree / "b-hardlink.jpg") in s.detail for s in skipped)
+    same, link = sorted(skipped, key=lambda s: s.reason.name)
+    assert str(tree / "b-hardlink.jpg") in same.detail
+    assert str(tree / "b.jpg") in link.detail
 
 
 def test_symlinked_folders_followed_on_request_and_never_in_a_loop(tree: Path) -> None:
@@ -119,14 +125,27 @@ def test_a_root_may_be_a_file_and_a_missing_root_is_reported(tree: Path) -> None
     assert [(Path(s.path).name, s.reason) for s in skipped] == [("gone", SkipReason.VANISHED)]
 
 
+def test_a_root_that_is_a_link_to_a_file_or_a_special_file_is_reported(tree: Path) -> None:
+    (tree / "link.png").symlink_to(tree / "c.png")
+    os.mkfifo(tree / "pipe.png")
+    files, skipped = listed([tree / "link.png", tree / "pipe.png"])
+    assert files == []
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("link.png", SkipReason.SYMLINK),
+        ("pipe.png", SkipReason.NOT_REGULAR),
+    ]
+
+
 def test_link_loop_and_dangling_links_are_reported(tmp_path: Path) -> None:
     (tmp_path / "loop.jpg").symlink_to(tmp_path / "loop.jpg")
     (tmp_path / "dangling.jpg").symlink_to(tmp_path / "nothing-here.jpg")
     _, skipped = listed([tmp_path])
     assert {(Path(s.path).name, s.reason) for s in skipped} == {
-        ("dangling.jpg", SkipReason.VANISHED),
+        ("dangling.jpg", SkipReason.DANGLING_LINK),
         ("loop.jpg", SkipReason.LINK_LOOP),
     }
+    (dangling,) = [s for s in skipped if s.reason is SkipReason.DANGLING_LINK]
+    assert str(tmp_path / "nothing-here.jpg") in dangling.detail
 
 
 def test_reference_roots_mark_their_files_even_through_links(tree: Path) -> None:
@@ -138,25 +157,43 @@ def test_reference_roots_mark_their_files_even_through_links(tree: Path) -> None
     assert marked == {"master.jpg": True, "d.webp": False, "e.tif": False}
 
 
-def test_special_files_are_never_opened(tmp_path: Path) -> None:
+def test_special_files_are_never_opened_and_listed_as_not_regular(tmp_path: Path) -> None:
     # A FIFO blocks whoever opens it for reading: the walk must not even sniff it. Run in a
     # child process so that a regression fails on the timeout instead of hanging the suite.
     images.save(tmp_path / "real.jpg", images.photo(45, 64, 48))
     os.mkfifo(tmp_path / "pipe.jpg")
     os.mkfifo(tmp_path / "pipe-without-extension")
-    code = (
-        "import sys\n"
-        "from lookalike.core.walk import WalkOptions, walk\n"
-        "print([e.path for e in walk(WalkOptions(roots=[sys.argv[1]]))])\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert out.stdout.strip() == repr([str(tmp_path / "real.jpg")])
+    os.mkfifo(tmp_path / "pipe.txt")  # no picture's name: not worth a line
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "socket.png"))
+        kinds = {"pipe.jpg": "FIFO", "pipe-without-extension": "FIFO", "socket.png": "socket"}
+        with contextlib.suppress(PermissionError):  # devices need root (CI and here are)
+            os.mknod(tmp_path / "device.jpg", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+            kinds["device.jpg"] = "device"
+        code = (
+            "import sys\n"
+            "from lookalike.core.walk import WalkOptions, walk\n"
+            "for e in walk(WalkOptions(roots=[sys.argv[1]])):\n"
+            "    why = (e.reason.name, e.detail) if hasattr(e, 'reason') else ('', '')\n"
+            "    print(type(e).__name__, e.path, *why, sep='\\t')\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    lines = [line.split("\t") for line in out.stdout.splitlines()]
+    assert [Path(path).name for kind, path, *_ in lines if kind == "ImageFile"] == ["real.jpg"]
+    skipped = {
+        Path(p).name: (reason, detail) for kind, p, reason, detail in lines if kind != "ImageFile"
+    }
+    assert set(skipped) == set(kinds)
+    for name, kind in kinds.items():
+        reason, detail = skipped[name]
+        assert reason == SkipReason.NOT_REGULAR.name
+        assert kind in detail
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders whatever their permissions")
@@ -168,6 +205,20 @@ def test_unreadable_folder_is_reported(tree: Path) -> None:
         (tree / "sub").chmod(0o755)
     assert [(Path(s.path).name, s.reason) for s in skipped] == [("sub", SkipReason.PERMISSION)]
     assert "sub/d.webp" not in names(files, tree)
+
+
+def test_cancel_stops_the_walk_inside_a_big_folder(tmp_path: Path) -> None:
+    data = images.jpeg_bytes(images.photo(46, 32, 32))
+    for i in range(200):
+        (tmp_path / f"{i:03d}").write_bytes(data)  # no extension: each one is sniffed
+    token = CancelToken()
+    entries = walk(WalkOptions(roots=[str(tmp_path)]), token)
+    next(entries)
+    token.cancel()
+    after: list[ImageFile | Skipped] = []
+    with pytest.raises(CancelledError):
+        after.extend(entries)
+    assert after == []
 
 
 def test_cancel_stops_the_walk(tree: Path) -> None:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from lookalike.core import words
 from lookalike.core.model import ImageFile, Skipped
+from lookalike.core.reading import open_regular
 
 PREFIX_BYTES = 64 * 1024
 _READ_CHUNK = 1024 * 1024
@@ -24,10 +25,15 @@ def content_digest(data: bytes) -> str:
 
 
 def file_digest(path: str, limit: int | None = None) -> str:
-    """Hash a file's content (or its first ``limit`` bytes) without reading it all into memory."""
+    """Hash a file's content (or its first ``limit`` bytes) without reading it all into memory.
+
+    Raises:
+        OSError: unreadable, or not a regular file (``NotRegularFileError``, never opened).
+    """
     h = hashlib.sha1(usedforsecurity=False)
     remaining = limit
-    with open(path, "rb") as f:
+    f, _ = open_regular(path)
+    with f:
         while remaining is None or remaining > 0:
             chunk = f.read(_READ_CHUNK if remaining is None else min(_READ_CHUNK, remaining))
             if not chunk:

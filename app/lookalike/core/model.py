@@ -46,6 +46,9 @@ class SkipReason(enum.Enum):
     LINK_LOOP = "symbolic link loop"
     SAME_FILE = "the same file as another path (a link), listed once"
     DECODER_CRASH = "the image decoder crashed on this file"
+    NOT_REGULAR = "not a regular file"
+    SYMLINK = "a symbolic link: links are never compared, kept or removed, only real files"
+    DANGLING_LINK = "a symbolic link to a file that does not exist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +188,35 @@ class Skipped:
     @property
     def message(self) -> str:
         return f"{self.reason.value}: {self.detail}" if self.detail else self.reason.value
+
+
+class SkipFileError(Exception):
+    """A per-file problem that turns into a ``Skipped`` record."""
+
+    def __init__(self, reason: SkipReason, detail: str = "") -> None:
+        super().__init__(detail or reason.value)
+        self.reason = reason
+        self.detail = detail
+
+    def skipped(self, path: str) -> Skipped:
+        return Skipped(path, self.reason, self.detail)
+
+
+class NotRegularFileError(OSError):
+    """A path that is not, or is no longer, the regular file it was: a link, a FIFO, a socket, a
+    device or a folder (never opened), or another file swapped in while it was being opened.
+
+    An OSError, so that every caller that handles unreadable files handles these too; its text
+    is the skip reason's.
+    """
+
+    def __init__(self, reason: SkipReason, detail: str = "") -> None:
+        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+        self.reason = reason
+        self.detail = detail
+
+    def skipped(self, path: str) -> Skipped:
+        return Skipped(path, self.reason, self.detail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from lookalike.core.matching.fingerprint import (
     CRASH_MARKER_ENV,
     FileTask,
     Fingerprint,
+    RunAlone,
     fingerprint_files,
 )
 from lookalike.core.matching.matcher import Matcher
@@ -327,6 +328,10 @@ class _Scan:
         A worker that dies (a native decoder crash) breaks the whole pool. The pool is then
         rebuilt and the files of the lost chunks are retried one at a time, so only the file
         that crashes is lost, reported as skipped.
+
+        A file whose decode is large (``RunAlone``: a huge panorama, a progressive JPEG of a
+        hundred megapixels) comes back from its chunk unread and is sent again on its own, one
+        such file in the pool at a time: the pool's memory stays bounded however many there are.
         """
         if not tasks:
             return
@@ -334,29 +339,36 @@ class _Scan:
         chunks = [tasks[i : i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
         chunks.reverse()  # taken from the end
         suspects: list[FileTask] = []  # from chunks lost in a crash: retried alone
+        large: list[FileTask] = []  # run one at a time beside the chunks
         crash_marker = os.environ.get(CRASH_MARKER_ENV, "")
         lone_crashes = 0
         any_success = False
-        while chunks or suspects:
+        while chunks or suspects or large:
             pool = ProcessPoolExecutor(
                 workers, pool_context(), initializer=start_worker, initargs=(crash_marker,)
             )
-            in_flight: dict[Future[list[Fingerprint | Skipped]], list[FileTask]] = {}
+            in_flight: dict[Future[list[Fingerprint | Skipped | RunAlone]], list[FileTask]] = {}
             alone: list[FileTask] | None = None  # a suspect running with nothing beside it
+            big: list[FileTask] | None = None  # the one large file in flight
             broken = False
             ended = False
             try:
-                while (chunks or suspects or in_flight) and not broken:
+                while (chunks or suspects or large or in_flight) and not broken:
                     self.cancel.raise_if_cancelled()
                     if suspects and not in_flight:
                         alone = [suspects.pop()]
-                        in_flight[pool.submit(fingerprint_files, alone)] = alone
+                        in_flight[pool.submit(fingerprint_files, alone, True)] = alone
+                    if not suspects and large and big is None:
+                        big = [large.pop()]
+                        in_flight[pool.submit(fingerprint_files, big, True)] = big
                     while not suspects and chunks and len(in_flight) < workers * CHUNKS_IN_FLIGHT:
                         chunk = chunks.pop()
                         in_flight[pool.submit(fingerprint_files, chunk)] = chunk
                     done, _ = wait(in_flight, PROGRESS_INTERVAL_S, FIRST_COMPLETED)
                     for future in done:
                         chunk = in_flight.pop(future)
+                        if chunk is big:
+                            big = None
                         if isinstance(future.exception(), BrokenProcessPool):
                             broken = True
                             if chunk is alone:
@@ -366,9 +378,16 @@ class _Scan:
                                 yield [Skipped(chunk[0].path, SkipReason.DECODER_CRASH)]
                             else:
                                 suspects.extend(chunk)
-                        else:
-                            any_success = True
-                            yield future.result()
+                            continue
+                        any_success = True
+                        results: list[Fingerprint | Skipped] = []
+                        for result in future.result():
+                            if isinstance(result, RunAlone):
+                                large.append(result.task)
+                            else:
+                                results.append(result)
+                        if results:
+                            yield results
                 # The chunks still in flight in a broken pool are lost with it.
                 for chunk in in_flight.values():
                     suspects.extend(chunk)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core.reading import read_prefix
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".dib", ".tif", ".tiff",
@@ -49,11 +50,7 @@ def _is_junk(name: str) -> bool:
 
 
 def _sniff_image(path: str) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-    except OSError:
-        return False
+    head = read_prefix(path, 12)
     return head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
@@ -64,30 +61,34 @@ def _under(path: str, roots: Sequence[str]) -> bool:
 def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[ImageFile | Skipped]:
     """Yield the image files under the roots, and the entries that could not be used.
 
-    Iterative (no recursion limit), sorted by name (deterministic). A file reached twice, through
-    overlapping roots, a symlink or a hard link, is yielded once; the other paths are reported
-    as the same file. Symlinked folders are followed only on request, and never twice.
+    Iterative (no recursion limit), sorted by name (deterministic). Only regular files are
+    listed, each once: a file reached again through overlapping roots or a hard link is reported
+    as the same file; a symbolic link to a picture, a dangling one, and a FIFO, socket or device
+    with a picture's name (or none) are reported with their reason, never opened. Symlinked
+    folders are followed only on request, and never twice. The cancel token is checked at every
+    entry.
     """
     roots = [os.path.abspath(r) for r in options.roots]
     references = [os.path.realpath(r) for r in options.reference_roots]
     seen_files: dict[tuple[int, int], str] = {}
     seen_dirs: set[tuple[int, int]] = set()
-    stack: list[str] = []
-    for root in reversed(roots):
-        stack.append(root)
+    stack: list[tuple[str, bool]] = [(root, True) for root in reversed(roots)]
 
     while stack:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        folder = stack.pop()
+        folder, is_root = stack.pop()
         try:
+            # A root is followed if it is a link (the user named it); a subfolder was a folder,
+            # or a link to one that the options follow.
             st = os.stat(folder)
         except OSError as exc:
-            yield words.skipped_for(folder, exc)
+            if is_root:
+                yield _broken_link(folder, exc) or words.skipped_for(folder, exc)
             continue
         if not stat.S_ISDIR(st.st_mode):
-            # A root may name a single file.
-            yield from _file_entry(folder, st, seen_files, references)
+            if is_root:  # a root may name a single file
+                yield from _root_file(folder, seen_files, references)
             continue
         if (st.st_dev, st.st_ino) in seen_dirs:
             continue  # overlapping roots or a followed symlink back up the tree
@@ -100,33 +101,66 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
             continue
         subfolders: list[str] = []
         for entry in entries:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             if entry.name.startswith(".") and not options.include_hidden:
                 continue
+            ext = os.path.splitext(entry.name)[1].lower()
             try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir(follow_symlinks=True)
+                lst = entry.stat(follow_symlinks=False)
+                is_link = stat.S_ISLNK(lst.st_mode)
+                target_mode = os.stat(entry.path).st_mode if is_link else lst.st_mode
             except OSError as exc:
-                yield words.skipped_for(entry.path, exc)
+                if ext in IMAGE_EXTENSIONS:  # nameless files we cannot look into are no pictures
+                    yield _broken_link(entry.path, exc) or words.skipped_for(entry.path, exc)
                 continue
-            if is_dir:
+            if stat.S_ISDIR(target_mode):
                 wanted = options.recursive and not _is_junk(entry.name)
                 if wanted and (not is_link or options.follow_symlinks):
                     subfolders.append(entry.path)
                 continue
-            ext = os.path.splitext(entry.name)[1].lower()
             if ext not in IMAGE_EXTENSIONS and ext != "":
                 continue
-            try:
-                fst = os.stat(entry.path)  # follows a symlink to its target
-            except OSError as exc:
-                if ext:  # a file without an extension that cannot be read is no known picture
-                    yield words.skipped_for(entry.path, exc)
-                continue
-            # Only a regular file is sniffed: opening a FIFO would block the walk for good.
-            if not stat.S_ISREG(fst.st_mode) or (ext == "" and not _sniff_image(entry.path)):
-                continue
-            yield from _file_entry(entry.path, fst, seen_files, references)
-        stack.extend(reversed(subfolders))
+            if is_link:
+                if ext:
+                    yield _link_entry(entry.path)
+            elif not stat.S_ISREG(lst.st_mode):
+                # Never opened: a FIFO would block the walk for good, a device may act on open.
+                yield Skipped(entry.path, SkipReason.NOT_REGULAR, words.file_kind(lst.st_mode))
+            elif ext or _sniff_image(entry.path):
+                yield from _file_entry(entry.path, lst, seen_files, references)
+        stack.extend((sub, False) for sub in reversed(subfolders))
+
+
+def _broken_link(path: str, exc: OSError) -> Skipped | None:
+    """A dangling link says so (the file it names is missing), not "the file disappeared"."""
+    if not isinstance(exc, FileNotFoundError) or not os.path.islink(path):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return Skipped(path, SkipReason.DANGLING_LINK)
+    return Skipped(path, SkipReason.DANGLING_LINK, words.link_target(target))
+
+
+def _link_entry(path: str) -> Skipped:
+    return Skipped(path, SkipReason.SYMLINK, words.link_target(os.path.realpath(path)))
+
+
+def _root_file(
+    path: str, seen: dict[tuple[int, int], str], references: Sequence[str]
+) -> Iterator[ImageFile | Skipped]:
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        yield words.skipped_for(path, exc)
+        return
+    if stat.S_ISLNK(st.st_mode):
+        yield _link_entry(path)
+    elif not stat.S_ISREG(st.st_mode):
+        yield Skipped(path, SkipReason.NOT_REGULAR, words.file_kind(st.st_mode))
+    else:
+        yield from _file_entry(path, st, seen, references)
 
 
 def _file_entry(

@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import errno
 import gettext
+import stat
 from datetime import datetime
 
-from lookalike.core.model import Group, MatchKind, Member, Skipped, SkipReason, Transform
+from lookalike.core.model import (
+    Group,
+    MatchKind,
+    Member,
+    NotRegularFileError,
+    Skipped,
+    SkipReason,
+    Transform,
+)
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -466,6 +475,8 @@ def photo_date(member: Member) -> str:
 
 def skipped_for(path: str, error: OSError) -> Skipped:
     """Why a file could not be used, from the error that reading or listing it raised."""
+    if isinstance(error, NotRegularFileError):
+        return error.skipped(path)
     if isinstance(error, PermissionError):
         return Skipped(path, SkipReason.PERMISSION)
     if isinstance(error, FileNotFoundError):
@@ -473,6 +484,53 @@ def skipped_for(path: str, error: OSError) -> Skipped:
     if error.errno == errno.ELOOP:
         return Skipped(path, SkipReason.LINK_LOOP)
     return Skipped(path, SkipReason.UNREADABLE, error.strerror or str(error))
+
+
+def heif_needs_extra() -> str:
+    return "HEIC/HEIF needs the optional decoder: pip install 'lookalike[heif]'"
+
+
+def over_pixel_cap(cap: int) -> str:
+    return f"more than {cap // 10**6} megapixels (a decompression bomb?)"
+
+
+def pixels_over_cap(width: int, height: int, cap: int) -> str:
+    return f"{width}×{height} pixels, more than {cap // 10**6} megapixels"
+
+
+def header_too_long(limit: int) -> str:
+    return f"its header goes on past the first {size(limit)}"
+
+
+def file_over_cap(n_bytes: int, fmt: str, cap: int) -> str:
+    return f"{size(n_bytes)}, more than the {size(cap)} a {fmt} picture may take"
+
+
+def decode_over_budget(n_bytes: int, budget: int) -> str:
+    return f"decoding it would need about {size(n_bytes)} of memory (at most {size(budget)})"
+
+
+def link_target(target: str) -> str:
+    return f"it points to {target}"
+
+
+def replaced_while_read() -> str:
+    return "another file took its place while it was being read"
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is (from its ``st_mode``)."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
 
 
 # --- paths given at start ---------------------------------------------------------------------

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import io
 import os
-import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from lookalike.core import words
 from lookalike.core.hashing import content_digest
 from lookalike.core.matching.regions import region_hashes
 from lookalike.core.metadata import MAX_PIXELS, exif_facts
-from lookalike.core.model import Skipped, SkipReason
+from lookalike.core.model import SkipFileError, Skipped, SkipReason
+from lookalike.core.reading import (
+    HeaderWindow,
+    check_file_size,
+    open_header,
+    open_regular,
+    register_optional_decoders,
+)
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
 ALGORITHM_VERSION = 3
@@ -102,15 +108,6 @@ class Fingerprint:
 
 def _square(signature: bytes) -> np.ndarray:
     return np.frombuffer(signature, np.uint8).reshape(SIGNATURE_EDGE_PX, SIGNATURE_EDGE_PX)
-
-
-class SkipFileError(Exception):
-    """A per-file problem that turns into a ``Skipped`` record."""
-
-    def __init__(self, reason: SkipReason, detail: str = "") -> None:
-        super().__init__(detail or reason.value)
-        self.reason = reason
-        self.detail = detail
 
 
 # --- orientations -------------------------------------------------------------------------
@@ -202,25 +199,30 @@ def _is_complete(fmt: str, data: bytes) -> bool:
     return True
 
 
-def _reduced_flag(short_side: int) -> int:
+def _reduction(short_side: int) -> tuple[int, int]:
+    """The JPEG scale factor for a picture's short side, and OpenCV's flag for it."""
     for factor, flag in (
         (8, cv2.IMREAD_REDUCED_GRAYSCALE_8),
         (4, cv2.IMREAD_REDUCED_GRAYSCALE_4),
         (2, cv2.IMREAD_REDUCED_GRAYSCALE_2),
     ):
         if short_side // factor >= MIN_DECODED_SHORT_SIDE_PX:
-            return flag
-    return cv2.IMREAD_GRAYSCALE
+            return factor, flag
+    return 1, cv2.IMREAD_GRAYSCALE
 
 
 def _decode_gray(data: bytes, fmt: str, header: Image.Image, short_side: int) -> np.ndarray:
     """Decode to grayscale, EXIF orientation applied; reduced resolution for JPEG."""
     buf = np.frombuffer(data, np.uint8)
-    flag = _reduced_flag(short_side) if fmt == "JPEG" else cv2.IMREAD_GRAYSCALE
+    flag = _reduction(short_side)[1] if fmt == "JPEG" else cv2.IMREAD_GRAYSCALE
     gray = cv2.imdecode(buf, flag) if fmt in _OPENCV_FORMATS else None
     if gray is not None:
         return gray
-    # OpenCV lacks this format (GIF, AVIF, HEIC with pillow-heif) or refused it: ask Pillow.
+    # OpenCV lacks this format (GIF, AVIF, HEIC with pillow-heif) or refused it: ask Pillow,
+    # if its full-size decode fits the budget that OpenCV's reduced one was allowed.
+    need = len(data) + _pillow_decode_bytes(header)
+    if fmt in _OPENCV_FORMATS and need > MAX_DECODE_BYTES:
+        raise SkipFileError(SkipReason.DAMAGED, words.decode_over_budget(need, MAX_DECODE_BYTES))
     from PIL import ImageOps
 
     header.draft("L", (MIN_DECODED_SHORT_SIDE_PX, MIN_DECODED_SHORT_SIDE_PX))
@@ -230,19 +232,65 @@ def _decode_gray(data: bytes, fmt: str, header: Image.Image, short_side: int) ->
 
 _OPENCV_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "TIFF"})
 
+# --- memory ----------------------------------------------------------------------------------
 
-_heif_available = False
+MB = 10**6
+# The most one image may cost a worker (its bytes plus its decode); above, it is skipped.
+MAX_DECODE_BYTES = 500 * MB
+# Above this an image runs alone: the scan hands such files to the pool one at a time, so the
+# pool's peak is one large decode plus a small one per other worker, whatever the folder holds.
+RUN_ALONE_BYTES = 50 * MB
+# Peak memory of each decoder per pixel of the picture, measured with ru_maxrss on 64-225 MP
+# images (tests/bench/bench_memory.py): OpenCV's PNG and BMP readers take about 2 bytes (the
+# gray output and one converted row band), its WebP reader 4 (a BGRA picture, then the gray).
+_BYTES_PER_PIXEL = {"PNG": 2, "BMP": 2, "WEBP": 4}
 
 
-def _register_optional_decoders() -> None:
-    global _heif_available
-    try:
-        import pillow_heif
+def decode_bytes(header: Image.Image) -> int:
+    """About how much memory decoding this picture to gray takes, from its header alone."""
+    width, height = header.size
+    pixels = width * height
+    bands = len(header.getbands())
+    fmt = header.format or ""
+    if fmt == "JPEG":
+        factor = _reduction(min(width, height))[0]
+        out = pixels // (factor * factor)
+        if not header.info.get("progressive"):
+            return out  # libjpeg decodes a baseline JPEG a few rows at a time
+        # ... but keeps every DCT coefficient of a progressive one (2 bytes each, whatever the
+        # scale), for each component at its own sampling.
+        layers = getattr(header, "layer", None) or [("", 1, 1, 0)] * bands
+        h_max = max(h for _, h, _, _ in layers)
+        v_max = max(v for _, _, v, _ in layers)
+        samples = sum(h * v for _, h, v, _ in layers) / (h_max * v_max)
+        return out + int(pixels * samples * 2)
+    if fmt in _BYTES_PER_PIXEL:
+        return pixels * _BYTES_PER_PIXEL[fmt]
+    if fmt == "TIFF":
+        return pixels * (bands + 1)  # a strip or tile buffer per band, and the output
+    return _pillow_decode_bytes(header)
 
-        pillow_heif.register_heif_opener()
-        _heif_available = True
-    except ImportError:
-        pass  # HEIC/HEIF support is the optional `heif` extra
+
+def _pillow_decode_bytes(header: Image.Image) -> int:
+    # The full-size picture, its orientation-corrected copy and the gray one (GIF measured at
+    # 4.3 bytes a pixel, an RGB picture stays below 9).
+    width, height = header.size
+    return width * height * (2 * len(header.getbands()) + 3)
+
+
+@dataclass(frozen=True, slots=True)
+class RunAlone:
+    """A file a worker put back untouched: its decode is too large to run beside others'."""
+
+    task: FileTask
+
+
+def _check_header(header: Image.Image) -> None:
+    width, height = header.size
+    if width * height > MAX_PIXELS:
+        raise SkipFileError(SkipReason.TOO_LARGE, words.pixels_over_cap(width, height, MAX_PIXELS))
+    if min(width, height) < MIN_SIDE_PX:
+        raise SkipFileError(SkipReason.TOO_SMALL, f"{width}×{height} pixels")
 
 
 def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Fingerprint:
@@ -255,31 +303,10 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
         raise SkipFileError(SkipReason.EMPTY)
     if _crash_marker and _crash_marker in os.path.basename(path):
         os.abort()
-    try:
-        with warnings.catch_warnings():
-            # We apply our own, stricter pixel cap below.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            header = Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
-        if os.path.splitext(path)[1].lower() in (".heic", ".heif") and not _heif_available:
-            detail = "HEIC/HEIF needs the optional decoder: pip install 'lookalike[heif]'"
-            raise SkipFileError(SkipReason.UNSUPPORTED, detail) from None
-        raise SkipFileError(SkipReason.NOT_AN_IMAGE) from None
-    except Image.DecompressionBombError:
-        limit = f"more than {MAX_PIXELS // 10**6} megapixels (a decompression bomb?)"
-        raise SkipFileError(SkipReason.TOO_LARGE, limit) from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise SkipFileError(SkipReason.DAMAGED, str(exc)) from None
-
+    header = open_header(io.BytesIO(data), path)
+    _check_header(header)
     fmt = header.format or ""
     width, height = header.size
-    if width * height > MAX_PIXELS:
-        raise SkipFileError(
-            SkipReason.TOO_LARGE,
-            f"{width}×{height} pixels, more than {MAX_PIXELS // 10**6} megapixels",
-        )
-    if min(width, height) < MIN_SIDE_PX:
-        raise SkipFileError(SkipReason.TOO_SMALL, f"{width}×{height} pixels")
     if not _is_complete(fmt, data):
         raise SkipFileError(SkipReason.DAMAGED, f"the {fmt} data ends early")
     exif = exif_facts(header)
@@ -313,53 +340,79 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
     )
 
 
-def _read(task: FileTask) -> bytes:
-    with open(task.path, "rb") as f:
-        st = os.fstat(f.fileno())
+def _read(task: FileTask, alone: bool) -> bytes | RunAlone:
+    """The file's bytes, once its header showed a picture worth decoding within the budget."""
+    f, st = open_regular(task.path)
+    with f:
         if st.st_size != task.size or st.st_mtime_ns != task.mtime_ns:
             raise SkipFileError(SkipReason.CHANGED, "its size or date changed after it was listed")
-        return f.read()
+        if st.st_size == 0:
+            raise SkipFileError(SkipReason.EMPTY)
+        header = open_header(HeaderWindow(f), task.path)
+        _check_header(header)
+        check_file_size(header.format or "", st.st_size)
+        need = st.st_size + decode_bytes(header)
+        if need > MAX_DECODE_BYTES:
+            raise SkipFileError(
+                SkipReason.TOO_LARGE, words.decode_over_budget(need, MAX_DECODE_BYTES)
+            )
+        if need > RUN_ALONE_BYTES and not alone:
+            return RunAlone(task)
+        f.seek(0)
+        data = f.read(st.st_size + 1)
+        if len(data) != st.st_size:
+            raise SkipFileError(SkipReason.CHANGED, "its size changed while it was read")
+        return data
 
 
-def _read_or_error(task: FileTask) -> bytes | OSError | SkipFileError:
+def _read_or_error(task: FileTask, alone: bool) -> bytes | RunAlone | OSError | SkipFileError:
     try:
-        return _read(task)
+        return _read(task, alone)
     except (OSError, SkipFileError) as exc:
         return exc
 
 
 def _as_skipped(path: str, exc: OSError | SkipFileError) -> Skipped:
     if isinstance(exc, SkipFileError):
-        return Skipped(path, exc.reason, exc.detail)
+        return exc.skipped(path)
     return words.skipped_for(path, exc)
 
 
 def _prefetched(
-    tasks: Sequence[FileTask],
-) -> Iterator[tuple[FileTask, bytes | OSError | SkipFileError]]:
+    tasks: Sequence[FileTask], alone: bool
+) -> Iterator[tuple[FileTask, bytes | RunAlone | OSError | SkipFileError]]:
     """Yield each task with its bytes, reading the next file while the caller decodes this one.
 
-    Keeps a read in flight so cold-disk latency hides behind decoding (limits.md section 5).
+    Keeps a read in flight so cold-disk latency hides behind decoding (limits.md section 5); the
+    file read ahead is one that does not run alone, so at most RUN_ALONE_BYTES.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as reader:
-        pending = [reader.submit(_read_or_error, t) for t in tasks[:1]]
+        pending = [reader.submit(_read_or_error, t, alone) for t in tasks[:1]]
         for i, task in enumerate(tasks):
             if i + 1 < len(tasks):
-                pending.append(reader.submit(_read_or_error, tasks[i + 1]))
+                pending.append(reader.submit(_read_or_error, tasks[i + 1], alone))
             yield task, pending[i].result()
 
 
-def fingerprint_files(tasks: Sequence[FileTask]) -> list[Fingerprint | Skipped]:
-    """Process-pool target: fingerprint a chunk of files; per-file failures become Skipped."""
-    results: list[Fingerprint | Skipped] = []
-    for task, data in _prefetched(tasks):
-        if isinstance(data, Exception):
+def fingerprint_files(
+    tasks: Sequence[FileTask], alone: bool = False
+) -> list[Fingerprint | Skipped | RunAlone]:
+    """Process-pool target: fingerprint a chunk of files; per-file failures become Skipped.
+
+    A file whose decode would cost more than RUN_ALONE_BYTES comes back as ``RunAlone``
+    unless ``alone`` says the scan gave it a pool of its own.
+    """
+    results: list[Fingerprint | Skipped | RunAlone] = []
+    for task, data in _prefetched(tasks, alone):
+        if isinstance(data, RunAlone):
+            results.append(data)
+        elif isinstance(data, Exception):
             results.append(_as_skipped(task.path, data))
-            continue
-        try:
-            results.append(fingerprint_bytes(task.path, data, task.want_content_hash))
-        except SkipFileError as exc:
-            results.append(_as_skipped(task.path, exc))
+        else:
+            try:
+                results.append(fingerprint_bytes(task.path, data, task.want_content_hash))
+            except SkipFileError as exc:
+                results.append(_as_skipped(task.path, exc))
     return results
 
 
@@ -371,4 +424,4 @@ def init_worker(crash_marker: str = "") -> None:
     # Pillow refuses headers above twice this; our own cap in fingerprint_bytes says so plainly.
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     cv2.setNumThreads(1)
-    _register_optional_decoders()
+    register_optional_decoders()

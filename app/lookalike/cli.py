@@ -32,11 +32,17 @@ from lookalike.core.cleanup.events import (
 )
 from lookalike.core.cleanup.plan import plan_from_result
 from lookalike.core.events import Progress, ScanEvent, Stage
-from lookalike.core.model import ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.model import Member, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.not_duplicates import (
+    ChoiceKind,
+    NotDuplicates,
+    NotDuplicatesError,
+    describe,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The subcommands; any other arguments that are all folders open the window with them.
-COMMANDS = frozenset({"scan", "clean", "undo", "bench", "accuracy"})
+COMMANDS = frozenset({"scan", "clean", "undo", "not-duplicates", "bench", "accuracy"})
 
 
 class UsageError(Exception):
@@ -141,6 +147,22 @@ def add_scan_arguments(parser: argparse.ArgumentParser, *, paths_required: bool 
     parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
     parser.add_argument("--hidden", action="store_true", help="include hidden files and folders")
     parser.add_argument("--follow-symlinks", action="store_true", help="enter symlinked folders")
+    memory = parser.add_mutually_exclusive_group()
+    memory.add_argument(
+        "--not-duplicates",
+        metavar="FILE",
+        help='the remembered "not duplicates" choices to honour (default: the ones the window'
+        " and `lookalike not-duplicates` keep)",
+    )
+    memory.add_argument(
+        "--ignore-not-duplicates",
+        action="store_true",
+        help="group files even where they were marked as not duplicates",
+    )
+
+
+def _memory(path: str | None) -> NotDuplicates:
+    return NotDuplicates(path) if path else NotDuplicates()
 
 
 def scan_options(args: argparse.Namespace) -> ScanOptions:
@@ -162,6 +184,7 @@ def scan_options(args: argparse.Namespace) -> ScanOptions:
         find_rotated=not args.no_rotations,
         workers=args.workers,
         cache_path=None if args.no_cache else default_cache_path(),
+        not_duplicates=() if args.ignore_not_duplicates else _memory(args.not_duplicates).choices(),
     )
 
 
@@ -442,6 +465,73 @@ def _run_undo(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
+def _add_not_duplicates_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    memory = commands.add_parser(
+        "not-duplicates",
+        help="list, add or forget the files remembered as not duplicates",
+        description="Files marked as not duplicates (in the window, or with `add` here) are"
+        " never grouped together again by `scan` and `clean`. Each choice has a number:"
+        " `forget` undoes one, `clear` undoes them all.",
+    )
+    memory.add_argument(
+        "--file", metavar="FILE", help="the memory file (default: the user's data folder)"
+    )
+    actions = memory.add_subparsers(dest="memory_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="show every choice, oldest first")
+    add = actions.add_parser(
+        "add", help="mark two files as not duplicates, or more as none a duplicate of another"
+    )
+    add.add_argument("files", nargs="+", metavar="FILE")
+    forget = actions.add_parser("forget", help="undo choices by number")
+    forget.add_argument("ids", nargs="+", type=int, metavar="N")
+    actions.add_parser("clear", help="undo every choice")
+    memory.set_defaults(handler=_run_not_duplicates)
+
+
+def _marked_member(path: str) -> Member:
+    """A file named on the command line, as a scan would record it (content digest too)."""
+    from lookalike.core.hashing import file_digest
+    from lookalike.core.model import MatchKind
+
+    if not os.path.isfile(path):
+        raise UsageError(f"not a file: {path}")
+    path = os.path.abspath(path)
+    st = os.stat(path)
+    return Member(path, st.st_size, st.st_mtime_ns, 0, 0, MatchKind.KEEPER, 1.0,
+                  content_hash=file_digest(path))  # fmt: skip
+
+
+def _run_not_duplicates(args: argparse.Namespace) -> int:
+    memory = _memory(args.file)
+    try:
+        if args.memory_command == "list":
+            for choice in memory.choices():
+                print(f"{choice.id:>4}  {choice.made}  {describe(choice)}")
+                for f in choice.files:
+                    print(f"        {f.path}")
+            print(words.not_duplicates_remembered(len(memory)))
+        elif args.memory_command == "add":
+            members = [_marked_member(p) for p in args.files]
+            if len({m.path for m in members}) < 2:
+                raise UsageError("name at least two different files")
+            kind = ChoiceKind.PAIR if len(members) == 2 else ChoiceKind.GROUP
+            choice = memory.add(kind, members)
+            print(f"{choice.id:>4}  {describe(choice)}")
+        elif args.memory_command == "forget":
+            unknown = set(args.ids) - {c.id for c in memory.choices()}
+            if unknown:
+                raise UsageError(f"no such choice: {', '.join(map(str, sorted(unknown)))}")
+            print(words.not_duplicates_forgotten(memory.remove(args.ids)))
+        else:
+            print(words.not_duplicates_forgotten(memory.clear()))
+    except NotDuplicatesError as exc:
+        print(f"lookalike: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
@@ -606,6 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--csv", metavar="FILE", help="save one row per file as CSV")
     scan.set_defaults(handler=_run_scan)
     _add_clean_parser(commands)
+    _add_not_duplicates_parser(commands)
     _add_bench_parsers(commands)
     return parser
 

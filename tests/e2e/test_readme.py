@@ -52,12 +52,14 @@ def test_readme_says_where_files_really_are(isolated_home: Path) -> None:
         "from PySide6.QtCore import QCoreApplication\n"
         "from lookalike.core import paths\n"
         "from lookalike.core.cleanup.journal import Journal\n"
+        "from lookalike.core.not_duplicates import NotDuplicates\n"
         "from lookalike.gui.application import configure_logging\n"
         "from lookalike.gui.settings import open_qsettings\n"
         "app = QCoreApplication([])\n"
         "print(open_qsettings().fileName())\n"
         "print(paths.default_cache_path())\n"
         "print(Journal().path)\n"
+        "print(NotDuplicates().path)\n"
         "print(configure_logging())\n"
     )
     done = subprocess.run(

@@ -1,8 +1,12 @@
-"""The SQLite fingerprint cache: content hashes and fingerprints of files seen before.
+"""The SQLite fingerprint cache: content hashes and fingerprints of files seen before, and what
+the verifier measured about pairs of pictures.
 
-Keyed by path and checked against size, mtime_ns and inode, so a changed file is never served a
-stale entry. A corrupt or foreign cache file is set aside and rebuilt, never a crash; WAL mode and
-a busy timeout let two running instances share it.
+Files are keyed by path and checked against size, mtime_ns and inode, so a changed file is never
+served a stale entry. Pairs are keyed by the two pictures' keys (a content digest, or a path with
+its size and time: either changes when the file does) and the evidence's version, so a rescan or
+a regroup at another sensitivity never measures a pair twice. A corrupt or foreign cache file is
+set aside and rebuilt, never a crash; WAL mode and a busy timeout let two running instances
+share it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 import os
 import sqlite3
 import time
+from array import array
 from collections.abc import Iterable, Sequence
 
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
@@ -31,6 +36,12 @@ CREATE TABLE IF NOT EXISTS files (
     hashes BLOB, signature BLOB
 )
 """
+_PAIRS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pairs (
+    first TEXT NOT NULL, second TEXT NOT NULL, version TEXT NOT NULL, evidence BLOB NOT NULL,
+    PRIMARY KEY (first, second, version)
+) WITHOUT ROWID
+"""
 _BATCH = 500  # SQLite's variable limit is 32766; stay far below it
 
 
@@ -40,6 +51,7 @@ class FingerprintCache:
     def __init__(self, path: str) -> None:
         self.path = path
         self._db = self._open()
+        self._pruned = False
 
     def _open(self) -> sqlite3.Connection:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
@@ -65,6 +77,7 @@ class FingerprintCache:
                 " format, taken, camera, has_exif, hashes, signature FROM files LIMIT 1"
             )
             # Stamped only once the file proved to be ours: a foreign one is set aside unchanged.
+            db.execute(_PAIRS_SCHEMA)
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -145,3 +158,62 @@ class FingerprintCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows
             )
+
+    def lookup_pairs(
+        self, version: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, ...]]:
+        """The evidence stored for these pairs of picture keys, where this version has some."""
+        found: dict[tuple[str, str], tuple[float, ...]] = {}
+        step = _BATCH // 2
+        for i in range(0, len(keys), step):
+            chunk = keys[i : i + step]
+            rows = self._db.execute(
+                "SELECT first, second, evidence FROM pairs WHERE version = ? AND (first, second)"
+                f" IN (VALUES {','.join(['(?,?)'] * len(chunk))})",
+                [version, *(k for pair in chunk for k in pair)],
+            ).fetchall()
+            found.update(_evidence_rows(rows))
+        return found
+
+    def pairs_among(
+        self, version: str, keys: Iterable[str]
+    ) -> dict[tuple[str, str], tuple[float, ...]]:
+        """All the evidence this version stored for pairs of these picture keys (one query: a
+        rescan fetches what it needs at once instead of pair by pair)."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        try:
+            db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in keys))
+            rows = db.execute(
+                "SELECT p.first, p.second, p.evidence FROM pairs p JOIN temp.wanted w"
+                " ON p.first = w.key WHERE p.version = ?"
+                " AND p.second IN (SELECT key FROM temp.wanted)",
+                (version,),
+            ).fetchall()
+        finally:
+            db.execute("DELETE FROM temp.wanted")
+        return _evidence_rows(rows)
+
+    def store_pairs(self, version: str, rows: Iterable[tuple[str, str, tuple[float, ...]]]) -> None:
+        """Save measured evidence (one transaction); evidence of other versions is dropped the
+        first time, as no scan of this version can use it."""
+        values = [(a, b, version, array("d", e).tobytes()) for a, b, e in rows]
+        if not values:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            if not self._pruned:
+                self._db.execute("DELETE FROM pairs WHERE version != ?", (version,))
+                self._pruned = True
+            self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?,?,?,?)", values)
+
+
+def _evidence_rows(
+    rows: Iterable[tuple[str, str, bytes]],
+) -> dict[tuple[str, str], tuple[float, ...]]:
+    found: dict[tuple[str, str], tuple[float, ...]] = {}
+    for first, second, blob in rows:
+        if isinstance(blob, bytes) and len(blob) % 8 == 0:
+            found[first, second] = tuple(array("d", blob))
+        # Anything else is a damaged row: the pair is measured again.
+    return found

@@ -26,6 +26,12 @@ are settled in rank order from a heap, so each is placed once its betters are fi
 result is the same fixpoint as the batch rule. Ranks are computed once per picture; a group's
 members stay sorted by rank as they join and leave; ``flush`` rebuilds only the groups that
 changed.
+
+Kept apart. The user may say that two pictures are not duplicates (``apart``); then neither joins
+a group that already holds the other: a picture joins the best-ranked earlier keeper it matched
+whose group has no better-ranked picture kept apart from it. When a picture changes group, the
+worse-ranked pictures kept apart from it are placed again, so the answer stays that of the batch
+rule whatever the order.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ Ids = npt.NDArray[np.int64]
 FilesOf = Callable[[int], list[Member]]
 Verify = Callable[[Sequence[tuple[int, int]]], list[Match | None]]
 Neighbours = Callable[[int], Ids]
+Apart = Callable[[int], Iterable[int]]
 
 _AS_KEEPER = Match(MatchKind.KEEPER, 1.0)
 _AS_IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
@@ -98,6 +105,8 @@ class Grouper:
         files_of: the files of a picture so far (at least one).
         verify: answers candidate pairs of pictures (a match maps the first onto the second).
         neighbours: every candidate of a picture that has been given to the candidate search.
+        apart: the pictures the user said are not duplicates of a picture (symmetric; only
+            pictures known to the grouping count).
     """
 
     def __init__(
@@ -106,11 +115,14 @@ class Grouper:
         files_of: FilesOf,
         verify: Verify | None = None,
         neighbours: Neighbours | None = None,
+        apart: Apart | None = None,
     ) -> None:
         self._rank = rank
         self._files_of = files_of
         self._verify = verify
         self._neighbours = neighbours
+        self._apart = apart
+        self._heap: list[tuple[Rank, int]] = []  # pictures waiting to be placed, best first
         self._pictures: dict[int, _Picture] = {}
         self._state = bytearray()  # by picture id: _ABSENT, _MEMBER (or waiting) or _KEEPER
         self._verdicts: dict[tuple[int, int], Match | None] = {}  # during one settle
@@ -246,9 +258,9 @@ class Grouper:
 
     def _settle(self, pictures: list[int], rows: dict[int, Ids]) -> None:
         """Place these pictures, and every picture their placing frees, in rank order."""
-        heap: list[tuple[Rank, int]] = []
         for p in pictures:
-            self._mark(p, heap)
+            self._mark(p)
+        heap = self._heap
         while heap:
             _, p = heapq.heappop(heap)
             node = self._pictures[p]
@@ -258,13 +270,37 @@ class Grouper:
             candidates = rows.pop(p, None)
             if candidates is None:
                 candidates = self._candidates(p)
-            self._place(p, candidates, heap)
+            self._place(p, candidates)
         self._verdicts.clear()
 
-    def _mark(self, p: int, heap: list[tuple[Rank, int]]) -> None:
+    def _mark(self, p: int) -> None:
         node = self._pictures[p]
         node.dirty = True
-        heapq.heappush(heap, (node.rank, p))
+        heapq.heappush(self._heap, (node.rank, p))
+
+    def _moved(self, p: int) -> None:
+        """``p`` changed group: the worse pictures kept apart from it may be placed otherwise."""
+        if self._apart is None:
+            return
+        rank = self._pictures[p].rank
+        for q in self._apart(p):
+            other = self._pictures.get(q)
+            if other is not None and not other.dirty and other.rank > rank:
+                self._mark(q)
+
+    def _allowed(self, p: int, keeper: int) -> bool:
+        """Whether ``p`` may join ``keeper``'s group: no better picture kept apart from ``p`` is
+        that keeper or in its group."""
+        if self._apart is None:
+            return True
+        rank = self._pictures[p].rank
+        for q in self._apart(p):
+            if q == keeper:
+                return False
+            other = self._pictures.get(q)
+            if other is not None and other.boss == keeper and other.rank < rank:
+                return False
+        return True
 
     def _candidates(self, p: int) -> Ids:
         if self._neighbours is None:
@@ -276,7 +312,7 @@ class Grouper:
                 self._add_picture(q, keeper=True)
         return found
 
-    def _place(self, p: int, candidates: Ids, heap: list[tuple[Rank, int]]) -> None:
+    def _place(self, p: int, candidates: Ids) -> None:
         node = self._pictures[p]
         was_keeper = self._state[p] == _KEEPER
         if not was_keeper:
@@ -290,20 +326,23 @@ class Grouper:
             if k != p and self._pictures[k].rank < node.rank
         )
         for _, k in earlier:
+            if not self._allowed(p, k):
+                continue
             match = self._check(k, p)
             if match is not None:
                 if was_keeper:
-                    self._demote(p, heap)
+                    self._demote(p)
                 self._attach(p, k, match)
                 return
         if not was_keeper:
             node.boss = p
             node.match = None
             self._state[p] = _KEEPER
+            self._moved(p)
         self._changed.add(p)
-        self._lead(p, candidates, heap)
+        self._lead(p, candidates)
 
-    def _lead(self, p: int, candidates: Ids, heap: list[tuple[Rank, int]]) -> None:
+    def _lead(self, p: int, candidates: Ids) -> None:
         """Keeper ``p`` takes every later candidate it matches that has a worse keeper."""
         node = self._pictures[p]
         takes = []
@@ -312,7 +351,7 @@ class Grouper:
             if x == p or other.dirty or other.rank < node.rank:
                 continue  # a waiting picture finds p itself when it is placed
             boss = other.boss
-            if boss == x or self._pictures[boss].rank > node.rank:
+            if (boss == x or self._pictures[boss].rank > node.rank) and self._allowed(x, p):
                 takes.append(x)
         if not takes:
             return
@@ -320,21 +359,23 @@ class Grouper:
             if match is None or self._pictures[x].dirty:
                 continue  # freed by an earlier take: it is placed again
             if self._state[x] == _KEEPER:
-                self._demote(x, heap)
+                self._demote(x)
             else:
                 self._detach(x)
             self._attach(x, p, match)
 
-    def _demote(self, p: int, heap: list[tuple[Rank, int]]) -> None:
+    def _demote(self, p: int) -> None:
         """Keeper ``p`` joins another: its members must be placed again."""
         node = self._pictures[p]
         for _, m in node.members:
             self._pictures[m].boss = _NO_BOSS
-            self._mark(m, heap)
+            self._mark(m)
+            self._moved(m)
         node.members = []
         self._state[p] = _MEMBER
         node.boss = _NO_BOSS
         self._changed.add(p)
+        self._moved(p)
 
     def _attach(self, p: int, keeper: int, match: Match) -> None:
         node = self._pictures[p]
@@ -342,6 +383,7 @@ class Grouper:
         node.match = match
         bisect.insort(self._pictures[keeper].members, (node.rank, p))
         self._changed.add(keeper)
+        self._moved(p)
 
     def _detach(self, p: int) -> None:
         """Take a member out of its keeper's group (nothing for a keeper or a waiting one)."""
@@ -354,6 +396,7 @@ class Grouper:
         node.boss = _NO_BOSS
         node.match = None
         self._changed.add(boss)
+        self._moved(p)
 
     # -- verification --------------------------------------------------------------------------
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the memory's module reads these records, so it is named here only
+    from lookalike.core.not_duplicates import Choice
 
 
 class ScanMode(enum.Enum):
@@ -65,6 +69,7 @@ class ScanOptions:
     find_rotated: bool = True
     workers: int = 0  # 0: one per core
     cache_path: str | None = None  # None: no cache
+    not_duplicates: tuple[Choice, ...] = ()  # what the user said are not duplicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,7 @@ class ScanSummary:
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     decoded: int = 0  # images decoded this run (0 on a rescan served by the cache)
     cached: int = 0  # images whose fingerprint came from the cache
+    measured: int = 0  # candidate pairs the verifier measured this run (not served by the cache)
     elapsed_s: float = 0.0
     cancelled: bool = False
 

@@ -6,12 +6,13 @@ pool that decodes images, and always ends with ``Finished`` (also when cancelled
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -20,6 +21,8 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
 
 from lookalike.core.cache import FingerprintCache
 from lookalike.core.cancel import CancelledError, CancelToken
@@ -35,6 +38,7 @@ from lookalike.core.events import (
 )
 from lookalike.core.grouping import Grouper, keeper_rank_exact, keeper_rank_similar
 from lookalike.core.hashing import HASH_THREADS, identical_sets, size_buckets
+from lookalike.core.matching.candidates import Evidence
 from lookalike.core.matching.fingerprint import (
     CRASH_MARKER_ENV,
     FileTask,
@@ -42,7 +46,8 @@ from lookalike.core.matching.fingerprint import (
     RunAlone,
     fingerprint_files,
 )
-from lookalike.core.matching.matcher import Matcher
+from lookalike.core.matching.kinds import Match
+from lookalike.core.matching.matcher import Matcher, PairKey
 from lookalike.core.model import (
     Group,
     ImageFile,
@@ -55,6 +60,7 @@ from lookalike.core.model import (
     Skipped,
     SkipReason,
 )
+from lookalike.core.not_duplicates import apart_files
 from lookalike.core.pool import pool_context, start_worker
 from lookalike.core.walk import WalkOptions, walk
 
@@ -65,6 +71,7 @@ REGROUP_INTERVAL_S = 0.2  # how often streamed groups are brought up to date
 CACHE_FLUSH_INTERVAL_S = 2.0
 CHUNK_FILES = 8  # per pool task: amortises the ~0.2 ms task overhead (limits.md section 5)
 CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
+_IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
 
 
 def run_scan(
@@ -126,15 +133,24 @@ class _Scan:
     def __init__(self, options: ScanOptions, cancel: CancelToken) -> None:
         self.options = options
         self.cancel = cancel
-        self.matcher = Matcher(options.sensitivity, options.find_rotated)
+        self.matcher = Matcher(options.sensitivity, options.find_rotated, lookup=self._evidence)
         rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
-        self.grouper = Grouper(rank, self._files_of, self.matcher.verify, self.matcher.neighbours)
+        self.grouper = Grouper(
+            rank,
+            self._files_of,
+            self._verify,
+            self.matcher.neighbours,
+            self._apart_pictures if options.not_duplicates else None,
+        )
         self.files: list[ImageFile] = []
         self.skipped: list[Skipped] = []
         self.hashes: dict[str, str] = {}  # path -> content digest
         self.prints: dict[str, Fingerprint] = {}
         self.unsaved: list[ImageFile] = []
         self.cache: FingerprintCache | None = None
+        # Pair evidence read at the start for the pictures the cache knew, and their keys.
+        self.prefetched: dict[PairKey, Evidence] = {}
+        self.prefetched_keys: set[str] = set()
         self.decoded = 0
         self.cached = 0
         self.by_path: dict[str, ImageFile] = {}
@@ -142,7 +158,11 @@ class _Scan:
         # with it, and every file of the pictures that have more than one.
         self.picture_ids: dict[str, int] = {}
         self.picture_paths: list[str] = []
+        self.picture_digests: list[str] = []  # "" where not known
         self.copies: dict[int, list[str]] = {}
+        # What the user said are not duplicates, by path, and the picture of each such path.
+        self.apart: dict[str, set[str]] = {}
+        self.picture_of: dict[str, int] = {}
         self._last_progress = 0.0
         self._last_regroup = 0.0
         self._last_cache_flush = time.monotonic()
@@ -155,6 +175,8 @@ class _Scan:
         try:
             yield from self._walk()
             self._open_cache()
+            self.apart = apart_files(self.options.not_duplicates, self.files, self.hashes)
+            self._prefetch_evidence()
             if self.options.mode is ScanMode.EXACT:
                 yield from self._identical_stage()
             else:
@@ -179,6 +201,7 @@ class _Scan:
                 skipped_by_reason=dict(reasons),
                 decoded=self.decoded,
                 cached=self.cached,
+                measured=self.matcher.measured_count,
                 elapsed_s=time.monotonic() - started,
                 cancelled=cancelled,
             )
@@ -225,16 +248,45 @@ class _Scan:
             self.cache = None
 
     def _save_cache(self, force: bool = True) -> None:
-        if self.cache is None or not self.unsaved:
+        if self.cache is None or not (self.unsaved or self.matcher.measured):
             return
         if not force and time.monotonic() - self._last_cache_flush < CACHE_FLUSH_INTERVAL_S:
             return
         try:
             self.cache.store(self.unsaved, self.hashes, self.prints)
+            self.cache.store_pairs(self.matcher.evidence_version, self.matcher.measured)
         except sqlite3.Error as exc:
             log.warning("could not update the cache: %s", exc)
         self.unsaved.clear()
+        self.matcher.measured.clear()
         self._last_cache_flush = time.monotonic()
+
+    def _prefetch_evidence(self) -> None:
+        """Read at once the evidence kept for pairs among the pictures the cache knows (a
+        regroup needs nothing else), rather than pair by pair."""
+        if self.cache is None or self.options.mode is not ScanMode.SIMILAR:
+            return
+        self.by_path = {f.path: f for f in self.files}
+        keys = {self._key_of(path) for path in self.prints if path in self.by_path}
+        try:
+            self.prefetched = self.cache.pairs_among(self.matcher.evidence_version, keys)
+        except sqlite3.Error as exc:
+            log.warning("could not read measured pairs from the cache: %s", exc)
+            return
+        self.prefetched_keys = keys
+
+    def _evidence(self, keys: Sequence[PairKey]) -> dict[PairKey, Evidence]:
+        """What earlier scans measured about these pairs (the cache's pair table)."""
+        known = self.prefetched_keys
+        found = {k: self.prefetched[k] for k in keys if k in self.prefetched}
+        ask = [k for k in keys if k not in found and not (k[0] in known and k[1] in known)]
+        if self.cache is None or not ask:
+            return found
+        try:
+            found.update(self.cache.lookup_pairs(self.matcher.evidence_version, ask))
+        except sqlite3.Error as exc:
+            log.warning("could not read measured pairs from the cache: %s", exc)
+        return found
 
     # -- stage 2: identical files --------------------------------------------------------------
 
@@ -258,14 +310,33 @@ class _Scan:
                     yield self._skip(s)
                 for same in sets:
                     self.by_path.update((f.path, f) for f, _ in same)
-                    picture = self._picture(same[0][1], same[0][0].path)
-                    self.copies[picture] = [f.path for f, _ in same]
-                    self.grouper.add_files([picture])
+                    self._identical_set([f.path for f, _ in same], same[0][1])
                 yield from self.grouper.flush()
                 done += len(bucket)
                 yield from self._progress(Stage.HASH, done, total, bucket[-1].path)
                 self._save_cache(force=False)
         yield Progress(Stage.HASH, total, total)
+
+    def _identical_set(self, paths: list[str], digest: str) -> None:
+        """Files with one content: one picture, but for the copies the user said are not
+        duplicates of another copy, which are pictures of their own, compared by content."""
+        split = [p for p in paths if self._split(p, digest)]
+        rest = [p for p in paths if p not in split]
+        pictures = []
+        if rest:
+            pictures.append(self._picture(digest, rest[0]))
+            self.copies[pictures[0]] = rest
+            self.picture_of.update((p, pictures[0]) for p in rest)
+        pictures += [self._picture(f"{digest}\0{p}", p) for p in split]
+        if not split:
+            self.grouper.add_files(pictures)
+            return
+        pairs = np.array(list(itertools.combinations(pictures, 2)), dtype=np.int64).reshape(-1, 2)
+        self.grouper.add_candidates(pictures, pairs[:, 0], pairs[:, 1])
+
+    def _split(self, path: str, digest: str) -> bool:
+        """Whether the user said this file is not a duplicate of a byte-identical one."""
+        return any(self.hashes.get(q) == digest for q in self.apart.get(path, ()))
 
     # -- stage 3-6: fingerprints, candidates, verification, groups ------------------------------
 
@@ -411,7 +482,7 @@ class _Scan:
         prints: list[Fingerprint] = []
         copied: list[int] = []
         for fp in batch:
-            key = self.hashes.get(fp.path) or fp.content_hash or fp.path
+            key = self._key_of(fp.path, fp.content_hash)
             known = self.picture_ids.get(key)
             if known is None:
                 new.append(self._picture(key, fp.path))
@@ -419,15 +490,59 @@ class _Scan:
                 prints.append(fp)
             else:
                 self.copies.setdefault(known, [self.picture_paths[known]]).append(fp.path)
+                self.picture_of[fp.path] = known
                 copied.append(known)
         found = self.matcher.add(new, keys, prints)
         self.grouper.add_candidates(new, found.first, found.second)
         self.grouper.add_files(copied)
 
+    def _key_of(self, path: str, content_hash: str = "") -> str:
+        """A picture's key: its content digest, else its file's path, size and time (a key that
+        changes with the file, as the pair evidence kept under it must). A copy the user said
+        is not a duplicate of a byte-identical file is a picture of its own."""
+        digest = self.hashes.get(path) or content_hash
+        if digest:
+            return f"{digest}\0{path}" if self._split(path, digest) else digest
+        f = self.by_path[path]
+        return f"{path}\0{f.size}\0{f.mtime_ns}"
+
     def _picture(self, key: str, path: str) -> int:
         picture = self.picture_ids[key] = len(self.picture_paths)
         self.picture_paths.append(path)
+        self.picture_digests.append(self.hashes.get(path, ""))
+        self.picture_of[path] = picture
         return picture
+
+    def _apart_pictures(self, picture: int) -> set[int]:
+        """The pictures the user said are not duplicates of this one (as far as seen)."""
+        out = {
+            self.picture_of[q]
+            for p in self.copies.get(picture) or [self.picture_paths[picture]]
+            for q in self.apart.get(p, ())
+            if q in self.picture_of
+        }
+        out.discard(picture)
+        return out
+
+    def _verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
+        """The grouping's questions: no for pictures kept apart, identical for copies with one
+        content, the matcher's answer for the rest."""
+        out: list[Match | None] = [None] * len(pairs)
+        ask: list[tuple[int, int]] = []
+        where: list[int] = []
+        for i, (a, b) in enumerate(pairs):
+            if self.apart and b in self._apart_pictures(a):
+                continue
+            digest = self.picture_digests[a]
+            if digest and digest == self.picture_digests[b]:
+                out[i] = _IDENTICAL
+                continue
+            ask.append((a, b))
+            where.append(i)
+        if ask:
+            for i, match in zip(where, self.matcher.verify(ask), strict=True):
+                out[i] = match
+        return out
 
     def _files_of(self, picture: int) -> list[Member]:
         paths = self.copies.get(picture) or [self.picture_paths[picture]]

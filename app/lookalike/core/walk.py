@@ -178,5 +178,6 @@ def _file_entry(
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
         inode=st.st_ino,
-        is_reference=_under(os.path.realpath(path), references),
+        # realpath costs a few system calls a file: only worth it when there are references.
+        is_reference=bool(references) and _under(os.path.realpath(path), references),
     )

@@ -566,3 +566,55 @@ def opened_paths_unusable(n: int) -> str:
         "{n} item Lookalike was started with could not be added:",
         "{n} items Lookalike was started with could not be added:",
     )
+
+
+# --- "not duplicates" ---------------------------------------------------------------------------
+
+
+def not_duplicates_member(name: str, others: int) -> str:
+    """A member said not to be a duplicate of the rest of its group."""
+    return _plural(
+        others,
+        "{name} is not a duplicate of the {n} other file",
+        "{name} is not a duplicate of the {n} other files",
+        name=name,
+    )
+
+
+def not_duplicates_pair(first: str, second: str) -> str:
+    return gettext.gettext("{first} and {second} are not duplicates").format(
+        first=first, second=second
+    )
+
+
+def not_duplicates_group(count: int, first: str) -> str:
+    """A whole group said to be no duplicates of each other."""
+    return _plural(
+        count,
+        "{first}: {n} file, none a duplicate of another",
+        "{first} and the rest: {n} files, none a duplicate of another",
+        first=first,
+    )
+
+
+def not_duplicates_remembered(count: int) -> str:
+    return _plural(count, "{n} choice remembered", "{n} choices remembered")
+
+
+def not_duplicates_forgotten(count: int) -> str:
+    return _plural(count, "{n} choice forgotten", "{n} choices forgotten")
+
+
+# --- sidecar files ------------------------------------------------------------------------------
+
+
+def sidecars(names: list[str]) -> str:
+    """The sidecar files that travel with a photo: "with IMG_1.xmp", "with 2 sidecar files"."""
+    if len(names) == 1:
+        return gettext.gettext("with {name}").format(name=names[0])
+    return _plural(len(names), "with {n} sidecar file", "with {n} sidecar files")
+
+
+def sidecars_moved(count: int) -> str:
+    """The part of a cleanup sentence about the sidecar files that went along."""
+    return _plural(count, "and {n} sidecar file", "and {n} sidecar files")

@@ -1,9 +1,10 @@
 """The two seams of the matching pipeline: what proposes candidate pairs, and what verifies them.
 
 A `CandidateSource` indexes fingerprints as they arrive and proposes pairs worth verifying,
-without comparing all pairs. A `Verifier` decides whether a pair shows one picture and returns
-the `Match` (kind, score, transform). `matcher.Matcher` runs every source over each batch of
-fingerprints and verifies the pairs the grouping asks about.
+without comparing all pairs. A `Verifier` measures a pair (evidence the fingerprint cache
+keeps, whatever the sensitivity) and decides from that evidence whether the pair shows one
+picture, returning the `Match` (kind, score, transform). `matcher.Matcher` runs every source
+over each batch of fingerprints and verifies the pairs the grouping asks about.
 
 Both must not depend on the order images arrive in, or a rescan (fingerprints from the cache, in
 another order) would group differently from the first scan: a source proposes a pair by a
@@ -75,10 +76,26 @@ class CandidateSource(Protocol):
         ...
 
 
-class Verifier(Protocol):
-    """Decides which candidates show one picture."""
+Evidence = tuple[float, ...]
+"""What a verifier measured about a pair, before any sensitivity judged it: plain numbers, so the
+fingerprint cache can keep it and a regroup at another sensitivity needs no new measurement."""
 
-    def verify(self, candidates: Sequence[Candidate]) -> list[Match | None]:
-        """One answer per candidate: the match found, or None when it is not the same picture.
-        The match's transform maps ``candidate.first`` onto ``candidate.second``."""
+
+class Verifier(Protocol):
+    """Decides which candidates show one picture, in two steps: ``measure`` (the costly part,
+    the same at every sensitivity, cached per pair) and ``accept`` (this level's judgement)."""
+
+    @property
+    def version(self) -> str:
+        """Names what ``measure`` computes; cached evidence of another version is measured
+        again."""
+        ...
+
+    def measure(self, candidates: Sequence[Candidate]) -> list[Evidence]:
+        """One measurement per candidate, of ``candidate.first`` against ``candidate.second``."""
+        ...
+
+    def accept(self, evidence: Evidence) -> Match | None:
+        """The match the evidence proves at this verifier's sensitivity, or None when it is not
+        the same picture. The match's transform maps the first onto the second."""
         ...

@@ -9,25 +9,30 @@ single-colour image is matched by its bytes alone.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from lookalike.core.matching.candidates import (
     Candidate,
     CandidateSource,
+    Evidence,
     Ids,
     Proposals,
     Verifier,
 )
 from lookalike.core.matching.crops import CropCandidates
-from lookalike.core.matching.fingerprint import Fingerprint
+from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
 from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.policy import Thresholds, thresholds
 from lookalike.core.matching.regions import RegionCandidates
 from lookalike.core.matching.signature import SignatureVerifier
 from lookalike.core.matching.whole import WholeCandidates
 from lookalike.core.model import Sensitivity
+
+PairKey = tuple[str, str]
+EvidenceLookup = Callable[[Sequence[PairKey]], dict[PairKey, Evidence]]
+"""Evidence measured before (by a scan's cache) for pairs of picture keys, as far as known."""
 
 
 def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource]:
@@ -45,16 +50,26 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
 class Matcher:
     """Candidate pairs among all pictures given to `add`, and their verification on demand.
 
-    A picture's key (its content digest, or its path when it has none) orders every pair the same
-    way for the verifier, so a pair gets one answer whatever order the pictures came in.
+    A picture's key (its content digest, or its file's path, size and time when it has none)
+    orders every pair the same way for the verifier, so a pair gets one answer whatever order the
+    pictures came in, and names the pair's evidence: measured once, kept by the caller
+    (``measured``, ``lookup``) and judged at this matcher's sensitivity each time.
     """
 
     def __init__(
-        self, sensitivity: Sensitivity, find_rotated: bool, verifier: Verifier | None = None
+        self,
+        sensitivity: Sensitivity,
+        find_rotated: bool,
+        verifier: Verifier | None = None,
+        lookup: EvidenceLookup | None = None,
     ) -> None:
         self.thresholds = thresholds(sensitivity)
         self._sources = candidate_sources(self.thresholds, find_rotated)
         self._verifier = verifier or SignatureVerifier(self.thresholds, find_rotated)
+        self._lookup = lookup
+        self._evidence: dict[PairKey, Evidence] = {}
+        self.measured: list[tuple[str, str, Evidence]] = []  # new since the caller last took it
+        self.measured_count = 0  # pairs measured by the verifier, not found in ``lookup``
         # By index id (the order pictures entered the sources):
         self._prints: list[Fingerprint] = []
         self._keys: list[str] = []
@@ -97,22 +112,38 @@ class Matcher:
         found = np.unique(np.concatenate([s.neighbours(image) for s in self._sources]))
         return self._pictures(found)
 
+    @property
+    def evidence_version(self) -> str:
+        """What the evidence depends on: the verifier's measurement and the fingerprints'."""
+        return f"{self._verifier.version}/fingerprint-{ALGORITHM_VERSION}"
+
     def verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
-        """Verify candidate pairs of picture ids; each match maps the first onto the second."""
-        candidates = []
-        swapped = []
+        """Verify candidate pairs of picture ids; each match maps the first onto the second.
+
+        A pair measured before (this run, or a run ``lookup`` remembers) is not measured again.
+        """
+        ordered: list[tuple[PairKey, int, int, bool]] = []
         for a, b in pairs:
             ia, ib = self._index_of[a], self._index_of[b]
             swap = self._keys[ia] > self._keys[ib]
             if swap:
                 ia, ib = ib, ia
-            candidates.append(Candidate(self._prints[ia], self._prints[ib]))
-            swapped.append(swap)
-        verdicts = self._verifier.verify(candidates)
-        return [
-            m.reversed() if m is not None and swap else m
-            for m, swap in zip(verdicts, swapped, strict=True)
-        ]
+            ordered.append(((self._keys[ia], self._keys[ib]), ia, ib, swap))
+        wanted = list(dict.fromkeys(key for key, _, _, _ in ordered if key not in self._evidence))
+        if wanted and self._lookup is not None:
+            self._evidence.update(self._lookup(wanted))
+        todo = {key: (ia, ib) for key, ia, ib, _ in ordered if key not in self._evidence}
+        if todo:
+            candidates = [Candidate(self._prints[ia], self._prints[ib]) for ia, ib in todo.values()]
+            for key, evidence in zip(todo, self._verifier.measure(candidates), strict=True):
+                self._evidence[key] = evidence
+                self.measured.append((*key, evidence))
+            self.measured_count += len(todo)
+        out = []
+        for key, _, _, swap in ordered:
+            m = self._verifier.accept(self._evidence[key])
+            out.append(m.reversed() if m is not None and swap else m)
+        return out
 
     def _as_pictures(self, found: list[Proposals]) -> Proposals:
         """One row per unordered pair, whichever sources found it, as picture ids."""

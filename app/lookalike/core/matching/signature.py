@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lookalike.core.matching.candidates import Candidate
+from lookalike.core.matching.candidates import Candidate, Evidence
 from lookalike.core.matching.fingerprint import (
     INNER_CROP_FRACTION,
     Fingerprint,
@@ -28,51 +28,73 @@ from lookalike.core.model import MatchKind
 _INNER_SHOWN = round((1 - INNER_CROP_FRACTION) ** 2, 3)
 
 
+# Bump when a change moves what ``measure`` computes; cached evidence is then measured again.
+_VERSION = 1
+_NONE = -1.0  # a crop direction that cannot be measured (no inner region)
+
+
 class SignatureVerifier:
-    """Accepts a candidate when its signatures correlate above the sensitivity's threshold."""
+    """Accepts a candidate when its signatures correlate above the sensitivity's threshold.
+
+    The evidence of a pair is ``(turn, distance, similarity)`` for the whole pictures in the
+    orientation the hashes agree on best, then ``(distance, similarity)`` for the first's inner
+    region against the second, and the same the other way round (``-1`` where a picture has no
+    inner region): everything every sensitivity level reads.
+    """
 
     def __init__(self, thresholds: Thresholds, find_rotated: bool) -> None:
         self._t = thresholds
         self._orientations = range(8) if find_rotated else range(1)
+        self.version = f"signature-{_VERSION}-{'turns' if find_rotated else 'upright'}"
 
-    def verify(self, candidates: Sequence[Candidate]) -> list[Match | None]:
-        out: list[Match | None] = []
-        for c in candidates:
-            found = [
-                m for m in (self._whole(c.first, c.second), self._crop(c.first, c.second)) if m
-            ]
-            out.append(max(found, key=strength) if found else None)
-        return out
+    def measure(self, candidates: Sequence[Candidate]) -> list[Evidence]:
+        return [self._whole(c.first, c.second) + self._crops(c.first, c.second) for c in candidates]
 
-    def _whole(self, a: Fingerprint, b: Fingerprint) -> Match | None:
+    def accept(self, evidence: Evidence) -> Match | None:
+        whole, crop = self._accept_whole(evidence[:3]), self._accept_crop(evidence[3:])
+        found = [m for m in (whole, crop) if m]
+        return max(found, key=strength) if found else None
+
+    def _whole(self, a: Fingerprint, b: Fingerprint) -> Evidence:
         variants = a.hash_variants()
         distances = [bin(int(variants[t]) ^ b.phash).count("1") for t in self._orientations]
         t = min(self._orientations, key=lambda i: (distances[i], i))
-        if distances[t] > self._t.max_hash_distance:
-            return None
         similarity = signature_similarity(orient(a.signature_array(), t), b.signature_array())
-        if similarity < self._t.min_similarity:
+        return (float(t), float(distances[t]), similarity)
+
+    def _crops(self, a: Fingerprint, b: Fingerprint) -> Evidence:
+        """Whether one picture shows the inner part of the other, both ways round."""
+        out: list[float] = []
+        for whole, part in ((a, b), (b, a)):  # "part" may be a crop of "whole"
+            if not whole.has_inner:
+                out += [_NONE, _NONE]
+                continue
+            distance = bin(whole.inner_hash ^ part.phash).count("1")
+            similarity = signature_similarity(whole.inner_signature_array(), part.signature_array())
+            out += [float(distance), similarity]
+        return tuple(out)
+
+    def _accept_whole(self, evidence: Evidence) -> Match | None:
+        turn, distance, similarity = evidence
+        t = int(turn)
+        if distance > self._t.max_hash_distance or similarity < self._t.min_similarity:
             return None
         same = (
             t == 0
-            and distances[t] <= SAME_PICTURE_MAX_DISTANCE
+            and distance <= SAME_PICTURE_MAX_DISTANCE
             and similarity >= SAME_PICTURE_MIN_SIMILARITY
         )
         kind = MatchKind.SAME_PICTURE if same else MatchKind.SIMILAR
         transform = Transform(turn_degrees=90.0 * (t % 4), mirrored=t >= 4) if t else IDENTITY
         return Match(kind, round(similarity, 3), transform)
 
-    def _crop(self, a: Fingerprint, b: Fingerprint) -> Match | None:
-        """Accept the pair if one picture shows the inner part of the other."""
+    def _accept_crop(self, evidence: Evidence) -> Match | None:
         if not self._t.crop_hash_distance:
             return None
         best, best_match = 0.0, None
-        for whole, part, flip in ((a, b, False), (b, a, True)):  # "part" may be a crop of "whole"
-            if not whole.has_inner:
+        for flip, (distance, similarity) in enumerate((evidence[:2], evidence[2:])):
+            if distance == _NONE or distance > self._t.crop_hash_distance:
                 continue
-            if bin(whole.inner_hash ^ part.phash).count("1") > self._t.crop_hash_distance:
-                continue
-            similarity = signature_similarity(whole.inner_signature_array(), part.signature_array())
             if similarity > best:
                 best = similarity
                 cropped = Transform(first_shown=_INNER_SHOWN)

@@ -1,0 +1,124 @@
+"""Regroup benchmark (issue 13 item 9): a sensitivity change after a scan, on 10,000 files.
+
+Generates (once, cached under /tmp) a folder of photo-like JPEGs in which most pictures have
+copies (half size, re-encoded, brightened, grayscale, cropped, mirrored), scans it cold with a
+fresh cache, then regroups at each sensitivity from that cache and prints, for each run: the
+wall time, how many images were decoded (0 is the point) and how many candidate pairs were
+measured by the verifier rather than read from the cache, and the groups found. The first
+regroup at a level measures the pairs that level asks about for the first time; the second one
+at the same level shows a regroup served wholly by the cache.
+
+    nice .venv/bin/python tests/bench/bench_regroup.py                 # 10,000 files
+    nice .venv/bin/python tests/bench/bench_regroup.py --count 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import cv2
+
+# Run as a script from anywhere: the repository root holds the `app` package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from lookalike.bench import photos
+from lookalike.bench.speed import machine_facts
+from lookalike.core.model import ScanOptions, ScanResult, Sensitivity
+from lookalike.core.scan import collect_result, run_scan
+
+GENERATOR_VERSION = 1
+DEFAULT_SET_ROOT = Path(tempfile.gettempdir()) / "lookalike-bench"
+EDGE_PX = (480, 360)
+# What the copies of one picture are; picture i has the first (i % 4) + 1 of them, so the set
+# holds single pictures and groups of two to five files.
+COPIES = (
+    ("half", lambda img: photos.resize(img, 0.5)),
+    ("bright", lambda img: photos.brightness(img, 1.15)),
+    ("gray", photos.grayscale),
+    ("crop", lambda img: photos.crop_border(img, 0.06)),
+)
+
+
+def _write_picture(args: tuple[Path, int]) -> int:
+    folder, index = args
+    img = photos.photo(50_000 + index, *EDGE_PX)
+    written = 0
+    variants = [("orig", img)] + [(n, f(img)) for n, f in COPIES[: index % (len(COPIES) + 1)]]
+    for name, variant in variants:
+        path = folder / f"P{index:05d}_{name}.jpg"
+        if not path.exists():
+            cv2.imwrite(str(path), variant, [cv2.IMWRITE_JPEG_QUALITY, 88])
+        written += 1
+    return written
+
+
+def ensure_set(root: Path, count: int, workers: int) -> Path:
+    """A folder of about ``count`` files, made (or completed) only when missing."""
+    folder = root / f"regroup-{count}-v{GENERATOR_VERSION}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    # Picture i has 1 + i % 5 files: 3 files a picture on average.
+    pictures = count // 3
+    print(f"Generating about {count} JPEGs in {folder} ...", flush=True)
+    started = time.monotonic()
+    total = 0
+    with ProcessPoolExecutor(workers) as pool:
+        jobs = [(folder, i) for i in range(pictures)]
+        for n, files in enumerate(pool.map(_write_picture, jobs, chunksize=16), 1):
+            total += files
+            if n % 500 == 0:
+                print(f"  {total} files ({time.monotonic() - started:.0f} s)", flush=True)
+    marker.write_text(f"{total} files\n")
+    return folder
+
+
+def timed_scan(folder: Path, sensitivity: Sensitivity, cache: str) -> tuple[float, ScanResult]:
+    options = ScanOptions(roots=(str(folder),), sensitivity=sensitivity, cache_path=cache)
+    started = time.perf_counter()
+    result = collect_result(options, run_scan(options))
+    return time.perf_counter() - started, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="files (about)")
+    parser.add_argument("--root", type=Path, default=DEFAULT_SET_ROOT)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    folder = ensure_set(args.root, args.count, args.workers)
+    print(machine_facts())
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = os.path.join(tmp, "cache.sqlite3")
+        rows = []
+        runs = [("cold scan", Sensitivity.NORMAL)]
+        for level in (Sensitivity.STRICT, Sensitivity.LOOSE, Sensitivity.NORMAL):
+            runs += [(f"regroup {level.value}", level), (f"again {level.value}", level)]
+        for label, level in runs:
+            seconds, result = timed_scan(folder, level, cache)
+            s = result.summary
+            grouped = sum(len(g.members) for g in result.groups)
+            rows.append((label, seconds, s.files, s.decoded, s.measured, s.groups))
+            print(
+                f"{label:>16}: {seconds:7.2f} s  files {s.files:>6}  decoded {s.decoded:>6}"
+                f"  pairs measured {s.measured:>6}  groups {s.groups:>5} ({grouped} files)",
+                flush=True,
+            )
+        cold = rows[0][1]
+        regroups = [r[1] for r in rows[1:]]
+        print(
+            f"\nregroup: {min(regroups):.2f}-{max(regroups):.2f} s for {rows[0][2]} files;"
+            f" the cold scan took {cold / min(regroups):.0f}-{cold / max(regroups):.0f}× as long"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

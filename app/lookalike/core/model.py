@@ -81,6 +81,7 @@ class ImageFile:
     mtime_ns: int
     inode: int
     is_reference: bool = False
+    sidecars: tuple[str, ...] = ()  # the .xmp, .aae, .thm or .json files that belong to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ class Member:
     content_hash: str = ""  # hex digest of the bytes; empty when the scan did not need it
     format: str = ""
     taken: str = ""  # EXIF DateTimeOriginal as written in the file, when present
+    sidecars: tuple[str, ...] = ()  # its sidecar files: trashed, moved and restored with it
 
     @property
     def pixels(self) -> int:

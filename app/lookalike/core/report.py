@@ -81,6 +81,7 @@ def _member_dict(member: Member, selected: bool) -> dict[str, Any]:
         "content_hash": member.content_hash,
         "format": member.format,
         "taken": member.taken,
+        "sidecars": [os.path.abspath(p) for p in member.sidecars],
         "selected": selected,
     }
 
@@ -205,6 +206,10 @@ def _abs_path(value: str, where: str) -> str:
     return os.path.normpath(value)
 
 
+def _bad_sidecar(where: str) -> str:
+    raise ReportError(f"{where} lists a sidecar file that is not a path")
+
+
 def _load_member(raw: Any, where: str) -> tuple[Member, bool]:
     if not isinstance(raw, dict):
         raise ReportError(f"{where} is not an object")
@@ -220,6 +225,10 @@ def _load_member(raw: Any, where: str) -> tuple[Member, bool]:
         content_hash=_opt(raw, "content_hash", str, "", where),
         format=_opt(raw, "format", str, "", where),
         taken=_opt(raw, "taken", str, "", where),
+        sidecars=tuple(
+            _abs_path(p, where) if isinstance(p, str) else _bad_sidecar(where)
+            for p in _opt(raw, "sidecars", list, [], where)
+        ),
     )
     return member, _opt(raw, "selected", bool, False, where)
 

@@ -124,6 +124,7 @@ def _member(f: ImageFile, fp: Fingerprint | None, content_hash: str) -> Member:
         content_hash=content_hash,
         format=fp.format if fp else "",
         taken=fp.taken if fp else "",
+        sidecars=f.sidecars,
     )
 
 

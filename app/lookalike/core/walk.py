@@ -12,6 +12,7 @@ from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.model import ImageFile, Skipped, SkipReason
 from lookalike.core.reading import read_prefix
+from lookalike.core.sidecars import is_sidecar_name, sidecars_by_photo
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".dib", ".tif", ".tiff",
@@ -99,12 +100,13 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
         except OSError as exc:
             yield words.skipped_for(folder, exc)
             continue
+        if not options.include_hidden:
+            entries = [e for e in entries if not e.name.startswith(".")]
+        sidecars = _sidecars(entries)
         subfolders: list[str] = []
         for entry in entries:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            if entry.name.startswith(".") and not options.include_hidden:
-                continue
             ext = os.path.splitext(entry.name)[1].lower()
             try:
                 lst = entry.stat(follow_symlinks=False)
@@ -128,8 +130,33 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
                 # Never opened: a FIFO would block the walk for good, a device may act on open.
                 yield Skipped(entry.path, SkipReason.NOT_REGULAR, words.file_kind(lst.st_mode))
             elif ext or _sniff_image(entry.path):
-                yield from _file_entry(entry.path, lst, seen_files, references)
+                own = tuple(os.path.join(folder, n) for n in sidecars.get(entry.name, ()))
+                yield from _file_entry(entry.path, lst, seen_files, references, own)
         stack.extend((sub, False) for sub in reversed(subfolders))
+
+
+def _sidecars(entries: Sequence[os.DirEntry[str]]) -> dict[str, tuple[str, ...]]:
+    """The sidecar files of each picture in one folder, by name (nothing more is read: the
+    entry types come with the listing on most systems)."""
+    names = [e.name for e in entries if is_sidecar_name(e.name)]
+    if not names:
+        return {}
+    sidecars, others, photos = [], [], []
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                continue
+            regular = e.is_file(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_sidecar_name(e.name):
+            if regular:  # a link or a special file never travels with a photo
+                sidecars.append(e.name)
+            continue
+        others.append(e.name)
+        if os.path.splitext(e.name)[1].lower() in IMAGE_EXTENSIONS:
+            photos.append(e.name)
+    return sidecars_by_photo(set(photos), sidecars, others)
 
 
 def _broken_link(path: str, exc: OSError) -> Skipped | None:
@@ -164,7 +191,11 @@ def _root_file(
 
 
 def _file_entry(
-    path: str, st: os.stat_result, seen: dict[tuple[int, int], str], references: Sequence[str]
+    path: str,
+    st: os.stat_result,
+    seen: dict[tuple[int, int], str],
+    references: Sequence[str],
+    sidecars: tuple[str, ...] = (),
 ) -> Iterator[ImageFile | Skipped]:
     key = (st.st_dev, st.st_ino)
     first = seen.get(key)
@@ -180,4 +211,5 @@ def _file_entry(
         inode=st.st_ino,
         # realpath costs a few system calls a file: only worth it when there are references.
         is_reference=bool(references) and _under(os.path.realpath(path), references),
+        sidecars=sidecars,
     )

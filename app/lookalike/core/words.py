@@ -615,6 +615,6 @@ def sidecars(names: list[str]) -> str:
     return _plural(len(names), "with {n} sidecar file", "with {n} sidecar files")
 
 
-def sidecars_moved(count: int) -> str:
-    """The part of a cleanup sentence about the sidecar files that went along."""
-    return _plural(count, "and {n} sidecar file", "and {n} sidecar files")
+def sidecars_went_along(count: int) -> str:
+    """After a cleanup or undo: the sidecar files that went with their photos."""
+    return _plural(count, "{n} sidecar file went along", "{n} sidecar files went along")

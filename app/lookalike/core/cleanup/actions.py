@@ -20,7 +20,7 @@ import errno
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
 
@@ -71,6 +71,15 @@ class BatchAction(Protocol[Item]):
 
     def done_text(self, count: int, freed_bytes: int) -> str:
         """The batch's result in a sentence: "Moved 3 files to the Trash (freed 12.3 MB)"."""
+
+    def sidecars(self, item: Item, entry: FileEntry) -> Sequence[FileEntry]:
+        """The sidecar files that go where ``item`` went, as journal entries (after it)."""
+
+    def sidecar_problem(self, entry: FileEntry) -> str | None:
+        """Why a sidecar file must stay, or ``None``."""
+
+    def act_sidecar(self, entry: FileEntry) -> Result:
+        """Send a sidecar file where its photo went; failures are a ``Result``."""
 
 
 # --- placing a file without overwriting -----------------------------------------------------
@@ -133,6 +142,7 @@ class FileAction(abc.ABC):
     done_status: ClassVar[OutcomeStatus]  # how a file it acted on ends
     frees_bytes: ClassVar[bool]
     undoable: ClassVar[bool]
+    carries_sidecars: ClassVar[bool] = True  # a photo's sidecar files go where it goes
 
     def __init__(self, checks: LastMomentChecks) -> None:
         self.checks = checks
@@ -176,6 +186,43 @@ class FileAction(abc.ABC):
         """Put one journaled file back (only for ``undoable`` actions)."""
         raise NotImplementedError
 
+    # --- sidecar files: they go where their photo went, in the same batch ---------------------
+
+    def sidecars(self, item: PlannedFile, entry: FileEntry) -> list[FileEntry]:
+        out: list[FileEntry] = []
+        if not self.carries_sidecars:
+            return out
+        for path in item.member.sidecars:
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue  # gone since the scan: nothing to carry
+            except (OSError, ValueError):
+                st = None  # the check says why it stays
+            out.append(
+                FileEntry(
+                    path=path,
+                    size=st.st_size if st else 0,
+                    mtime_ns=st.st_mtime_ns if st else 0,
+                    group_id=item.group_id,
+                    keeper=item.keeper.path,
+                    destination=self.sidecar_target(path, entry),
+                    sidecar_of=item.path,
+                )
+            )
+        return out
+
+    def sidecar_target(self, path: str, photo: FileEntry) -> str:
+        """Where a sidecar file goes ("" when the action does not say)."""
+        return ""
+
+    def sidecar_problem(self, entry: FileEntry) -> str | None:
+        return self.checks.sidecar_problem(entry.path)
+
+    def act_sidecar(self, entry: FileEntry) -> Result:
+        """Send a sidecar file where its photo went."""
+        raise NotImplementedError
+
 
 class TrashAction(FileAction):
     """To the system trash; never a permanent deletion, also when the trash fails."""
@@ -186,8 +233,15 @@ class TrashAction(FileAction):
     undoable = True
 
     def act(self, item: PlannedFile, entry: FileEntry) -> Result:
+        return self._send(item.path)
+
+    def act_sidecar(self, entry: FileEntry) -> Result:
+        return self._send(entry.path)
+
+    @staticmethod
+    def _send(path: str) -> Result:
         try:
-            landed = freedesktop.send(item.path)
+            landed = freedesktop.send(path)
         except Exception as exc:  # noqa: BLE001 - any backend error is this file's failure, not the batch's
             return Result(
                 OutcomeStatus.FAILED,
@@ -195,7 +249,7 @@ class TrashAction(FileAction):
             )
         # Some backends (network shares, gio with a broken trash) report success without
         # moving anything.
-        if os.path.lexists(item.path):
+        if os.path.lexists(path):
             return Result(
                 OutcomeStatus.FAILED, "the trash reported success but the file is still in place"
             )
@@ -270,12 +324,27 @@ class MoveAction(FileAction):
         return _move_destination(normalize(item.path), self.destination, self.layout_root)
 
     def _own_problem(self, item: PlannedFile, entry: FileEntry) -> str | None:
-        if os.path.lexists(entry.destination):
-            return f"{entry.destination} already exists; not overwritten"
+        return self._own_problem_at(entry.destination)
+
+    def sidecar_target(self, path: str, photo: FileEntry) -> str:
+        return os.path.join(os.path.dirname(photo.destination), os.path.basename(path))
+
+    def sidecar_problem(self, entry: FileEntry) -> str | None:
+        return super().sidecar_problem(entry) or self._own_problem_at(entry.destination)
+
+    def act_sidecar(self, entry: FileEntry) -> Result:
+        return self._move(entry.path, entry.destination)
+
+    def _own_problem_at(self, target: str) -> str | None:
+        if os.path.lexists(target):
+            return f"{target} already exists; not overwritten"
         return None
 
     def act(self, item: PlannedFile, entry: FileEntry) -> Result:
-        path, target = item.path, entry.destination
+        return self._move(item.path, entry.destination)
+
+    @staticmethod
+    def _move(path: str, target: str) -> Result:
         try:
             _place_without_overwrite(path, target)
         except FileExistsError:
@@ -314,6 +383,7 @@ class HardlinkAction(FileAction):
     done_status = OutcomeStatus.LINKED
     frees_bytes = True
     undoable = False
+    carries_sidecars = False  # the photo stays in place (as a link), its sidecar files too
 
     def target(self, item: PlannedFile) -> str:
         return item.keeper.path
@@ -388,8 +458,10 @@ class RestoreAction:
     kind = ActionKind.RESTORE
     frees_bytes = False
 
-    def __init__(self, undone: ActionKind) -> None:
+    def __init__(self, undone: ActionKind, back: Collection[str] = ()) -> None:
+        """``back``: the batch's photos an earlier undo already put back."""
         self.undone = UNDOABLE[undone]
+        self._back = set(back)
 
     def entry(self, item: FileRecord) -> FileEntry:
         return FileEntry(
@@ -400,15 +472,31 @@ class RestoreAction:
             group_id=item.group_id,
             keeper=item.keeper,
             destination=item.destination,
+            sidecar_of=item.sidecar_of,
         )
 
     def check(self, item: FileRecord, entry: FileEntry) -> str | None:
         if os.path.lexists(item.path):
             return _NOT_OVERWRITTEN
+        if item.sidecar_of and item.sidecar_of not in self._back:
+            # Beside whatever now stands in its photo's place it would describe the wrong file.
+            return f"its photo {item.sidecar_of} was not put back"
         return None
 
     def act(self, item: FileRecord, entry: FileEntry) -> Result:
-        return self.undone.undo(item)
+        result = self.undone.undo(item)
+        if result.status is OutcomeStatus.RESTORED:
+            self._back.add(item.path)
+        return result
+
+    def sidecars(self, item: FileRecord, entry: FileEntry) -> Sequence[FileEntry]:
+        return ()  # a sidecar file has a journal record of its own, put back after its photo
+
+    def sidecar_problem(self, entry: FileEntry) -> str | None:
+        return None
+
+    def act_sidecar(self, entry: FileEntry) -> Result:
+        raise NotImplementedError("sidecar files are put back from their own records")
 
     def planned_text(self, entry: FileEntry) -> str:
         return "would be put back"

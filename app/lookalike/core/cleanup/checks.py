@@ -76,6 +76,22 @@ class LastMomentChecks:
             return changed
         return self._keeper_problem(item)
 
+    def sidecar_problem(self, path: str) -> str | None:
+        """Why a photo's sidecar file must stay, or ``None``: it goes along when it is still a
+        regular file (not a link) inside the scanned folders. Its size and time may have
+        changed since the scan: editors rewrite sidecars, which stay the photo's all the same."""
+        if not is_under(normalize(path), self._roots):
+            return "is outside the scanned folders"
+        try:
+            st = os.lstat(path)
+        except (OSError, ValueError) as exc:
+            return f"could not be checked ({os_reason(exc)})"
+        if stat.S_ISLNK(st.st_mode):
+            return "is a link, not a file"
+        if not stat.S_ISREG(st.st_mode):
+            return "is no longer a regular file"
+        return None
+
     def _keeper_problem(self, item: PlannedFile) -> str | None:
         member, keeper = item.member, item.keeper
         try:

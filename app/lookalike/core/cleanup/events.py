@@ -41,6 +41,7 @@ class FileOutcome:
     reason: str = ""
     destination: str = ""  # where it went: the trashed file, the moved-to path, the link target
     size: int = 0
+    sidecar_of: str = ""  # for a sidecar file: the photo it travels with
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,17 @@ class BatchReport:
     counts: dict[OutcomeStatus, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # The tally counts photos; the sidecar files that went with them are told apart.
         counts: dict[OutcomeStatus, int] = {}
         for o in self.outcomes:
-            counts[o.status] = counts.get(o.status, 0) + 1
+            if not o.sidecar_of:
+                counts[o.status] = counts.get(o.status, 0) + 1
         object.__setattr__(self, "counts", counts)
+
+    @property
+    def sidecars_done(self) -> int:
+        """Sidecar files that went with their photos."""
+        return sum(1 for o in self.outcomes if o.sidecar_of and o.status.done)
 
     def count(self, status: OutcomeStatus) -> int:
         return self.counts.get(status, 0)
@@ -80,8 +88,9 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        """Nothing failed (skips are not failures: they are the guarantees at work)."""
-        return self.failed == 0
+        """Nothing failed, a sidecar file neither (skips are not failures: they are the
+        guarantees at work)."""
+        return not any(o.status is OutcomeStatus.FAILED for o in self.outcomes)
 
 
 @dataclass(frozen=True, slots=True)

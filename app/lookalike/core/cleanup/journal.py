@@ -64,8 +64,9 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "outcome": str,
     "reason": str,
     "trash_info": str,
+    "sidecar_of": str,
 }
-_PATH_FIELDS = ("path", "keeper", "destination", "trash_info")
+_PATH_FIELDS = ("path", "keeper", "destination", "trash_info", "sidecar_of")
 
 
 def new_batch_id() -> str:
@@ -88,6 +89,7 @@ class FileEntry:
     group_id: int | None = None
     keeper: str = ""
     destination: str = ""  # where the action sends it: the moved-to path, the link target
+    sidecar_of: str = ""  # for a sidecar file: the photo it travels with
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class FileRecord:
     reason: str
     destination: str  # trashed file / moved-to path / link target, when known
     trash_info: str  # the freedesktop .trashinfo written for this file, when known
+    sidecar_of: str = ""  # for a sidecar file: the photo it went with
 
     @property
     def interrupted(self) -> bool:
@@ -222,6 +225,7 @@ class Journal:
                 "group": entry.group_id,
                 "keeper": entry.keeper,
                 "destination": entry.destination,
+                **({"sidecar_of": entry.sidecar_of} if entry.sidecar_of else {}),
             }
         )
 
@@ -349,4 +353,5 @@ def _file_record(
         reason=after.get("reason", ""),
         destination=after.get("destination") or before.get("destination") or "",
         trash_info=after.get("trash_info", ""),
+        sidecar_of=before.get("sidecar_of", ""),
     )

@@ -19,6 +19,7 @@ import time
 from collections.abc import Generator, Iterable, Sequence
 from typing import TypeVar
 
+from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.cleanup import freedesktop
 from lookalike.core.cleanup.actions import (
@@ -39,7 +40,13 @@ from lookalike.core.cleanup.events import (
     FileOutcome,
     OutcomeStatus,
 )
-from lookalike.core.cleanup.journal import BatchRecord, FileRecord, Journal, new_batch_id
+from lookalike.core.cleanup.journal import (
+    BatchRecord,
+    FileEntry,
+    FileRecord,
+    Journal,
+    new_batch_id,
+)
 from lookalike.core.cleanup.plan import Plan
 
 log = logging.getLogger(__name__)
@@ -129,7 +136,13 @@ def run_batch(
                 cancelled = True
                 rest = [action.entry(i) for i in items[index:]]
                 for e in rest:
-                    outcome = FileOutcome(e.path, OutcomeStatus.SKIPPED, CANCELLED, size=e.size)
+                    outcome = FileOutcome(
+                        e.path,
+                        OutcomeStatus.SKIPPED,
+                        CANCELLED,
+                        size=e.size,
+                        sidecar_of=e.sidecar_of,
+                    )
                     outcomes.append(outcome)
                     yield FileFinished(outcome)
                 break
@@ -138,7 +151,11 @@ def run_batch(
             if problem is not None or dry_run:
                 if problem is not None:
                     outcome = FileOutcome(
-                        entry.path, OutcomeStatus.SKIPPED, problem, size=entry.size
+                        entry.path,
+                        OutcomeStatus.SKIPPED,
+                        problem,
+                        size=entry.size,
+                        sidecar_of=entry.sidecar_of,
                     )
                 else:
                     outcome = FileOutcome(
@@ -147,6 +164,7 @@ def run_batch(
                         action.planned_text(entry),
                         entry.destination,
                         entry.size,
+                        entry.sidecar_of,
                     )
                 if journal is not None:
                     journal.after(
@@ -158,6 +176,13 @@ def run_batch(
                     )
                 if progress.due():
                     yield progress.event(index, entry.path)
+                outcomes.append(outcome)
+                yield FileFinished(outcome)
+                if problem is None:  # a dry run: its sidecar files would go along
+                    for side in action.sidecars(item, entry):
+                        outcome = _sidecar_outcome(action, side, None, dry_run=True)
+                        outcomes.append(outcome)
+                        yield FileFinished(outcome)
             else:
                 assert journal is not None
                 journal.before(batch_id, action.kind.value, entry)
@@ -176,7 +201,12 @@ def run_batch(
                     trash_info=result.trash_info,
                 )
                 outcome = FileOutcome(
-                    entry.path, result.status, result.reason, result.destination, entry.size
+                    entry.path,
+                    result.status,
+                    result.reason,
+                    result.destination,
+                    entry.size,
+                    entry.sidecar_of,
                 )
                 log.info(
                     "%s %s: %s %s",
@@ -185,8 +215,15 @@ def run_batch(
                     outcome.status.value,
                     outcome.reason,
                 )
-            outcomes.append(outcome)
-            yield FileFinished(outcome)
+                outcomes.append(outcome)
+                yield FileFinished(outcome)
+                if result.status.done:
+                    # Its sidecar files go where it went, journaled like it, before the next
+                    # file: an interrupted batch leaves a true record of each.
+                    for side in action.sidecars(item, entry):
+                        outcome = _sidecar_outcome(action, side, (journal, batch_id))
+                        outcomes.append(outcome)
+                        yield FileFinished(outcome)
         yield progress.event(total, "")
     finally:
         # Reached when the consumer stops early too (KeyboardInterrupt, a closed generator):
@@ -197,7 +234,11 @@ def run_batch(
     if action.frees_bytes:
         counted = (lambda s: s is OutcomeStatus.PLANNED) if dry_run else (lambda s: s.done)
         freed = sum(o.size for o in outcomes if counted(o.status))
-    done = sum(1 for o in outcomes if o.status.done)
+    done = sum(1 for o in outcomes if o.status.done and not o.sidecar_of)
+    sidecars = sum(1 for o in outcomes if o.status.done and o.sidecar_of)
+    done_text = action.done_text(done, freed)
+    if sidecars:
+        done_text += f" · {words.sidecars_went_along(sidecars)}"
     yield BatchFinished(
         BatchReport(
             batch_id,
@@ -207,8 +248,49 @@ def run_batch(
             cancelled=cancelled,
             message=message,
             freed_bytes=freed,
-            done_text=action.done_text(done, freed),
+            done_text=done_text,
         )
+    )
+
+
+def _sidecar_outcome(
+    action: BatchAction[Item],
+    entry: FileEntry,
+    journaled: tuple[Journal, str] | None,
+    dry_run: bool = False,
+) -> FileOutcome:
+    """Check and act on one sidecar file of a photo that was acted on (or, in a dry run, would
+    be); a sidecar that must stay is skipped with its reason."""
+    problem = action.sidecar_problem(entry)
+    if problem is not None or dry_run:
+        status = OutcomeStatus.SKIPPED if problem else OutcomeStatus.PLANNED
+        reason = problem or action.planned_text(entry)
+        if journaled is not None:
+            journal, batch_id = journaled
+            journal.after(
+                batch_id, action.kind.value, path=entry.path, outcome=status.value, reason=reason
+            )
+        return FileOutcome(
+            entry.path, status, reason, entry.destination, entry.size, entry.sidecar_of
+        )
+    assert journaled is not None
+    journal, batch_id = journaled
+    journal.before(batch_id, action.kind.value, entry)
+    result = action.act_sidecar(entry)
+    journal.after(
+        batch_id,
+        action.kind.value,
+        path=entry.path,
+        outcome=result.status.value,
+        reason=result.reason,
+        destination=result.destination,
+        trash_info=result.trash_info,
+    )
+    log.info(
+        "%s sidecar %s: %s %s", action.kind.value, entry.path, result.status.value, result.reason
+    )
+    return FileOutcome(
+        entry.path, result.status, result.reason, result.destination, entry.size, entry.sidecar_of
     )
 
 
@@ -269,8 +351,11 @@ def _sweep_orphans(batches: Iterable[BatchRecord]) -> int:
     )
 
 
-def _pending(batches: Sequence[BatchRecord]) -> tuple[BatchRecord, list[FileRecord]] | None:
-    """The most recent trash or move batch with files not yet put back, and those files."""
+def _pending(
+    batches: Sequence[BatchRecord],
+) -> tuple[BatchRecord, list[FileRecord], set[str]] | None:
+    """The most recent trash or move batch with files not yet put back, those files, and the
+    ones an earlier undo of it put back."""
     restored: dict[str, set[str]] = {}
     for b in batches:
         if b.action == ActionKind.RESTORE.value and b.undoes:
@@ -293,7 +378,7 @@ def _pending(batches: Sequence[BatchRecord]) -> tuple[BatchRecord, list[FileReco
             )
         ]
         if pending:
-            return b, pending
+            return b, pending, restored.get(b.batch_id, set())
     return None
 
 
@@ -328,7 +413,7 @@ def undo_last_batch(
         )
         yield BatchFinished(report)
         return
-    batch, pending = target
+    batch, pending, back = target
     if batch.action == ActionKind.TRASH.value and not freedesktop.in_use():
         where = "the Recycle Bin" if sys.platform == "win32" else "the Trash"
         outcomes = tuple(
@@ -349,7 +434,7 @@ def undo_last_batch(
         )
         return
     yield from run_batch(
-        RestoreAction(ActionKind(batch.action)),
+        RestoreAction(ActionKind(batch.action), back),
         pending,
         journal=journal,
         cancel=cancel,

@@ -615,6 +615,12 @@ def sidecars(names: list[str]) -> str:
     return _plural(len(names), "with {n} sidecar file", "with {n} sidecar files")
 
 
+def sidecar_badge(extensions: list[str]) -> str:
+    """The card's note that a photo has sidecar files: "+XMP", "+JSON XMP"."""
+    kinds = sorted({e.lstrip(".").upper() for e in extensions})
+    return "+" + " ".join(kinds)
+
+
 def sidecars_went_along(count: int) -> str:
     """After a cleanup or undo: the sidecar files that went with their photos."""
     return _plural(count, "{n} sidecar file went along", "{n} sidecar files went along")

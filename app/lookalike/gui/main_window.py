@@ -35,7 +35,16 @@ from lookalike.core import report, words
 from lookalike.core.cleanup.events import ActionKind, BatchProgress
 from lookalike.core.cleanup.plan import Plan
 from lookalike.core.events import Progress, Stage
-from lookalike.core.model import ScanMode, ScanOptions, ScanResult, ScanSummary, Skipped
+from lookalike.core.model import (
+    Member,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    ScanSummary,
+    Sensitivity,
+    Skipped,
+)
+from lookalike.core.not_duplicates import ChoiceKind, NotDuplicatesError, describe
 from lookalike.core.paths import default_cache_path
 from lookalike.gui.about import AboutDialog
 from lookalike.gui.actions import RECENT_MENU, SORT_MENU, Actions, UiState
@@ -48,6 +57,7 @@ from lookalike.gui.cleanup import (
 from lookalike.gui.empty_state import EmptyState
 from lookalike.gui.errors import ProblemListDialog, show_action_error, show_bug_report
 from lookalike.gui.folders import FolderPanel, folders_in_mime, normalize_folder
+from lookalike.gui.not_duplicates_dialog import NotDuplicatesDialog
 from lookalike.gui.options_panel import OptionsPanel
 from lookalike.gui.progress_panel import ProgressPanel
 from lookalike.gui.results_model import SortKey
@@ -360,7 +370,60 @@ class MainWindow(QMainWindow):
         self.settings.scan_mode = self.options_panel.mode()
         self.settings.sensitivity = self.options_panel.sensitivity()
         self.settings.include_subfolders = self.options_panel.include_subfolders()
+        sensitivity = self.options_panel.sensitivity()
+        # A new sensitivity regroups the groups shown at once, from the cache (issue 13 item 9).
+        if self.options_panel.mode() is ScanMode.SIMILAR and self.session.can_regroup(sensitivity):
+            self._regroup(sensitivity)
         self._update_state()
+
+    def _regroup(self, sensitivity: Sensitivity | None = None) -> None:
+        if self.session.regroup(sensitivity):
+            self.progress_panel.start(Stage.WALK.value)
+            self.statusBar().clearMessage()
+            self._update_state()
+            self.scan_started.emit()
+
+    # --- "not duplicates" -------------------------------------------------------------------
+
+    @Slot()
+    def mark_not_duplicate(self) -> None:
+        """The current member is not a duplicate of the rest of its group."""
+        member = self.results_view.current_member()
+        group = self.results_view.current_group_record()
+        if member is None or group is None:
+            return
+        others = [m for m in group.members if m.path != member.path]
+        self._remember(ChoiceKind.MEMBER, [member, *others])
+
+    @Slot()
+    def mark_pair_not_duplicates(self) -> None:
+        """The current member and the one it is compared with are not duplicates."""
+        pair = self.results_view.current_pair()
+        if pair is not None:
+            self._remember(ChoiceKind.PAIR, list(pair))
+
+    @Slot()
+    def mark_group_not_duplicates(self) -> None:
+        """No two files of the current group are duplicates."""
+        group = self.results_view.current_group_record()
+        if group is not None:
+            self._remember(ChoiceKind.GROUP, list(group.members))
+
+    def _remember(self, kind: ChoiceKind, members: list[Member]) -> None:
+        try:
+            choice = self.session.mark_not_duplicates(kind, members)
+        except NotDuplicatesError as exc:
+            show_action_error(self, "Remembering the choice", str(exc))
+            return
+        if choice is not None:
+            self.statusBar().showMessage(f"Remembered: {describe(choice)}")
+        self._update_state()
+
+    @Slot()
+    def show_not_duplicates(self) -> None:
+        dialog = NotDuplicatesDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # --- scanning -------------------------------------------------------------------------
 

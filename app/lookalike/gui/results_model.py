@@ -196,12 +196,15 @@ class ResultsModel(QAbstractItemModel):
         if role == BrokenRole:
             return self._cache is not None and self._cache.is_broken(member.path)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.StatusTipRole):
+            if member.sidecars:
+                return f"{member.path}\n{_sidecar_text(member)}"
             return member.path
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "checked for trash" if member.path in self._checked else "not checked"
+            sidecars = f", {_sidecar_text(member)}" if member.sidecars else ""
             return (
                 f"{os.path.basename(member.path)}, {words.match_label(member)}, "
-                f"{member.width} by {member.height}, {words.size(member.size)}, {state}"
+                f"{member.width} by {member.height}, {words.size(member.size)}{sidecars}, {state}"
             )
         return None
 
@@ -569,3 +572,7 @@ def _certainty(group: Group) -> float:
 def _folder_key(group: Group) -> tuple[str, str]:
     folder, name = os.path.split(group.keeper.path)
     return folder.casefold(), name.casefold()
+
+
+def _sidecar_text(member: Member) -> str:
+    return words.sidecars([os.path.basename(p) for p in member.sidecars])

@@ -542,6 +542,18 @@ class ResultsView(QWidget):
     def set_current(self, group_row: int, member_row: int) -> None:
         self.grid.set_current(group_row, member_row)
 
+    def current_group_record(self) -> Group | None:
+        """The group of the current card."""
+        return self._model.group_at(self.grid.current_group())
+
+    def current_pair(self) -> tuple[Member, Member] | None:
+        """The current member and the one it is (or would be) compared with."""
+        member = self.grid.current_member()
+        if member is None:
+            return None
+        partner = self._partner(member, self.current_group_record())
+        return (member, partner) if partner is not None else None
+
     def open_preview(self) -> None:
         """Make sure the preview pane is visible (it may have been collapsed)."""
         sizes = self.splitter.sizes()

@@ -9,6 +9,7 @@ reads files on the GUI thread.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -21,7 +22,17 @@ from lookalike.core import report
 from lookalike.core.cleanup.events import BatchProgress
 from lookalike.core.cleanup.plan import Plan, plan_cleanup
 from lookalike.core.events import Progress
-from lookalike.core.model import Group, ScanOptions, ScanResult, ScanSummary, Skipped
+from lookalike.core.model import (
+    Group,
+    Member,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    ScanSummary,
+    Sensitivity,
+    Skipped,
+)
+from lookalike.core.not_duplicates import Choice, ChoiceKind, NotDuplicates
 from lookalike.gui.cleanup import CleanupChoice, CleanupReport, CleanupWorker
 from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
@@ -49,10 +60,19 @@ class Session(QObject):
     results_saved = Signal(str)  # the file written (results or CSV)
     results_loaded = Signal(object)  # ScanResult, now in the model
     file_task_failed = Signal(str, object)  # what was being done, Failure
+    not_duplicates_changed = Signal()  # a choice was remembered or forgotten
 
-    def __init__(self, scan: ScanFunction | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        scan: ScanFunction | None = None,
+        parent: QObject | None = None,
+        not_duplicates: NotDuplicates | None = None,
+    ) -> None:
         super().__init__(parent)
         self._scan_function = scan  # None: the engine's run_scan
+        # A file of a few kilobytes, read once like the settings; None: the user's own.
+        self.not_duplicates = not_duplicates if not_duplicates is not None else NotDuplicates()
+        self._kept_checks: set[str] | None = None  # marks to bring back after a regroup
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
         self.results_model = ResultsModel(self)
@@ -104,9 +124,11 @@ class Session(QObject):
     # --- scanning -------------------------------------------------------------------------
 
     def start_scan(self, options: ScanOptions) -> bool:
-        """Forget the current results and scan with ``options``."""
+        """Forget the current results and scan with ``options`` (honouring the remembered
+        "not duplicates" choices)."""
         if self.is_busy():
             return False
+        options = dataclasses.replace(options, not_duplicates=self.not_duplicates.choices())
         log.info("scan starting: %s", options)
         self.results_model.clear()
         self.skipped = []
@@ -157,10 +179,77 @@ class Session(QObject):
         self.skipped.append(skipped)
         self.file_skipped.emit(skipped)
 
+    def can_regroup(self, sensitivity: Sensitivity) -> bool:
+        """Whether the groups shown came from a similar-photos scan at another sensitivity
+        that the fingerprint cache can regroup without decoding."""
+        o = self.last_options
+        return (
+            not self.is_busy()
+            and o is not None
+            and o.mode is ScanMode.SIMILAR
+            and o.cache_path is not None
+            and o.sensitivity is not sensitivity
+        )
+
+    def regroup(self, sensitivity: Sensitivity | None = None) -> bool:
+        """Group the last scan's files again (at ``sensitivity``, or as before with the current
+        choices) from the cache: nothing is decoded again, no pair measured twice; the marks
+        on files still in a group stay."""
+        o = self.last_options
+        if self.is_busy() or o is None:
+            return False
+        kept = set(self.results_model.checked_paths())
+        if not self.start_scan(dataclasses.replace(o, sensitivity=sensitivity or o.sensitivity)):
+            return False
+        self._kept_checks = kept
+        return True
+
+    # --- "not duplicates" -----------------------------------------------------------------
+
+    def mark_not_duplicates(self, kind: ChoiceKind, members: list[Member]) -> Choice | None:
+        """Remember that these files are not duplicates (for ``MEMBER``: the member, then the
+        rest of its group) and take them apart in the groups shown at once: the member leaves,
+        the worse of a pair leaves, a group dissolves. The next scan or regroup honours it.
+        Raises ``NotDuplicatesError`` when the choice cannot be saved."""
+        if self.is_busy() or len(members) < 2:
+            return None
+        choice = self.not_duplicates.add(kind, members)
+        if kind is ChoiceKind.MEMBER:
+            leaving = [members[0].path]
+        elif kind is ChoiceKind.PAIR:
+            leaving = [self._worse_of(members[0], members[1])]
+        else:
+            leaving = [m.path for m in members]
+        self.results_model.remove_paths(leaving)
+        self.not_duplicates_changed.emit()
+        return choice
+
+    def forget_not_duplicates(self, ids: Collection[int]) -> int:
+        """Undo remembered choices; the groups shown are regrouped with what remains, when the
+        last scan can be (the files come back into their groups). Raises
+        ``NotDuplicatesError`` when the memory cannot be saved."""
+        forgotten = self.not_duplicates.remove(ids)
+        if forgotten:
+            self.not_duplicates_changed.emit()
+            if self.last_options is not None and self.last_options.cache_path is not None:
+                self.regroup()
+        return forgotten
+
+    def _worse_of(self, a: Member, b: Member) -> str:
+        """Of two members of one group, the one that leaves it: never the keeper."""
+        for group in self.results_model.groups():
+            paths = [m.path for m in group.members]
+            if a.path in paths and b.path in paths:
+                return max(a.path, b.path, key=paths.index)
+        return b.path
+
     @Slot(object)
     def _on_worker_finished(self, summary: ScanSummary) -> None:
         self.scan_worker = None
         self.last_summary = summary
+        if self._kept_checks is not None:
+            self.results_model.set_checked_paths(self._kept_checks)
+            self._kept_checks = None
         self.results_model.sort_groups(self.sort_key)
         log.info("scan finished: %s", summary)
         self.scan_finished.emit(summary)
@@ -168,6 +257,7 @@ class Session(QObject):
     @Slot(object)
     def _on_worker_failed(self, failure: Failure) -> None:
         self.scan_worker = None
+        self._kept_checks = None
         self.scan_failed.emit(failure)
 
     # --- cleanup --------------------------------------------------------------------------

@@ -71,6 +71,7 @@ _MATCH_TONES = {
     MatchKind.SIMILAR: QColor(0xB2, 0x6B, 0x12),
 }
 _TRASH_TONE = QColor(0xD0, 0x3A, 0x2F)
+_SIDECAR_TONE = QColor(0x5A, 0x6B, 0x7D)  # a quiet slate: a fact about the file, not a state
 _ON_ACCENT = QColor(0xFF, 0xFF, 0xFF)
 
 
@@ -312,12 +313,24 @@ class ThumbDelegate(QStyledItemDelegate):
         self._paint_thumbnail(painter, thumb, index, palette, font, dimmed=checked)
         if keeper:
             self._paint_keeper_badge(painter, thumb, font)
+        left = thumb.left() + 4
         if member.path == self.compare_path:
-            self._paint_pill(
+            pill = self._paint_pill(
                 painter,
-                QPoint(thumb.left() + 4, thumb.bottom() - 4 - _BADGE_PX),
+                QPoint(left, thumb.bottom() - 4 - _BADGE_PX),
                 "compare",
                 palette.color(QPalette.ColorRole.Highlight),
+                font,
+                anchor_bottom=False,
+            )
+            left = round(pill.right()) + 4
+        if member.sidecars:
+            # Its .xmp / .json files go wherever the photo goes: say so on the card.
+            self._paint_pill(
+                painter,
+                QPoint(left, thumb.bottom() - 4 - _BADGE_PX),
+                words.sidecar_badge([os.path.splitext(p)[1] for p in member.sidecars]),
+                _SIDECAR_TONE,
                 font,
                 anchor_bottom=False,
             )

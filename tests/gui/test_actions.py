@@ -83,12 +83,13 @@ def test_each_command_is_enabled_in_the_states_it_names(qtbot: QtBot) -> None:
         return {s.name for s in window_actions() if window.action(s.name).isEnabled()}
 
     always = {"quit", "about", "about_qt"}
-    idle = always | {"add_folder", "open_results"}
+    idle = always | {"add_folder", "open_results", "not_duplicates_manager"}
     assert enabled(IDLE) == idle
     assert enabled(dataclasses.replace(IDLE, has_folders=True)) == idle | {"scan"}
     with_groups = dataclasses.replace(IDLE, has_groups=True)
     grouped = {"save_results", "export_csv", "select_duplicates"}
     grouped |= {"select_in_folder", "invert_selection"}
+    grouped |= {"not_duplicate", "not_duplicates_pair", "not_duplicates_group"}
     assert enabled(with_groups) == idle | grouped
     marked = dataclasses.replace(with_groups, checked=3, can_undo=True, skipped=2)
     acting = {"clear_selection", "trash", "move_to_folder", "hardlink"}

@@ -14,7 +14,7 @@ import pytest
 
 from lookalike.core.cache import FingerprintCache
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint, fingerprint_bytes
-from lookalike.core.model import ImageFile
+from lookalike.core.model import ImageFile, Skipped, SkipReason
 from tests import images
 
 
@@ -37,7 +37,7 @@ def test_what_is_stored_comes_back_in_a_new_instance(
     cache.store([f], {}, {f.path: fp})
     cache.close()
     again = FingerprintCache(cache.path)
-    hashes, prints = again.lookup([f])
+    hashes, prints, _ = again.lookup([f])
     again.close()
     assert prints == {f.path: fp}  # every field, hashes and signature bytes included
     assert hashes == {f.path: fp.content_hash}
@@ -48,7 +48,7 @@ def test_a_content_hash_alone_is_kept_too(tmp_path: Path) -> None:
     f = image_file(path)
     cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
     cache.store([f], {f.path: "ab" * 20}, {})
-    assert cache.lookup([f]) == ({f.path: "ab" * 20}, {})
+    assert cache.lookup([f]) == ({f.path: "ab" * 20}, {}, {})
     cache.close()
 
 
@@ -64,7 +64,7 @@ def test_a_changed_file_is_never_served_a_stale_entry(
     cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
     cache.store([f], {}, {f.path: fp})
     moved = dataclasses.replace(f, **{k: getattr(f, k) + v for k, v in change.items()})
-    assert cache.lookup([moved]) == ({}, {})
+    assert cache.lookup([moved]) == ({}, {}, {})
     assert cache.lookup([f])[1] == {f.path: fp}  # the unchanged file is still served
     cache.close()
 
@@ -79,7 +79,7 @@ def test_fingerprints_of_another_algorithm_are_recomputed_but_hashes_kept(
     with sqlite3.connect(cache.path) as db:  # as an older Lookalike would have left it
         db.execute("UPDATE files SET fp_version = ?", (ALGORITHM_VERSION - 1,))
     again = FingerprintCache(cache.path)
-    assert again.lookup([f]) == ({f.path: fp.content_hash}, {})
+    assert again.lookup([f]) == ({f.path: fp.content_hash}, {}, {})
     again.close()
 
 
@@ -89,7 +89,7 @@ def test_lookups_of_many_files_at_once(tmp_path: Path) -> None:
     files = [dataclasses.replace(f, path=f"{f.path}.{n}") for n in range(1234)]
     cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
     cache.store(files, {g.path: f"{n:040x}" for n, g in enumerate(files)}, {})
-    hashes, _ = cache.lookup(files)
+    hashes = cache.lookup(files).hashes
     cache.close()
     assert hashes == {g.path: f"{n:040x}" for n, g in enumerate(files)}
 
@@ -136,7 +136,7 @@ def test_an_unusable_cache_file_is_set_aside_and_rebuilt(
 _WRITER = """
 import sys
 from lookalike.core.cache import FingerprintCache
-from lookalike.core.model import ImageFile
+from lookalike.core.model import ImageFile, Skipped, SkipReason
 path, tag = sys.argv[1], sys.argv[2]
 cache = FingerprintCache(path)
 for n in range(200):  # one transaction each: many chances to meet the other writer
@@ -158,7 +158,142 @@ def test_two_instances_write_at_once_without_losing_anything(tmp_path: Path) -> 
         assert writer.returncode == 0, err.decode()
     files = [ImageFile(f"/{tag}/{n}.jpg", n, n, n) for tag in ("a", "b") for n in range(200)]
     cache = FingerprintCache(path)
-    hashes, _ = cache.lookup(files)
+    hashes = cache.lookup(files).hashes
     cache.close()
     assert hashes == {f.path: f.path.split("/")[1] + str(f.size) for f in files}
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_name_that_is_not_utf8_is_cached_like_any_other(
+    tmp_path: Path, photo: tuple[ImageFile, Fingerprint]
+) -> None:
+    f, fp = photo
+    odd = os.fsdecode(os.fsencode(f.path)[: -len("p.jpg")] + b"b\xc3(.jpg")  # invalid UTF-8
+    os.rename(f.path, odd)
+    g = image_file(Path(odd))
+    fp = dataclasses.replace(fp, path=g.path)
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    cache.store([g], {}, {g.path: fp})
+    cache.close()
+    again = FingerprintCache(cache.path)
+    assert again.lookup([g]).prints == {g.path: fp}
+    again.close()
+
+
+def test_skips_are_remembered_until_the_file_or_the_rules_change(tmp_path: Path) -> None:
+    files = {
+        reason: image_file(images.write_fake(tmp_path / f"{reason.name}.jpg"))
+        for reason in (SkipReason.NOT_AN_IMAGE, SkipReason.DAMAGED, SkipReason.UNSUPPORTED)
+    }
+    skips = {f.path: Skipped(f.path, r, "detail \udcff") for r, f in files.items()}
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    cache.store(files.values(), {}, {}, skips)
+    remembered = cache.lookup(list(files.values())).skips
+    # A missing decoder may be installed later: that skip is not remembered.
+    assert remembered == {p: s for p, s in skips.items() if "UNSUPPORTED" not in p}
+    damaged = files[SkipReason.DAMAGED]
+    for change in ({"size": 1}, {"mtime_ns": 1}):
+        changed = dataclasses.replace(
+            damaged, **{k: getattr(damaged, k) + v for k, v in change.items()}
+        )
+        assert cache.lookup([changed]).skips == {}
+    cache.close()
+    with sqlite3.connect(cache.path) as db:  # judged by other rules or decoders than today's
+        db.execute("UPDATE files SET skip_stamp = 'rules 0, pillow 1, opencv 2'")
+    again = FingerprintCache(cache.path)
+    assert again.lookup(list(files.values())).skips == {}
+    again.close()
+
+
+def test_a_version_1_cache_is_migrated_and_keeps_its_entries(
+    tmp_path: Path, photo: tuple[ImageFile, Fingerprint]
+) -> None:
+    f, fp = photo
+    path = tmp_path / "cache.sqlite3"
+    with sqlite3.connect(path) as db:  # as Lookalike 0.1 left it: text keys, no skips
+        db.execute(
+            "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+            " mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, content_hash TEXT,"
+            " fp_version INTEGER, width INTEGER, height INTEGER, format TEXT, taken TEXT,"
+            " camera TEXT, has_exif INTEGER, hashes BLOB, signature BLOB)"
+        )
+        db.execute(
+            "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (f.path, f.size, f.mtime_ns, f.inode, fp.content_hash, ALGORITHM_VERSION, fp.width,
+             fp.height, fp.format, fp.taken, fp.camera, int(fp.has_exif), fp.hashes,
+             fp.signature),
+        )  # fmt: skip
+        db.execute("PRAGMA user_version=1")
+    cache = FingerprintCache(str(path))
+    assert cache.lookup([f]).prints == {f.path: fp}
+    cache.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def many_entries(cache: FingerprintCache, n: int = 400) -> list[ImageFile]:
+    files = [ImageFile(f"/p/{i}.jpg", i, i, i) for i in range(n)]
+    prints = {
+        f.path: Fingerprint(f.path, 10, 10, "JPEG", "", "", False, b"h" * 72, b"s" * 512)
+        for f in files
+    }
+    cache.store(files, {}, prints)
+    return files
+
+
+def spoil_inner_pages(path: Path) -> None:
+    """Overwrite the last quarter of the database's pages: the file still opens (its header and
+    first pages are fine), and SQLite finds the damage only when a query reaches them."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    pages = len(data) // page
+    assert pages >= 8
+    for n in range(pages - pages // 4, pages):
+        data[n * page : (n + 1) * page] = b"\xde\xad\xbe\xef" * (page // 4)
+    path.write_bytes(bytes(data))
+
+
+def copies_aside(folder: Path) -> list[Path]:
+    """The damaged databases set aside (each may have its -wal and -shm beside it)."""
+    found = folder.glob("cache.sqlite3.corrupt-*")
+    return [p for p in found if not p.name.endswith(("-wal", "-shm"))]
+
+
+def test_damage_found_during_use_sets_the_cache_aside_once_and_rebuilds_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cache.sqlite3"
+    for round_ in range(2):
+        cache = FingerprintCache(str(path))
+        files = many_entries(cache)
+        cache.close()
+        spoil_inner_pages(path)
+        cache = FingerprintCache(str(path))  # opens: nothing wrong is seen yet
+        assert len(copies_aside(tmp_path)) == round_
+        assert cache.lookup(files) == ({}, {}, {})  # the damage met, set aside, rebuilt empty
+        many_entries(cache)  # the rebuilt cache takes the scan's results
+        cache.close()
+        again = FingerprintCache(str(path))
+        assert len(again.lookup(files).prints) == len(files)
+        again.close()
+        # Only the latest damaged copy is kept.
+        (aside,) = copies_aside(tmp_path)
+        with pytest.raises(sqlite3.DatabaseError), sqlite3.connect(aside) as db:
+            db.execute("SELECT * FROM files").fetchall()
+
+
+def test_damage_found_again_after_the_rebuild_is_an_error_not_a_loop(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    cache = FingerprintCache(str(path))
+    files = many_entries(cache)
+    cache.close()
+    spoil_inner_pages(path)
+    cache = FingerprintCache(str(path))
+    cache.lookup(files)  # rebuilt once
+    many_entries(cache)
+    cache.close()
+    spoil_inner_pages(path)
+    cache = FingerprintCache(str(path))
+    cache._rebuilt = True  # as if the same instance met damage a second time
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        cache.lookup(files)
+    cache.close()

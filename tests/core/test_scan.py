@@ -19,6 +19,7 @@ from lookalike.core.matching.fingerprint import CRASH_MARKER_ENV
 from lookalike.core.model import ScanMode, ScanOptions, ScanResult, SkipReason
 from lookalike.core.scan import collect_result, run_scan
 from tests import images
+from tests.core.test_cache import copies_aside, spoil_inner_pages
 
 
 def photos(
@@ -215,6 +216,50 @@ def test_corrupt_cache_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
     assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 4
+
+
+def test_a_cache_damaged_inside_is_rebuilt_during_the_scan(tmp_path: Path) -> None:
+    photos(tmp_path / "p", 12)
+    cache = tmp_path / "cache.sqlite3"
+    first = scan(tmp_path / "p", cache_path=str(cache))
+    spoil_inner_pages(cache)
+    damaged = scan(tmp_path / "p", cache_path=str(cache))
+    assert len(damaged.groups) == len(first.groups) == 12
+    assert damaged.summary.decoded == 24  # nothing could be trusted: all decoded again
+    assert len(copies_aside(tmp_path)) == 1
+    rescan = scan(tmp_path / "p", cache_path=str(cache))
+    assert (rescan.summary.decoded, rescan.summary.cached) == (0, 24)  # rebuilt, and used
+    spoil_inner_pages(cache)
+    scan(tmp_path / "p", cache_path=str(cache))
+    assert len(copies_aside(tmp_path)) == 1  # only the latest damaged copy is kept
+
+
+def test_unusable_files_are_remembered_until_they_change(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    photos(folder, 2, copies=0)
+    for i in range(20):
+        (folder / f"fake{i:02d}.jpg").write_text("this is text, not a picture\n" * 200)
+    images.write_truncated(folder / "cut.jpg", images.photo(7, 320, 240))
+    cache = str(tmp_path / "cache.sqlite3")
+    first = scan(folder, cache_path=cache)
+    assert first.summary.files == 2  # the pictures compared; the 21 others are skipped
+    assert first.summary.skipped == 21
+    # A fake made a real picture of the same size, its date put back: the cache still knows it
+    # as "not an image" (keyed by size and date), so it is not opened again...
+    fake = folder / "fake00.jpg"
+    st = fake.stat()
+    real = images.jpeg_bytes(images.photo(8, 64, 48))
+    assert len(real) <= st.st_size
+    fake.write_bytes(real + b"\0" * (st.st_size - len(real)))
+    os.utime(fake, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again = scan(folder, cache_path=cache)
+    assert skipped_reasons(again) == skipped_reasons(first)
+    assert (again.summary.decoded, again.summary.cached) == (0, 2)
+    # ... and is tried again once its date changes.
+    os.utime(fake, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    touched = scan(folder, cache_path=cache)
+    assert "fake00.jpg" not in skipped_reasons(touched)
+    assert (touched.summary.decoded, touched.summary.files) == (1, 3)
 
 
 def test_cancel_stops_promptly_and_still_finishes(tmp_path: Path) -> None:

@@ -1,39 +1,51 @@
-"""The SQLite fingerprint cache: content hashes and fingerprints of files seen before, and what
-the verifier measured about pairs of pictures.
+"""The SQLite fingerprint cache: content hashes, fingerprints and skips of files seen before, and
+what the verifier measured about pairs of pictures.
 
 Files are keyed by path and checked against size, mtime_ns and inode, so a changed file is never
 served a stale entry. Pairs are keyed by the two pictures' keys (a content digest, or a path with
 its size and time: either changes when the file does) and the evidence's version, so a rescan or
-a regroup at another sensitivity never measures a pair twice. A corrupt or foreign cache file is
-set aside and rebuilt, never a crash; WAL mode and a busy timeout let two running instances
-share it.
+a regroup at another sensitivity never measures a pair twice. Paths, and the pair keys made of
+them, are stored as the operating system's bytes (``os.fsencode``), so a name that is not valid
+UTF-8 is cached like any other. A file that could not be used for what it contains (not a
+picture, damaged, too large) is remembered too, with the rules and decoder versions that judged
+it, and tried again when the file or those change: a folder of unreadable files rescans as fast
+as one of photos.
+
+A corrupt or foreign cache file is set aside and rebuilt, never a crash: at open, and also when
+SQLite finds a damaged page later, during a lookup or a store (once per instance; the last copy
+set aside is kept for a bug report, older ones are removed). WAL mode and a busy timeout let two
+running instances share it.
 """
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import sqlite3
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, TypeVar
 
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
-from lookalike.core.model import ImageFile
+from lookalike.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core.reading import skip_stamp
 
 log = logging.getLogger(__name__)
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
+    path BLOB PRIMARY KEY,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
     content_hash TEXT,
     fp_version INTEGER,
     width INTEGER, height INTEGER, format TEXT, taken TEXT, camera TEXT, has_exif INTEGER,
-    hashes BLOB, signature BLOB
+    hashes BLOB, signature BLOB,
+    skip_reason TEXT, skip_detail BLOB, skip_stamp TEXT
 )
 """
 _PAIRS_SCHEMA = """
@@ -42,7 +54,55 @@ CREATE TABLE IF NOT EXISTS pairs (
     PRIMARY KEY (first, second, version)
 ) WITHOUT ROWID
 """
+_COLUMNS = (
+    "path, size, mtime_ns, inode, content_hash, fp_version, width, height, format, taken,"
+    " camera, has_exif, hashes, signature, skip_reason, skip_detail, skip_stamp"
+)
+# Version 1 keyed paths as text (so a non-UTF-8 name could not be stored) and kept no skips. Its
+# text keys are the UTF-8 bytes that os.fsencode gives for the same names.
+_MIGRATE_FROM_1 = (
+    "ALTER TABLE files ADD COLUMN skip_reason TEXT",
+    "ALTER TABLE files ADD COLUMN skip_detail BLOB",
+    "ALTER TABLE files ADD COLUMN skip_stamp TEXT",
+    "UPDATE files SET path = CAST(path AS BLOB)",
+    "UPDATE pairs SET first = CAST(first AS BLOB), second = CAST(second AS BLOB)",
+    f"PRAGMA user_version={_SCHEMA_VERSION}",  # in the same transaction: another instance waits
+)
 _BATCH = 500  # SQLite's variable limit is 32766; stay far below it
+# Judged by the file's bytes alone, so worth remembering until the file changes. Not the others:
+# a missing decoder can be installed, a crash or an I/O error may not happen again.
+REMEMBERED_SKIPS = frozenset(
+    {SkipReason.NOT_AN_IMAGE, SkipReason.DAMAGED, SkipReason.TOO_LARGE, SkipReason.TOO_SMALL}
+)
+# SQLITE_CORRUPT and SQLITE_NOTADB, the primary codes of a damaged file ("database disk image is
+# malformed"); "locked" or "busy" are DatabaseErrors too, and no damage.
+_DAMAGED = frozenset({11, 26})
+
+T = TypeVar("T")
+
+
+class Known(NamedTuple):
+    """What the cache still knows of the files looked up, by path."""
+
+    hashes: dict[str, str]
+    prints: dict[str, Fingerprint]
+    skips: dict[str, Skipped]
+
+
+def _key(path: str) -> bytes:
+    return os.fsencode(path)
+
+
+def _text(value: str) -> bytes:
+    return value.encode("utf-8", "surrogateescape")
+
+
+def _from_text(value: bytes | str) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGED
 
 
 class FingerprintCache:
@@ -50,6 +110,7 @@ class FingerprintCache:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self._rebuilt = False
         self._db = self._open()
         self._pruned = False
 
@@ -58,26 +119,36 @@ class FingerprintCache:
         try:
             return self._connect()
         except sqlite3.DatabaseError as exc:
-            aside = f"{self.path}.corrupt-{int(time.time())}"
-            log.warning("cache %s is unusable (%s); moved to %s", self.path, exc, aside)
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(self.path + suffix):
-                    os.replace(self.path + suffix, aside + suffix)
+            self._set_aside(exc)
             return self._connect()
+
+    def _set_aside(self, exc: Exception) -> None:
+        aside = f"{self.path}.corrupt-{time.time_ns()}"
+        log.warning("cache %s is unusable (%s); moved to %s", self.path, exc, aside)
+        # One copy is enough for a bug report; a cache that keeps breaking must not fill the disk.
+        for old in glob.glob(glob.escape(self.path) + ".corrupt-*"):
+            os.unlink(old)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.path + suffix):
+                os.replace(self.path + suffix, aside + suffix)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, _SCHEMA_VERSION):
+            if version not in (0, 1, _SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             db.execute(_SCHEMA)
-            db.execute(
-                "SELECT path, size, mtime_ns, inode, content_hash, fp_version, width, height,"
-                " format, taken, camera, has_exif, hashes, signature FROM files LIMIT 1"
-            )
-            # Stamped only once the file proved to be ours: a foreign one is set aside unchanged.
             db.execute(_PAIRS_SCHEMA)
+            if version == 1:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    # Another instance may have migrated it meanwhile.
+                    if db.execute("PRAGMA user_version").fetchone()[0] == 1:
+                        for statement in _MIGRATE_FROM_1:
+                            db.execute(statement)
+            db.execute(f"SELECT {_COLUMNS} FROM files LIMIT 1")
+            # Stamped only once the file proved to be ours: a foreign one is set aside unchanged.
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -86,25 +157,39 @@ class FingerprintCache:
             raise
         return db
 
+    def _guarded(self, operation: Callable[[], T]) -> T:
+        """Run ``operation``; if SQLite finds the file damaged, rebuild it once and run again."""
+        try:
+            return operation()
+        except sqlite3.DatabaseError as exc:
+            if self._rebuilt or not _is_damage(exc):
+                raise
+            self._rebuilt = True
+            self._db.close()
+            self._set_aside(exc)
+            self._db = self._connect()
+            return operation()
+
     def close(self) -> None:
         self._db.close()
 
-    def lookup(self, files: Sequence[ImageFile]) -> tuple[dict[str, str], dict[str, Fingerprint]]:
-        """Content hashes and fingerprints cached for these files, by path, where still valid."""
-        hashes: dict[str, str] = {}
-        prints: dict[str, Fingerprint] = {}
-        by_path = {f.path: f for f in files}
-        paths = list(by_path)
-        for i in range(0, len(paths), _BATCH):
-            chunk = paths[i : i + _BATCH]
+    def lookup(self, files: Sequence[ImageFile]) -> Known:
+        """Content hashes, fingerprints and remembered skips of these files, where still valid."""
+        return self._guarded(lambda: self._lookup(files))
+
+    def _lookup(self, files: Sequence[ImageFile]) -> Known:
+        known = Known({}, {}, {})
+        by_key = {_key(f.path): f for f in files}
+        keys = list(by_key)
+        stamp = skip_stamp()
+        for i in range(0, len(keys), _BATCH):
+            chunk = keys[i : i + _BATCH]
             rows = self._db.execute(
-                "SELECT path, size, mtime_ns, inode, content_hash, fp_version, width, height,"
-                " format, taken, camera, has_exif, hashes, signature FROM files"
-                f" WHERE path IN ({','.join('?' * len(chunk))})",
+                f"SELECT {_COLUMNS} FROM files WHERE path IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
             for (
-                path,
+                key,
                 size,
                 mtime_ns,
                 inode,
@@ -118,51 +203,78 @@ class FingerprintCache:
                 exif,
                 hs,
                 sig,
+                reason,
+                detail,
+                judged_by,
             ) in rows:
-                f = by_path[path]
+                f = by_key[key]
                 if (size, mtime_ns, inode) != (f.size, f.mtime_ns, f.inode):
                     continue
                 if chash:
-                    hashes[path] = chash
+                    known.hashes[f.path] = chash
                 if version == ALGORITHM_VERSION and hs is not None:
-                    prints[path] = Fingerprint(
-                        path, w, h, fmt, taken, cam, bool(exif), hs, sig, chash or ""
+                    known.prints[f.path] = Fingerprint(
+                        f.path, w, h, fmt, taken, cam, bool(exif), hs, sig, chash or ""
                     )
-        return hashes, prints
+                elif version == ALGORITHM_VERSION and reason and judged_by == stamp:
+                    text = _from_text(detail)
+                    known.skips[f.path] = Skipped(f.path, SkipReason[reason], text)
+        return known
 
     def store(
-        self, files: Iterable[ImageFile], hashes: dict[str, str], prints: dict[str, Fingerprint]
+        self,
+        files: Iterable[ImageFile],
+        hashes: dict[str, str],
+        prints: dict[str, Fingerprint],
+        skips: dict[str, Skipped] | None = None,
     ) -> None:
         """Save everything known of these files (one transaction), replacing older entries.
 
-        Pass all that is known, cached or new: a row is rewritten whole.
+        Pass all that is known, cached or new: a row is rewritten whole. Of the skips, only the
+        ``REMEMBERED_SKIPS`` are kept.
         """
+        skips = skips or {}
+        stamp = skip_stamp()
         rows = []
         for f in files:
             fp = prints.get(f.path)
             chash = hashes.get(f.path) or (fp.content_hash if fp else "") or None
-            if fp is None and chash is None:
+            skip = skips.get(f.path) if fp is None else None
+            if skip is not None and skip.reason not in REMEMBERED_SKIPS:
+                skip = None
+            if fp is None and chash is None and skip is None:
                 continue
             rows.append((
-                f.path, f.size, f.mtime_ns, f.inode, chash,
-                ALGORITHM_VERSION if fp else None,
+                _key(f.path), f.size, f.mtime_ns, f.inode, chash,
+                ALGORITHM_VERSION if fp or skip else None,
                 fp.width if fp else None, fp.height if fp else None, fp.format if fp else None,
                 fp.taken if fp else None, fp.camera if fp else None,
                 int(fp.has_exif) if fp else None, fp.hashes if fp else None,
                 fp.signature if fp else None,
+                skip.reason.name if skip else None, _text(skip.detail) if skip else None,
+                stamp if skip else None,
             ))  # fmt: skip
-        if not rows:
-            return
+        if rows:
+            self._guarded(lambda: self._write(rows))
+
+    def _write(self, rows: Sequence[tuple[object, ...]]) -> None:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows
+                f"INSERT OR REPLACE INTO files ({_COLUMNS})"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
             )
 
     def lookup_pairs(
         self, version: str, keys: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[float, ...]]:
         """The evidence stored for these pairs of picture keys, where this version has some."""
+        return self._guarded(lambda: self._lookup_pairs(version, keys))
+
+    def _lookup_pairs(
+        self, version: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, ...]]:
         found: dict[tuple[str, str], tuple[float, ...]] = {}
         step = _BATCH // 2
         for i in range(0, len(keys), step):
@@ -170,7 +282,7 @@ class FingerprintCache:
             rows = self._db.execute(
                 "SELECT first, second, evidence FROM pairs WHERE version = ? AND (first, second)"
                 f" IN (VALUES {','.join(['(?,?)'] * len(chunk))})",
-                [version, *(k for pair in chunk for k in pair)],
+                [version, *(_text(k) for pair in chunk for k in pair)],
             ).fetchall()
             found.update(_evidence_rows(rows))
         return found
@@ -180,10 +292,16 @@ class FingerprintCache:
     ) -> dict[tuple[str, str], tuple[float, ...]]:
         """All the evidence this version stored for pairs of these picture keys (one query: a
         rescan fetches what it needs at once instead of pair by pair)."""
+        wanted = [(_text(k),) for k in keys]
+        return self._guarded(lambda: self._pairs_among(version, wanted))
+
+    def _pairs_among(
+        self, version: str, wanted: list[tuple[bytes]]
+    ) -> dict[tuple[str, str], tuple[float, ...]]:
         db = self._db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
         try:
-            db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in keys))
+            db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", wanted)
             rows = db.execute(
                 "SELECT p.first, p.second, p.evidence FROM pairs p JOIN temp.wanted w"
                 " ON p.first = w.key WHERE p.version = ?"
@@ -197,9 +315,11 @@ class FingerprintCache:
     def store_pairs(self, version: str, rows: Iterable[tuple[str, str, tuple[float, ...]]]) -> None:
         """Save measured evidence (one transaction); evidence of other versions is dropped the
         first time, as no scan of this version can use it."""
-        values = [(a, b, version, array("d", e).tobytes()) for a, b, e in rows]
-        if not values:
-            return
+        values = [(_text(a), _text(b), version, array("d", e).tobytes()) for a, b, e in rows]
+        if values:
+            self._guarded(lambda: self._write_pairs(version, values))
+
+    def _write_pairs(self, version: str, values: Sequence[tuple[object, ...]]) -> None:
         with self._db:
             self._db.execute("BEGIN")
             if not self._pruned:
@@ -209,11 +329,11 @@ class FingerprintCache:
 
 
 def _evidence_rows(
-    rows: Iterable[tuple[str, str, bytes]],
+    rows: Iterable[tuple[bytes | str, bytes | str, bytes]],
 ) -> dict[tuple[str, str], tuple[float, ...]]:
     found: dict[tuple[str, str], tuple[float, ...]] = {}
     for first, second, blob in rows:
         if isinstance(blob, bytes) and len(blob) % 8 == 0:
-            found[first, second] = tuple(array("d", blob))
+            found[_from_text(first), _from_text(second)] = tuple(array("d", blob))
         # Anything else is a damaged row: the pair is measured again.
     return found

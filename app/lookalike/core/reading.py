@@ -22,6 +22,7 @@ import stat
 import warnings
 from typing import IO, BinaryIO, cast
 
+import PIL
 from PIL import Image, UnidentifiedImageError
 
 from lookalike.core import words
@@ -29,6 +30,9 @@ from lookalike.core.metadata import MAX_PIXELS
 from lookalike.core.model import NotRegularFileError, SkipFileError, SkipReason
 
 MB = 10**6  # decimal, as the words show sizes
+# Bump when a change to the caps or budgets below (or in how pictures are decoded) may make a
+# file that was skipped usable: the cache then tries every remembered skip again.
+READ_RULES_VERSION = 1
 HEADER_WINDOW_BYTES = 16 * MB  # a JPEG's metadata segments are 64 KB each: ample
 # The largest file of each format that is read at all. A photo of MAX_PIXELS stays below these
 # (a 250 MP JPEG at quality 95 is ~120 MB, a PNG of it compresses below its 250 MB of gray);
@@ -170,3 +174,10 @@ def check_file_size(fmt: str, size: int) -> None:
     cap = MAX_FILE_BYTES.get(fmt, DEFAULT_MAX_FILE_BYTES)
     if size > cap:
         raise SkipFileError(SkipReason.TOO_LARGE, words.file_over_cap(size, fmt, cap))
+
+
+def skip_stamp() -> str:
+    """What a remembered skip depended on besides the file: these rules and the decoders."""
+    import cv2
+
+    return f"rules {READ_RULES_VERSION}, pillow {PIL.__version__}, opencv {cv2.__version__}"

@@ -147,6 +147,9 @@ class _Scan:
         self.skipped: list[Skipped] = []
         self.hashes: dict[str, str] = {}  # path -> content digest
         self.prints: dict[str, Fingerprint] = {}
+        # Files the cache remembers as unusable (unchanged since), and new such verdicts.
+        self.remembered_skips: dict[str, Skipped] = {}
+        self.new_skips: dict[str, Skipped] = {}
         self.unsaved: list[ImageFile] = []
         self.cache: FingerprintCache | None = None
         # Pair evidence read at the start for the pictures the cache knew, and their keys.
@@ -192,9 +195,12 @@ class _Scan:
         groups = self.grouper.groups()
         reasons = Counter(s.reason.value for s in self.skipped)
         yield Progress(Stage.DONE, len(self.files), len(self.files))
+        # The image files compared: a file skipped after the walk (not a picture, damaged) is
+        # counted among the skipped ones only.
+        compared = len({f.path for f in self.files} - {s.path for s in self.skipped})
         yield Finished(
             ScanSummary(
-                files=len(self.files),
+                files=compared,
                 groups=len(groups),
                 duplicates=sum(len(g.members) - 1 for g in groups),
                 reclaimable_bytes=sum(g.reclaimable_bytes for g in groups),
@@ -243,7 +249,7 @@ class _Scan:
             return
         try:
             self.cache = FingerprintCache(self.options.cache_path)
-            self.hashes, self.prints = self.cache.lookup(self.files)
+            self.hashes, self.prints, self.remembered_skips = self.cache.lookup(self.files)
         except (OSError, sqlite3.Error) as exc:
             log.warning("scanning without the cache %s: %s", self.options.cache_path, exc)
             self.cache = None
@@ -254,10 +260,16 @@ class _Scan:
         if not force and time.monotonic() - self._last_cache_flush < CACHE_FLUSH_INTERVAL_S:
             return
         try:
-            self.cache.store(self.unsaved, self.hashes, self.prints)
+            self.cache.store(self.unsaved, self.hashes, self.prints, self.new_skips)
             self.cache.store_pairs(self.matcher.evidence_version, self.matcher.measured)
         except sqlite3.Error as exc:
-            log.warning("could not update the cache: %s", exc)
+            # The cache already rebuilt itself once if it was damaged: go on without it rather
+            # than warn at every flush.
+            log.warning(
+                "could not update the cache %s, going on without it: %s", self.cache.path, exc
+            )
+            self.cache.close()
+            self.cache = None
         self.unsaved.clear()
         self.matcher.measured.clear()
         self._last_cache_flush = time.monotonic()
@@ -351,6 +363,10 @@ class _Scan:
             if f.size == 0:
                 yield self._skip(Skipped(f.path, SkipReason.EMPTY))
                 continue
+            remembered = self.remembered_skips.get(f.path)
+            if remembered is not None:
+                yield self._skip(remembered)
+                continue
             need_hash = f.path in same_size and f.path not in self.hashes
             fp = self.prints.get(f.path)
             if fp is not None and not need_hash:
@@ -372,6 +388,8 @@ class _Scan:
             for result in results:
                 if isinstance(result, Skipped):
                     yield self._skip(result)
+                    self.new_skips[result.path] = result
+                    self.unsaved.append(by_path[result.path])
                     continue
                 fresh.append(result)
                 self.prints[result.path] = result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from lookalike import __version__
-from lookalike.core import words
+from lookalike.core import names, words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.cleanup import runner
 from lookalike.core.cleanup.events import (
@@ -256,11 +257,12 @@ def print_result(result: ScanResult, out: TextIO) -> None:
         for m in group.members:
             size = f"{m.width}×{m.height}, " if m.width else ""
             ref = ", reference" if m.is_reference else ""
-            out.write(f"  {words.match_label(m):>14}  {m.path} ({size}{words.size(m.size)}{ref})\n")
+            path = names.quoted(m.path)
+            out.write(f"  {words.match_label(m):>14}  {path} ({size}{words.size(m.size)}{ref})\n")
     if result.skipped:
         out.write(f"\nSkipped {words.files(len(result.skipped))}:\n")
         for skipped in result.skipped:
-            out.write(f"  {skipped.path}: {skipped.message}\n")
+            out.write(f"  {names.quoted(skipped.path)}: {names.one_line(skipped.message)}\n")
     s = result.summary
     state = " (cancelled: partial results)" if s.cancelled else ""
     out.write(
@@ -279,23 +281,24 @@ def _run_scan(args: argparse.Namespace) -> int:
 
         if args.json:
             report.save_json(result, args.json)
-            print(f"Saved {args.json}")
+            print(f"Saved {names.quoted(args.json)}")
         if args.csv:
             report.save_csv(result, args.csv)
-            print(f"Saved {args.csv}")
+            print(f"Saved {names.quoted(args.csv)}")
     return EXIT_OK
 
 
 def _print_outcome(o: FileOutcome, out: TextIO, keepers: dict[str, str]) -> None:
     """One line per file: what happened (or would), and why when it did not."""
     if o.status is OutcomeStatus.PLANNED:
-        keeper = f" (keeping {keepers[o.path]})" if o.path in keepers else ""
-        out.write(f"  {o.reason}: {o.path}{keeper}\n")
+        keeper = f" (keeping {names.quoted(keepers[o.path])})" if o.path in keepers else ""
+        out.write(f"  {names.one_line(o.reason)}: {names.quoted(o.path)}{keeper}\n")
     elif o.status.done:
-        where = f" -> {o.destination}" if o.destination and o.destination != o.path else ""
-        out.write(f"  {o.status.value}: {o.path}{where}\n")
+        moved = o.destination and o.destination != o.path
+        where = f" -> {names.quoted(o.destination)}" if moved else ""
+        out.write(f"  {o.status.value}: {names.quoted(o.path)}{where}\n")
     else:
-        out.write(f"  {o.status.value}: {o.path}: {o.reason}\n")
+        out.write(f"  {o.status.value}: {names.quoted(o.path)}: {names.one_line(o.reason)}\n")
     out.flush()
 
 
@@ -439,7 +442,7 @@ def _run_clean(args: argparse.Namespace) -> int:
     outcome = _run_batch(events, kind, cancel, {f.path: f.keeper.path for f in plan.files})
     _print_tally(outcome, sys.stdout)
     if outcome.message:
-        print(outcome.message)
+        print(names.one_line(outcome.message))
     if outcome.dry_run and plan.files:
         print("Nothing was changed. Run again with --yes to do it.")
     elif outcome.done and kind is not ActionKind.HARDLINK:
@@ -455,7 +458,7 @@ def _run_undo(args: argparse.Namespace) -> int:
         runner.undo_last_batch(cancel=cancel), ActionKind.RESTORE, cancel, keepers={}
     )
     if outcome.message:
-        print(outcome.message)
+        print(names.one_line(outcome.message))
     if outcome.outcomes:
         _print_tally(outcome, sys.stdout)
     if outcome.cancelled:
@@ -652,7 +655,7 @@ def _run_desktop(*, install: bool) -> int:
     try:
         files = desktop.install() if install else desktop.uninstall()
     except (desktop.DesktopError, OSError) as exc:
-        print(f"lookalike: error: {exc}", file=sys.stderr)
+        print(f"lookalike: error: {names.one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     if install:
         command = " ".join(desktop.program_command())
@@ -702,6 +705,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # File names are quoted before they are printed (core/names.py); should any text still
+        # carry an undecodable byte, a strict terminal encoding shows it escaped, no traceback.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -718,12 +726,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = args.handler(args)
         return code
     except UsageError as exc:
-        print(f"lookalike: error: {exc}", file=sys.stderr)
+        print(f"lookalike: error: {names.one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT.value
         print(f"\nlookalike: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
         return 128 + signum
     except OSError as exc:
-        print(f"lookalike: error: {exc}", file=sys.stderr)
+        print(f"lookalike: error: {names.one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILED

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from lookalike.core.reading import open_regular
+
 log = logging.getLogger(__name__)
 
 # Larger headers are decompression bombs, or scans beyond what we compare or preview: neither
@@ -80,7 +82,9 @@ def read_photo_info(path: str) -> PhotoInfo:
     Reads the header and EXIF, never the pixels. Safe on any thread.
     """
     try:
-        with Image.open(path) as image:
+        # The engine's reader: a FIFO swapped in since the scan must not block this thread.
+        f, _ = open_regular(path)
+        with f, Image.open(f) as image:
             width, height = image.size
             facts = exif_facts(image)
             fmt = image.format or ""

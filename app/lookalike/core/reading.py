@@ -26,7 +26,6 @@ import PIL
 from PIL import Image, UnidentifiedImageError
 
 from lookalike.core import words
-from lookalike.core.metadata import MAX_PIXELS
 from lookalike.core.model import NotRegularFileError, SkipFileError, SkipReason
 
 MB = 10**6  # decimal, as the words show sizes
@@ -160,7 +159,9 @@ def open_header(fp: IO[bytes] | HeaderWindow, path: str) -> Image.Image:
             raise SkipFileError(SkipReason.UNSUPPORTED, words.heif_needs_extra()) from None
         raise SkipFileError(SkipReason.NOT_AN_IMAGE) from None
     except Image.DecompressionBombError:
-        raise SkipFileError(SkipReason.TOO_LARGE, words.over_pixel_cap(MAX_PIXELS)) from None
+        # The cap Pillow applied: the scan's workers set it to metadata.MAX_PIXELS.
+        cap = Image.MAX_IMAGE_PIXELS or 0
+        raise SkipFileError(SkipReason.TOO_LARGE, words.over_pixel_cap(cap)) from None
     except HeaderTooLongError:
         raise SkipFileError(
             SkipReason.TOO_LARGE, words.header_too_long(HEADER_WINDOW_BYTES)

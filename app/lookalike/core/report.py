@@ -12,12 +12,22 @@ JSON format, version 1 (absolute paths; extra keys are ignored on load)::
      "summary": {"files", "groups", "duplicates", "reclaimable_bytes", "skipped", ...}}
 
 The keeper is the first member of its group; ``selected`` marks the files chosen for removal.
+
+Paths are the operating system's: a name whose bytes are not UTF-8 is written with each such
+byte as the escape of its surrogate (``"b\\udcc3(.jpg"`` for the byte 0xC3, Python's
+surrogateescape), so ``os.fsencode(json.load(...)[...])`` gives back the exact bytes; the CSV
+export writes the name's own bytes (read it with ``errors="surrogateescape"``). See core/names.py.
+
+A hand-edited or damaged file is refused with one sentence saying what is wrong (``ReportError``):
+numbers out of range (a size below zero, a date beyond 64 bits), a path that is not absolute or
+holds a NUL, JSON nested too deeply or with NaN, wrong types.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lookalike.core import words
+from lookalike.core import names, words
 from lookalike.core.model import (
     Group,
     MatchKind,
@@ -38,6 +48,7 @@ from lookalike.core.model import (
     Skipped,
     SkipReason,
 )
+from lookalike.core.reading import open_regular
 
 FORMAT_NAME = "lookalike-scan-result"
 FORMAT_VERSION = 1
@@ -116,12 +127,15 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], None]) -> None:
-    """Write beside the target, then rename over it: a crash never leaves half a file."""
+    """Write beside the target, then rename over it: a crash never leaves half a file.
+
+    A name's undecodable bytes (surrogates) are written as the bytes they stand for.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
             write(handle)
         os.replace(tmp, target)
     except BaseException:
@@ -131,8 +145,8 @@ def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], None]
 
 
 def save_json(result: ScanResult, path: str | os.PathLike[str]) -> None:
-    data = to_dict(result)
-    _write_atomically(path, lambda f: json.dump(data, f, ensure_ascii=False, indent=1))
+    text = names.json_text(to_dict(result), indent=1)
+    _write_atomically(path, lambda f: f.write(text))
 
 
 def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
@@ -170,6 +184,26 @@ def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 T = TypeVar("T")
+MAX_RESULT_BYTES = 2 * 10**9  # a million groups take about 500 MB
+_INT64 = 2**63
+# Where each number must lie: (lowest, highest). Sizes and counts cannot be negative, a date is a
+# signed 64-bit count of nanoseconds (before 1970 is fine), pixels fit Qt's 32-bit sizes.
+_RANGES: dict[str, tuple[float, float]] = {
+    "mtime_ns": (-_INT64, _INT64 - 1),
+    "width": (0, 2**31 - 1),
+    "height": (0, 2**31 - 1),
+    "score": (-1.0, 1.0),
+    "elapsed_s": (0.0, 10.0**9),
+}
+_COUNT_RANGE = (0, _INT64 - 1)
+
+
+def _in_range(key: str, value: Any, where: str) -> None:
+    low, high = _RANGES.get(key, _COUNT_RANGE)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ReportError(f"{where}: {key!r} is not a number ({value!r})")
+    if not low <= value <= high:
+        raise ReportError(f"{where}: {key!r} is out of range ({value!r})")
 
 
 def _get(obj: dict[str, Any], key: str, kind: type[T], where: str) -> T:
@@ -183,6 +217,8 @@ def _get(obj: dict[str, Any], key: str, kind: type[T], where: str) -> T:
         value = float(value)
     if not isinstance(value, kind):
         raise ReportError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+    if kind is int or kind is float:
+        _in_range(key, value, where)
     return value
 
 
@@ -201,6 +237,9 @@ def _enum(enum_type: Any, value: str, what: str, where: str) -> Any:
 
 
 def _abs_path(value: str, where: str) -> str:
+    problem = names.name_problem(value)
+    if problem is not None:
+        raise ReportError(f"{where}: path {value!r} is no file name ({problem})")
     if not os.path.isabs(value):
         raise ReportError(f"{where}: path {value!r} is not absolute")
     return os.path.normpath(value)
@@ -283,6 +322,13 @@ def _load_summary(raw: Any) -> ScanSummary:
             value, type(default)
         ):
             raise ReportError(f"the summary's {f.name!r} has the wrong type")
+        if isinstance(value, dict):  # skipped_by_reason: a count per reason
+            for reason, count in value.items():
+                if isinstance(count, bool) or not isinstance(count, int):
+                    raise ReportError(f"the summary's count of {reason!r} has the wrong type")
+                _in_range(f.name, count, "the summary")
+        elif not isinstance(value, bool):
+            _in_range(f.name, value, "the summary")
         values[f.name] = value
     return ScanSummary(**values)
 
@@ -335,10 +381,21 @@ def from_dict(data: Any) -> ScanResult:
     )
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def load_json(path: str | os.PathLike[str]) -> ScanResult:
     """Read a saved result; raises ``ReportError`` for a missing, bad, foreign or newer file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        f, st = open_regular(os.fspath(path))  # a FIFO given by mistake must not hang us
+        with f:
+            if st.st_size > MAX_RESULT_BYTES:
+                raise ReportError(
+                    f"{path} is too large for a result file ({words.size(st.st_size)})"
+                )
+            # A BOM, as some editors on Windows write, is no error.
+            text = f.read().decode("utf-8-sig")
     except FileNotFoundError:
         raise ReportError(f"{path} does not exist") from None
     except UnicodeDecodeError:
@@ -346,10 +403,14 @@ def load_json(path: str | os.PathLike[str]) -> ScanResult:
     except OSError as exc:
         raise ReportError(f"{path} could not be read ({exc.strerror or exc})") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
         raise ReportError(
             f"{path} is not a Lookalike result file (not valid JSON: {exc})"
+        ) from None
+    except RecursionError:
+        raise ReportError(
+            f"{path} is not a Lookalike result file (its JSON is nested too deeply)"
         ) from None
     try:
         return from_dict(data)

@@ -104,6 +104,7 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
             entries = [e for e in entries if not e.name.startswith(".")]
         sidecars = _sidecars(entries)
         subfolders: list[str] = []
+        real_folder = os.path.realpath(folder)
         for entry in entries:
             if cancel is not None:
                 cancel.raise_if_cancelled()
@@ -131,7 +132,8 @@ def walk(options: WalkOptions, cancel: CancelToken | None = None) -> Iterator[Im
                 yield Skipped(entry.path, SkipReason.NOT_REGULAR, words.file_kind(lst.st_mode))
             elif ext or _sniff_image(entry.path):
                 own = tuple(os.path.join(folder, n) for n in sidecars.get(entry.name, ()))
-                yield from _file_entry(entry.path, lst, seen_files, references, own)
+                real = os.path.join(real_folder, entry.name)
+                yield from _file_entry(entry.path, lst, seen_files, references, own, real)
         stack.extend((sub, False) for sub in reversed(subfolders))
 
 
@@ -196,7 +198,11 @@ def _file_entry(
     seen: dict[tuple[int, int], str],
     references: Sequence[str],
     sidecars: tuple[str, ...] = (),
+    real_path: str | None = None,
 ) -> Iterator[ImageFile | Skipped]:
+    """The entry of a regular file; ``real_path`` is its resolved path when the caller knows it
+    (its folder's, resolved once, joined with its name: resolving each file costs an lstat
+    per level of its path, half a rescan's time in a big folder)."""
     key = (st.st_dev, st.st_ino)
     first = seen.get(key)
     if first is not None:
@@ -210,6 +216,6 @@ def _file_entry(
         mtime_ns=st.st_mtime_ns,
         inode=st.st_ino,
         # realpath costs a few system calls a file: only worth it when there are references.
-        is_reference=bool(references) and _under(os.path.realpath(path), references),
+        is_reference=bool(references) and _under(real_path or os.path.realpath(path), references),
         sidecars=sidecars,
     )

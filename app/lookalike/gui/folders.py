@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lookalike.core.names import quoted
+
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _FOLDER_COLUMN = 0
 _REFERENCE_COLUMN = 1
@@ -252,9 +254,10 @@ class FolderPanel(QWidget):
 
     def _append(self, folder: str, reference: bool) -> None:
         item = QTreeWidgetItem()
-        item.setText(_FOLDER_COLUMN, os.path.basename(folder) or folder)
-        item.setToolTip(_FOLDER_COLUMN, folder)
-        item.setData(_FOLDER_COLUMN, _PATH_ROLE, folder)
+        item.setText(_FOLDER_COLUMN, quoted(os.path.basename(folder) or folder))
+        item.setToolTip(_FOLDER_COLUMN, quoted(folder))
+        # Kept as bytes: a QString would drop the undecodable bytes of a name that is not UTF-8.
+        item.setData(_FOLDER_COLUMN, _PATH_ROLE, os.fsencode(folder))
         item.setFlags(
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
@@ -280,7 +283,7 @@ class FolderPanel(QWidget):
             if not name or names.count(name) > 1:
                 parent = os.path.basename(os.path.dirname(path))
                 name = os.path.join(parent, name) if name and parent else path
-            item.setText(_FOLDER_COLUMN, name)
+            item.setText(_FOLDER_COLUMN, quoted(name))
         self.tree.blockSignals(blocked)
 
     def _items(self) -> list[QTreeWidgetItem]:
@@ -289,7 +292,7 @@ class FolderPanel(QWidget):
 
     @staticmethod
     def _path(item: QTreeWidgetItem) -> str:
-        return str(item.data(_FOLDER_COLUMN, _PATH_ROLE))
+        return os.fsdecode(bytes(item.data(_FOLDER_COLUMN, _PATH_ROLE)))
 
     @Slot(QTreeWidgetItem, int)
     def _on_tree_item_changed(self, item: QTreeWidgetItem, column: int) -> None:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lookalike.core import words
+from lookalike.core import names, words
 from lookalike.core.metadata import PhotoInfo, read_photo_info
 from lookalike.core.model import Member
 from lookalike.gui.thumb_cache import load_thumbnail
@@ -52,7 +52,8 @@ _WHEEL_STEP = 1.25
 
 
 class _PreviewSignals(QObject):
-    loaded = Signal(int, str, QImage, object)  # token, path, image (null: failed), PhotoInfo
+    # token, path (a Python str: a QString drops undecodable bytes), image (null: failed), info
+    loaded = Signal(int, object, QImage, object)
 
 
 class _PreviewLoader(QRunnable):
@@ -273,14 +274,15 @@ class _Side:
             self.caption.setText("")
             self.caption.setToolTip("")
             return
-        self.caption.setText(f"{words.match_label(member)} · {os.path.basename(member.path)}")
-        self.caption.setToolTip(member.path)
+        name = names.quoted(os.path.basename(member.path))
+        self.caption.setText(f"{words.match_label(member)} · {name}")
+        self.caption.setToolTip(names.quoted(member.path))
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
         taken_text = words.exif_date(taken) if taken else "unknown"
         rows = [
-            ("File", os.path.basename(member.path)),
-            ("Folder", os.path.dirname(member.path)),
+            ("File", names.quoted(os.path.basename(member.path))),
+            ("Folder", names.quoted(os.path.dirname(member.path))),
             ("Dimensions", f"{width} × {height} px"),
             ("Size", f"{words.size(member.size)} ({words.exact_size(member.size)})"),
             ("Format", info.format or member.format or "unknown"),
@@ -397,8 +399,9 @@ class PreviewPane(QWidget):
         """Show ``member``; when comparing, ``other`` goes on the right."""
         self._load(0, member)
         self._load(1, other if self.is_comparing() else None)
-        self.title.setText(os.path.basename(member.path) if member else "No photo selected")
-        self.title.setToolTip(member.path if member else "")
+        name = names.quoted(os.path.basename(member.path)) if member else "No photo selected"
+        self.title.setText(name)
+        self.title.setToolTip(names.quoted(member.path) if member else "")
         self._update_buttons()
 
     def set_comparing(self, on: bool) -> None:
@@ -441,7 +444,7 @@ class PreviewPane(QWidget):
         self._pending[self._token] = loader
         self._pool.start(loader)
 
-    @Slot(int, str, QImage, object)
+    @Slot(int, object, QImage, object)
     def _on_loader_loaded(self, token: int, path: str, image: QImage, info: object) -> None:
         self._pending.pop(token, None)
         for side_no, side_token in self._tokens.items():

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from lookalike.core import words
+from lookalike.core import names, words
 from lookalike.core.model import Group, MatchKind, Member
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class ResultsModel(QAbstractItemModel):
         if cache is not None:
             cache.thumbnail_ready.connect(self._on_cache_thumbnail_ready)
 
-    @Slot(str)
+    @Slot(object)
     def _on_cache_thumbnail_ready(self, path: str) -> None:
         roles = [ThumbnailRole, BrokenRole]
         for serial in self._serials_by_path.get(path, ()):
@@ -175,7 +175,7 @@ class ResultsModel(QAbstractItemModel):
     def _member_data(self, group: Group, member_row: int, role: int) -> Any:
         member = group.members[member_row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return os.path.basename(member.path)
+            return names.quoted(os.path.basename(member.path))
         if role == MemberRole:
             return member
         if role == GroupRole:
@@ -197,13 +197,13 @@ class ResultsModel(QAbstractItemModel):
             return self._cache is not None and self._cache.is_broken(member.path)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.StatusTipRole):
             if member.sidecars:
-                return f"{member.path}\n{_sidecar_text(member)}"
-            return member.path
+                return f"{names.quoted(member.path)}\n{_sidecar_text(member)}"
+            return names.quoted(member.path)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "checked for trash" if member.path in self._checked else "not checked"
             sidecars = f", {_sidecar_text(member)}" if member.sidecars else ""
             return (
-                f"{os.path.basename(member.path)}, {words.match_label(member)}, "
+                f"{names.quoted(os.path.basename(member.path))}, {words.match_label(member)}, "
                 f"{member.width} by {member.height}, {words.size(member.size)}{sidecars}, {state}"
             )
         return None

@@ -12,12 +12,27 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Collection
+from typing import BinaryIO
 
 from PIL import Image, ImageOps
-from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QFile,
+    QFileDevice,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPen, QPixmap
 
 from lookalike.core.metadata import MAX_PIXELS
+from lookalike.core.reading import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +46,27 @@ def load_thumbnail(path: str, edge_px: int) -> QImage:
 
     Safe on any thread. Returns a null QImage when the file cannot be decoded.
     """
-    reader = QImageReader(path)
+    # Opened by the engine's reader, then handed to Qt as a descriptor: a FIFO or a link swapped
+    # in since the scan is refused without blocking this thread, and a name that is not UTF-8
+    # reaches the file (a QString cannot hold its undecodable bytes; Qt would open another).
+    try:
+        f, _ = open_regular(path)
+    except OSError:
+        return QImage()
+    with f:
+        device = QFile()
+        if not device.open(
+            f.fileno(), QIODevice.OpenModeFlag.ReadOnly, QFileDevice.FileHandleFlag.DontCloseHandle
+        ):
+            return QImage()
+        try:
+            return _decode_thumbnail(device, f, path, edge_px)
+        finally:
+            device.close()
+
+
+def _decode_thumbnail(device: QFile, f: BinaryIO, path: str, edge_px: int) -> QImage:
+    reader = QImageReader(device)
     reader.setAutoTransform(True)
     reader.setDecideFormatFromContent(True)
     if reader.canRead():
@@ -56,7 +91,8 @@ def load_thumbnail(path: str, edge_px: int) -> QImage:
             return _display_ready(image)
         return QImage()
     # No Qt plugin for this format (AVIF, HEIC with pillow-heif): Pillow can still decode it.
-    return _load_with_pillow(path, edge_px)
+    f.seek(0)
+    return _load_with_pillow(f, path, edge_px)
 
 
 def _display_ready(image: QImage) -> QImage:
@@ -69,9 +105,9 @@ def _display_ready(image: QImage) -> QImage:
     return image if image.format() == target else image.convertToFormat(target)
 
 
-def _load_with_pillow(path: str, edge_px: int) -> QImage:
+def _load_with_pillow(f: BinaryIO, path: str, edge_px: int) -> QImage:
     try:
-        with Image.open(path) as opened:
+        with Image.open(f) as opened:
             if opened.width * opened.height > MAX_PIXELS:
                 return QImage()
             opened.draft("RGB", (edge_px, edge_px))
@@ -94,7 +130,9 @@ def _load_with_pillow(path: str, edge_px: int) -> QImage:
 class _LoaderSignals(QObject):
     """Carries results from the pool to the GUI thread (QRunnable is not a QObject)."""
 
-    loaded = Signal(str, int, QImage)  # path, edge_px, image (null when the decode failed)
+    # path, edge_px, image (null when the decode failed). The path travels as a Python object:
+    # a QString would drop the undecodable bytes of a name that is not UTF-8.
+    loaded = Signal(object, int, QImage)
 
 
 class _Loader(QRunnable):
@@ -114,7 +152,7 @@ class _Loader(QRunnable):
 class ThumbCache(QObject):
     """Thumbnails by (path, edge in device pixels), loaded lazily, kept in a bounded LRU."""
 
-    thumbnail_ready = Signal(str)  # a thumbnail (or the broken mark) for this path arrived
+    thumbnail_ready = Signal(object)  # a thumbnail (or the broken mark) for this path (a str)
 
     def __init__(
         self,
@@ -224,7 +262,7 @@ class ThumbCache(QObject):
 
     # --- results --------------------------------------------------------------------------
 
-    @Slot(str, int, QImage)
+    @Slot(object, int, QImage)
     def _on_loader_loaded(self, path: str, edge_px: int, image: QImage) -> None:
         key = (path, edge_px)
         if self._pending.pop(key, None) is None:

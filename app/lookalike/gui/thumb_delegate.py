@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from lookalike.core import words
+from lookalike.core import names, words
 from lookalike.core.model import Group, MatchKind, Member
 from lookalike.gui.results_model import (
     BrokenRole,
@@ -536,7 +536,8 @@ class ThumbDelegate(QStyledItemDelegate):
         painter.drawText(row(0), align_left, f"{member.width}×{member.height}")
         painter.setFont(font)
         painter.drawText(row(0), align_right, words.size(member.size))
-        name, folder = os.path.basename(member.path), os.path.dirname(member.path)
+        name = names.quoted(os.path.basename(member.path))
+        folder = names.quoted(os.path.dirname(member.path))
         elide = Qt.TextElideMode.ElideMiddle
         painter.drawText(row(1), align_left, metrics.elidedText(name, elide, width))
         painter.setPen(muted)

@@ -1,0 +1,87 @@
+"""Names that are not UTF-8, or hold a line break, in the window: shown quoted, never another
+file's name (a QString drops undecodable bytes), and their thumbnails and previews load."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from lookalike.core import names
+from lookalike.core.model import ScanOptions
+from lookalike.core.scan import collect_result, run_scan
+from lookalike.gui.folders import FolderPanel
+from lookalike.gui.preview import PreviewPane
+from lookalike.gui.results_model import BrokenRole, MemberRole, ResultsModel, ThumbnailRole
+from lookalike.gui.thumb_cache import ThumbCache
+from tests import images
+
+ODD = b"b\xc3(.jpg"
+NEWLINE = b"new\nline.jpg"
+
+
+def odd_folder(tmp_path: Path) -> Path:
+    original = images.save(tmp_path / "a.jpg", images.photo(81, 400, 300))
+    for raw in (ODD, NEWLINE):
+        shutil.copyfile(original, os.fsencode(tmp_path) + b"/" + raw)
+    return tmp_path
+
+
+def test_the_grid_shows_odd_names_quoted_and_loads_their_thumbnails(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    options = ScanOptions(roots=(str(odd_folder(tmp_path)),), workers=1)
+    (group,) = collect_result(options, run_scan(options)).groups
+    cache = ThumbCache(threads=1)
+    model = ResultsModel()
+    model.set_thumb_cache(cache, 128)
+    model.add_groups([group])
+    group_index = model.index(0, 0)
+    rows = [model.index(r, 0, group_index) for r in range(model.rowCount(group_index))]
+    shown = {model.data(i, MemberRole).path: model.data(i) for i in rows}
+    assert shown == {m.path: names.quoted(os.path.basename(m.path)) for m in group.members}
+    assert '"b\\xc3(.jpg"' in shown.values()
+    assert '"new\\nline.jpg"' in shown.values()
+    for index in rows:
+        model.data(index, ThumbnailRole)  # queues the load
+    qtbot.waitUntil(
+        lambda: all(model.data(i, ThumbnailRole) is not None for i in rows), timeout=10_000
+    )
+    assert not any(model.data(i, BrokenRole) for i in rows)
+    assert cache.shutdown()
+
+
+def test_the_preview_names_and_shows_a_file_whose_name_is_not_utf8(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    options = ScanOptions(roots=(str(odd_folder(tmp_path)),), workers=1)
+    (group,) = collect_result(options, run_scan(options)).groups
+    (odd,) = [m for m in group.members if os.fsencode(m.path).endswith(ODD)]
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show_member(odd)
+    qtbot.waitUntil(lambda: not pane.busy, timeout=10_000)
+    assert pane.title.text() == '"b\\xc3(.jpg"'
+    assert pane.title.toolTip() == names.quoted(odd.path)
+    canvas = pane.sides[0].canvas
+    assert not canvas.image.isNull(), canvas.message
+    assert (canvas.image.width(), canvas.image.height()) == (400, 300)
+    pane.shutdown()
+
+
+def test_a_folder_whose_name_is_not_utf8_is_listed_quoted_and_scanned_as_itself(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = os.fsdecode(os.fsencode(tmp_path) + b"/Fotos \xe9t\xe9")  # Latin-1 "été"
+    os.mkdir(folder)
+    panel = FolderPanel()
+    qtbot.addWidget(panel)
+    assert panel.add_folder(folder)
+    assert panel.folders() == [folder]  # the very folder, not one named without its bytes
+    item = panel.tree.topLevelItem(0)
+    assert item is not None
+    assert item.text(0) == '"Fotos \\xe9t\\xe9"'
+    assert panel.set_reference(folder, True)
+    assert panel.reference_folders() == [folder]

@@ -297,3 +297,13 @@ def test_damage_found_again_after_the_rebuild_is_an_error_not_a_loop(tmp_path: P
     with pytest.raises(sqlite3.DatabaseError, match="malformed"):
         cache.lookup(files)
     cache.close()
+
+
+def test_pair_evidence_keyed_by_names_that_are_not_utf8_comes_back(tmp_path: Path) -> None:
+    odd = os.fsdecode(b"/p/b\xc3(.jpg") + ":1:2"  # a picture key made of a path, size and time
+    plain = "0123abcd" * 5
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    cache.store_pairs("v1", [(odd, plain, (0.5, 2.0))])
+    assert cache.lookup_pairs("v1", [(odd, plain)]) == {(odd, plain): (0.5, 2.0)}
+    assert cache.pairs_among("v1", [odd, plain]) == {(odd, plain): (0.5, 2.0)}
+    cache.close()

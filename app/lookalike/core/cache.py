@@ -139,16 +139,18 @@ class FingerprintCache:
             if version not in (0, 1, _SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             db.execute(_SCHEMA)
-            db.execute(_PAIRS_SCHEMA)
             if version == 1:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
                     # Another instance may have migrated it meanwhile.
                     if db.execute("PRAGMA user_version").fetchone()[0] == 1:
+                        db.execute(_PAIRS_SCHEMA)  # a version 1 file may predate it
                         for statement in _MIGRATE_FROM_1:
                             db.execute(statement)
             db.execute(f"SELECT {_COLUMNS} FROM files LIMIT 1")
-            # Stamped only once the file proved to be ours: a foreign one is set aside unchanged.
+            # Changed and stamped only once the file proved to be ours: a foreign one is set
+            # aside unchanged.
+            db.execute(_PAIRS_SCHEMA)
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -575,4 +575,4 @@ def _folder_key(group: Group) -> tuple[str, str]:
 
 
 def _sidecar_text(member: Member) -> str:
-    return words.sidecars([os.path.basename(p) for p in member.sidecars])
+    return words.sidecars([names.quoted(os.path.basename(p)) for p in member.sidecars])

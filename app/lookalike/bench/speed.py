@@ -30,7 +30,7 @@ from PIL import Image
 
 from lookalike.core.matching.fingerprint import FileTask, fingerprint_files, init_worker
 from lookalike.core.model import ImageFile, ScanOptions
-from lookalike.core.scan import CHUNK_FILES, collect_result, run_scan
+from lookalike.core.scan import collect_result, file_chunks, run_scan
 from lookalike.core.walk import WalkOptions, walk
 
 DECODE_ONLY = "decode only (the limit)"
@@ -194,16 +194,13 @@ def decode_reduced(paths: Sequence[str]) -> int:
     return done
 
 
-def _chunks(items: Sequence[Any], size: int) -> list[Any]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _tasks(files: Sequence[ImageFile]) -> list[FileTask]:
     return [FileTask(f.path, f.size, f.mtime_ns, False) for f in files]
 
 
 def time_decode_only(files: Sequence[ImageFile], workers: int) -> Timing:
-    chunks = _chunks([f.path for f in files], CHUNK_FILES)
+    # The scan's own chunks, so the limit pays the same task overhead and no more.
+    chunks = [[t.path for t in chunk] for chunk in file_chunks(_tasks(files))]
     with (
         _measure() as m,
         ProcessPoolExecutor(workers, pool_context(), initializer=init_worker) as pool,
@@ -213,7 +210,7 @@ def time_decode_only(files: Sequence[ImageFile], workers: int) -> Timing:
 
 
 def time_serial(files: Sequence[ImageFile]) -> Timing:
-    chunks = _chunks(_tasks(files), CHUNK_FILES)
+    chunks = file_chunks(_tasks(files))
     with _measure() as m:
         for chunk in chunks:
             fingerprint_files(chunk)
@@ -221,14 +218,14 @@ def time_serial(files: Sequence[ImageFile]) -> Timing:
 
 
 def time_threads(files: Sequence[ImageFile], workers: int) -> Timing:
-    chunks = _chunks(_tasks(files), CHUNK_FILES)
+    chunks = file_chunks(_tasks(files))
     with _measure() as m, ThreadPoolExecutor(workers) as pool:
         list(pool.map(fingerprint_files, chunks))
     return Timing(THREADS, len(files), m[0], m[1])
 
 
 def time_processes(files: Sequence[ImageFile], workers: int) -> Timing:
-    chunks = _chunks(_tasks(files), CHUNK_FILES)
+    chunks = file_chunks(_tasks(files))
     # Pool start-up is inside the timing: a scan pays it too.
     with (
         _measure() as m,

@@ -69,7 +69,11 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress events a second
 REGROUP_INTERVAL_S = 0.2  # how often streamed groups are brought up to date
 CACHE_FLUSH_INTERVAL_S = 2.0
-CHUNK_FILES = 8  # per pool task: amortises the ~0.2 ms task overhead (limits.md section 5)
+CHUNK_FILES = 8  # per pool task at least: amortises the ~0.2 ms task overhead (limits.md 5)
+# ... and more small files, up to these: a 96x72 JPEG costs ~0.2 ms, so eight of them would be
+# all overhead (task, pickling, a wake-up of the scan per chunk).
+CHUNK_BYTES = 1 << 20
+CHUNK_MAX_FILES = 256
 CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
 _IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
 
@@ -109,6 +113,22 @@ def collect_result(options: ScanOptions, events: Iterable[ScanEvent]) -> ScanRes
         skipped=tuple(skipped),
         summary=summary,
     )
+
+
+def file_chunks(tasks: list[FileTask]) -> list[list[FileTask]]:
+    """Cut the tasks into pool chunks of at least CHUNK_FILES files, more while they are small."""
+    chunks: list[list[FileTask]] = []
+    chunk: list[FileTask] = []
+    size = 0
+    for task in tasks:
+        chunk.append(task)
+        size += task.size
+        if len(chunk) >= CHUNK_MAX_FILES or (len(chunk) >= CHUNK_FILES and size >= CHUNK_BYTES):
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _member(f: ImageFile, fp: Fingerprint | None, content_hash: str) -> Member:
@@ -426,7 +446,7 @@ class _Scan:
         if not tasks:
             return
         workers = self.options.workers or os.cpu_count() or 1
-        chunks = [tasks[i : i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
+        chunks = file_chunks(tasks)
         chunks.reverse()  # taken from the end
         suspects: list[FileTask] = []  # from chunks lost in a crash: retried alone
         large: list[FileTask] = []  # run one at a time beside the chunks

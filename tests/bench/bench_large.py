@@ -117,9 +117,7 @@ def one(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, obje
             out["duplicates"] = sum(len(g) - 1 for g in groups)
         else:
             mode = ScanMode.EXACT if kind.startswith("exact") else ScanMode.SIMILAR
-            options = ScanOptions(
-                roots=tuple(roots), mode=mode, workers=workers, cache_path=cache
-            )
+            options = ScanOptions(roots=tuple(roots), mode=mode, workers=workers, cache_path=cache)
             result = collect_result(options, run_scan(options))
             s = result.summary
             out.update(

@@ -175,7 +175,8 @@ def _signature(small32: np.ndarray) -> bytes:
         return b""
     # Zero mean, fixed spread: brightness and contrast changes drop out of the comparison.
     norm = (sig - np.float32(mean[0, 0])) / np.float32(spread) * np.float32(40) + np.float32(128)
-    return np.clip(norm, 0, 255).astype(np.uint8).tobytes()
+    out: bytes = np.clip(norm, 0, 255).astype(np.uint8).tobytes()
+    return out
 
 
 def _bits(dct_blocks: np.ndarray, source: np.ndarray, sign: np.ndarray) -> bytes:

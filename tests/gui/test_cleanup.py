@@ -84,7 +84,13 @@ class _ConfirmAnswer(QObject):
     @Slot()
     def answer(self) -> None:
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.objectName() == CONFIRM_BOX_NAME:
+            # An earlier box may still exist, hidden; the order of topLevelWidgets() is not
+            # defined (Qt 6.7 lists the old one first), so only the box on screen counts.
+            if (
+                isinstance(widget, QMessageBox)
+                and widget.objectName() == CONFIRM_BOX_NAME
+                and widget.isVisible()
+            ):
                 buttons = widget.buttons()
                 self.seen.append(
                     (widget.text(), widget.informativeText(), [b.text() for b in buttons])

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lookalike.core.cleanup.checks import LastMomentChecks
+from send2trash import send2trash
+
+from lookalike.core.cleanup.checks import LastMomentChecks, os_reason
 from lookalike.core.cleanup.events import OutcomeStatus
 from lookalike.core.cleanup.journal import Journal
 from lookalike.core.model import Member
@@ -225,3 +227,14 @@ def test_a_reverifier_that_cannot_read_skips_with_the_reason(
         "could not be compared with its keeper again (no such file or directory)"
     )
     assert os.path.exists(dup)
+
+
+def test_an_error_text_keeps_the_case_of_the_path_it_names(tmp_path: Path) -> None:
+    missing = tmp_path / "Holiday Photos" / "IMG_0001.JPG"
+    try:
+        send2trash(str(missing))  # the real library's error, which names the path
+    except OSError as exc:
+        reason = os_reason(exc)
+    assert reason == f"file not found: {missing}"
+    assert os_reason(PermissionError(13, "Permission denied")) == "permission denied"
+    assert os_reason(OSError(28, "ENOSPC on /Volumes/Card")) == "ENOSPC on /Volumes/Card"

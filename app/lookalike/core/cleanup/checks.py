@@ -24,9 +24,16 @@ same picture. Called only for members that are not byte-identical; may raise ``O
 
 
 def os_reason(exc: BaseException) -> str:
-    """An OS error in words that fit inside a sentence ("permission denied")."""
+    """An OS error in words that fit inside a sentence ("permission denied").
+
+    Only the first letter is lowered: send2trash puts the path in the text ("File not found:
+    /Photos/IMG_0001.JPG"), and a path's case is part of its name.
+    """
     if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower() if exc.strerror[:1].isupper() else exc.strerror
+        text = exc.strerror
+        if text[:1].isupper() and not text[1:2].isupper():  # "ENOSPC"-like words stay
+            return text[0].lower() + text[1:]
+        return text
     return str(exc) or type(exc).__name__
 
 

@@ -58,9 +58,7 @@ def make_folder() -> Path:
     for i in range(3):
         images.write_plain_png(folder / f"panorama{i}-225mp.png", 15000, 15000)
     big = camera_like(99, 10000, 10000)
-    cv2.imwrite(
-        str(folder / "scan-100mp-progressive.jpg"), big, [cv2.IMWRITE_JPEG_PROGRESSIVE, 1]
-    )
+    cv2.imwrite(str(folder / "scan-100mp-progressive.jpg"), big, [cv2.IMWRITE_JPEG_PROGRESSIVE, 1])
     cv2.imwrite(str(folder / "poster-80mp.bmp"), big[:8000])
     cv2.imwrite(str(folder / "render-50mp.webp"), big[:5000], [cv2.IMWRITE_WEBP_QUALITY, 80])
     images.write_bomb_png(folder / "bomb-300mp.png", 20000, 15000)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +156,23 @@ def _write(tmp_path: Path, content: str | bytes) -> Path:
         (lambda d: d["skipped"][0].update(reason="bored"), "unknown skip reason"),
         (lambda d: d["summary"].update(files="nine"), "summary's 'files'"),
         (lambda d: d.update(roots=[3]), "folders must be text"),
+        # Hand edits that used to end in a traceback, in the CLI or the window.
+        (lambda d: d["groups"][0]["members"][1].update(mtime_ns=10**30), "'mtime_ns' is out of"),
+        (lambda d: d["groups"][0]["members"][1].update(mtime_ns=1e30), "'mtime_ns' has the wrong"),
+        (lambda d: d["groups"][0]["members"][1].update(size=-5), "'size' is out of range"),
+        (lambda d: d["groups"][0]["members"][1].update(width=10**12), "'width' is out of range"),
+        (lambda d: d["groups"][0].update(id=10**30), "'id' is out of range"),
+        (lambda d: d["summary"].update(elapsed_s=1e308), "'elapsed_s' is out of range"),
+        (lambda d: d["summary"].update(skipped_by_reason={"x": "y"}), "count of 'x'"),
+        (
+            lambda d: d["groups"][0]["members"][1].update(path="/photos/a\0b.jpg"),
+            "contains a NUL",
+        ),
+        (
+            lambda d: d["groups"][0]["members"][1].update(path="/photos/\ud800.jpg"),
+            "no file name can hold",
+        ),
+        (lambda d: d["skipped"][0].update(path="/x\0"), "contains a NUL"),
     ],
 )
 def test_bad_files_give_clear_errors(tmp_path: Path, mutate: Any, message: str) -> None:
@@ -171,6 +191,8 @@ def test_bad_files_give_clear_errors(tmp_path: Path, mutate: Any, message: str) 
         (b"\xff\xd8\xff\xe0 a jpeg", "not text"),
         ("[1, 2, 3]", "not a Lookalike result file"),
         ('{"name": "my-package", "version": "1.0"}', "not a Lookalike result file"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"format": "lookalike-scan-result", "version": 1, "x": NaN}', "NaN is not a number"),
     ],
 )
 def test_foreign_files_are_refused(tmp_path: Path, content: str | bytes, message: str) -> None:
@@ -202,3 +224,42 @@ def test_csv_one_row_per_member(tmp_path: Path) -> None:
     assert rows[3]["width"] == "4000"
     assert rows[0]["taken"] == "2020:01:02 03:04:05"
     assert rows[0]["content_hash"] == "ab" * 20
+
+
+def test_a_result_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path: Path) -> None:
+    fifo = tmp_path / "result.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ReportError, match="not a regular file"):
+        load_json(fifo)
+
+
+def test_a_bom_from_a_windows_editor_is_no_error(tmp_path: Path) -> None:
+    text = json.dumps(_saved(tmp_path))
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_json(path).groups == _result(tmp_path).groups
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"format": "lookalike-scan-result", "version": 1, "roots": ["/p"], "mode": "similar",'
+        ' "groups": [{"id": 1, "members": [{"path": "/p/a.jpg", "size": 1, "mtime_ns": 1e30,'
+        ' "match": "keeper"}, {"path": "/p/b.jpg", "size": 1, "mtime_ns": 1, "match":'
+        ' "identical"}]}]}',
+    ],
+    ids=["nested", "mtime-1e30"],
+)
+def test_the_cli_says_one_line_for_a_hand_edited_file(tmp_path: Path, content: str) -> None:
+    path = _write(tmp_path, content)
+    done = subprocess.run(
+        [sys.executable, "-m", "lookalike", "clean", "--from", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"lookalike: error: {path}")

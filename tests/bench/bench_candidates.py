@@ -99,10 +99,10 @@ def main() -> None:
                 found[source.name].add((min(a, b), max(a, b)))
     for source in search:
         began = time.perf_counter()
-        proposals = source.finish()
+        for proposals in source.finish():
+            for a, b in zip(proposals.first.tolist(), proposals.second.tolist(), strict=True):
+                found[source.name].add((min(a, b), max(a, b)))
         seconds[source.name] += time.perf_counter() - began
-        for a, b in zip(proposals.first.tolist(), proposals.second.tolist(), strict=True):
-            found[source.name].add((min(a, b), max(a, b)))
     proposed = set().union(*found.values())
 
     # The verifier on what was proposed, through the matcher (pairs ordered by key as in a scan).

@@ -63,7 +63,7 @@ def main() -> None:
         ids = list(range(start, start + len(batch)))
         pairs += len(matcher.add(ids, [fp.path for fp in batch], batch))
     streamed = time.perf_counter() - started
-    pairs += len(matcher.finish())
+    pairs += sum(len(late) for late in matcher.finish())
     elapsed = time.perf_counter() - started
     _, traced_peak = tracemalloc.get_traced_memory()
     held = tracemalloc.get_traced_memory()[0]

@@ -280,6 +280,8 @@ def test_real_files_group_the_same_in_any_order(tmp_path: Path) -> None:
             else:
                 found = matcher.add([picture], [str(picture)], [prints[i]])
                 grouper.add_candidates([picture], found.first, found.second)
+        for late in matcher.finish():
+            grouper.add_late(late.first, late.second)
         grouper.flush()
         groups = grouper.groups()
         for g in groups:  # no chaining: each member verifies against its keeper

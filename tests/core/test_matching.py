@@ -39,12 +39,8 @@ def matches(
     sorted order, the match mapping the first name onto the second."""
     matcher = Matcher(sensitivity, find_rotated=True)
     found: dict[tuple[str, str], Match] = {}
-    steps = [
-        lambda i=i: matcher.add([i], [prints[i].path], [prints[i]])
-        for i in order or range(len(prints))
-    ]
-    for step in [*steps, matcher.finish]:
-        proposals = step()
+    added = [matcher.add([i], [prints[i].path], [prints[i]]) for i in order or range(len(prints))]
+    for proposals in [*added, *matcher.finish()]:
         pairs = list(zip(proposals.first.tolist(), proposals.second.tolist(), strict=True))
         for (a, b), match in zip(pairs, matcher.verify(pairs), strict=True):
             if match is None:
@@ -98,9 +94,8 @@ def proposed(prints: list[Fingerprint], sensitivity: Sensitivity) -> set[tuple[s
     """The candidate pairs (file names, sorted) before verification."""
     matcher = Matcher(sensitivity, find_rotated=True)
     found = set()
-    steps = [lambda i=i, fp=fp: matcher.add([i], [fp.path], [fp]) for i, fp in enumerate(prints)]
-    for step in [*steps, matcher.finish]:
-        proposals = step()
+    added = [matcher.add([i], [fp.path], [fp]) for i, fp in enumerate(prints)]
+    for proposals in [*added, *matcher.finish()]:
         for a, b in zip(proposals.first.tolist(), proposals.second.tolist(), strict=True):
             na, nb = Path(prints[a].path).name, Path(prints[b].path).name
             found.add((min(na, nb), max(na, nb)))

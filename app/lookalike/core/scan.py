@@ -422,8 +422,12 @@ class _Scan:
             yield from self._regroup()
             yield from self._progress(Stage.FINGERPRINT, done, total, results[-1].path)
             self._save_cache(force=False)
-        late = self.matcher.finish()
-        self.grouper.add_late(late.first, late.second)
+        # Cropped and turned copies: searched once every picture is in.
+        for late in self.matcher.finish():
+            self.cancel.raise_if_cancelled()
+            self.grouper.add_late(late.first, late.second)
+            yield from self._regroup()
+            yield from self._progress(Stage.FINGERPRINT, total, total)
         yield Progress(Stage.FINGERPRINT, total, total)
 
     def _regroup(self) -> Iterator[ScanEvent]:

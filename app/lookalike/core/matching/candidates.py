@@ -14,7 +14,7 @@ pair (the matcher always hands it a pair in the same order).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -65,9 +65,9 @@ class CandidateSource(Protocol):
         those `finish` gives)."""
         ...
 
-    def finish(self) -> Proposals:
-        """Once every image is in: the pairs `add` left out (a source that searches only
-        one direction as images arrive gives the other here; others give none)."""
+    def finish(self) -> Iterator[Proposals]:
+        """Once every image is in: the pairs `add` left out, a batch at a time (a source that
+        searches only once all images are in gives them here; others give none)."""
         ...
 
     def neighbours(self, image: Ids) -> Ids:

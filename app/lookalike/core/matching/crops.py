@@ -3,7 +3,7 @@ inner-region hash of another (a copy with 10-20 % cut off shows about the inner 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -33,8 +33,8 @@ class CropCandidates:
         self._inner.add(np.array([fp.inner_hash for fp in batch], dtype=np.uint64))
         return self._search(ids)
 
-    def finish(self) -> Proposals:
-        return Proposals.empty()  # `add` finds every pair
+    def finish(self) -> Iterator[Proposals]:
+        return iter(())  # `add` finds every pair
 
     def neighbours(self, image: Ids) -> Ids:
         return self._search(image).second  # every row's first is the querying image

@@ -9,7 +9,7 @@ single-colour image is matched by its bytes alone.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -98,10 +98,12 @@ class Matcher:
         batch = self._prints[start:]
         return self._as_pictures([source.add(ids, batch) for source in self._sources])
 
-    def finish(self) -> Proposals:
-        """Once every picture is in: candidate pairs `add` could not give yet (a copy that came
-        before its original, for the region search), as picture ids."""
-        return self._as_pictures([source.finish() for source in self._sources])
+    def finish(self) -> Iterator[Proposals]:
+        """Once every picture is in: the candidate pairs `add` could not give (the region
+        search's), as picture ids, a batch at a time."""
+        for source in self._sources:
+            for found in source.finish():
+                yield self._as_pictures([found])
 
     def neighbours(self, picture: int) -> Ids:
         """Every candidate of a picture given to `add` before (picture ids)."""

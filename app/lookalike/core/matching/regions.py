@@ -23,7 +23,7 @@ image can be compared with the whole-picture hash of another.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -135,8 +135,9 @@ class RegionCandidates:
     The whole-picture hashes come from ``whole`` (the whole-picture source's index) and the
     region hashes from the fingerprints the images came with, so nothing is stored while the
     images arrive. The search runs in `finish` (REGION_COUNT queries an image, in large
-    batches), when every image is in, so it finds every pair whichever came first; cropped and
-    turned copies join their groups then. Its pairs are kept to answer `neighbours`.
+    batches of about 3,000 images, so a scan can be cancelled between them), when every image
+    is in, so it finds every pair whichever came first; cropped and turned copies join their
+    groups then. Its pairs are kept to answer `neighbours`.
     """
 
     name = "region"
@@ -151,27 +152,21 @@ class RegionCandidates:
         self._regions += [fp.regions for fp in batch]
         return Proposals.empty()
 
-    def finish(self) -> Proposals:
+    def finish(self) -> Iterator[Proposals]:
         # The whole-picture index searches at the widest radius of all sources: a probe costs
         # far more there, so the whole pictures are indexed again, once, at this radius.
         wholes = HashIndex(self._radius)
         wholes.add(self._whole.hashes)
-        firsts, seconds = [], []
-        step = max(1, 65536 // REGION_COUNT)  # images a query batch: bounded memory
+        step = max(1, 65536 // REGION_COUNT)  # images a query batch: bounded memory and time
         for start in range(0, len(self._regions), step):
             ids = np.arange(start, min(start + step, len(self._regions)), dtype=np.int64)
             hashes = np.frombuffer(b"".join(self._regions[start : ids[-1] + 1]), dtype="<u8")
             # An image's regions never pair with its own whole (the index leaves owner == id out).
             found = wholes.query(hashes, np.repeat(ids, REGION_COUNT))
-            firsts.append(found.first)
-            seconds.append(found.second)
-        if not firsts:
-            return Proposals.empty()
-        first, second = np.concatenate(firsts), np.concatenate(seconds)
-        for a, b in zip(first.tolist(), second.tolist(), strict=True):
-            self._mates.setdefault(a, []).append(b)
-            self._mates.setdefault(b, []).append(a)
-        return Proposals(first, second)
+            for a, b in zip(found.first.tolist(), found.second.tolist(), strict=True):
+                self._mates.setdefault(a, []).append(b)
+                self._mates.setdefault(b, []).append(a)
+            yield Proposals(found.first, found.second)
 
     def neighbours(self, image: Ids) -> Ids:
         return np.unique(np.array(self._mates.get(int(image[0]), []), dtype=np.int64))

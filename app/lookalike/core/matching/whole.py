@@ -5,7 +5,7 @@ mirrored, brightened copies)."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -44,8 +44,8 @@ class WholeCandidates:
                 self._variants.frombytes(fp.hashes[:64])
         return self._search(ids)
 
-    def finish(self) -> Proposals:
-        return Proposals.empty()  # `add` finds every pair
+    def finish(self) -> Iterator[Proposals]:
+        return iter(())  # `add` finds every pair
 
     def neighbours(self, image: Ids) -> Ids:
         return self._search(image).second  # every row's first is the querying image

@@ -81,7 +81,7 @@ def test_turned_and_mirrored_copies_say_how(
     assert (found[0].transform.turn_degrees, found[0].transform.mirrored) == (turn, mirrored)
 
 
-def test_cropped_copy_is_found_by_the_crop_source_at_normal_only(tmp_path: Path) -> None:
+def test_cropped_copy_is_found_at_normal_only(tmp_path: Path) -> None:
     cropped = images.crop_border(images.photo(31, 800, 600), 0.16)
     found = copy_matches(tmp_path, cropped, Sensitivity.NORMAL)
     assert [m.kind for m in found] == [MatchKind.SIMILAR]

@@ -3,7 +3,7 @@
 The pipeline, one stage per module:
 
 - `fingerprint`: what a worker process computes per image (hashes, signatures, EXIF facts).
-- candidate sources (`whole`, `crops`): each proposes pairs worth verifying without comparing
+- candidate sources (`whole`, `regions`): each proposes pairs worth verifying without comparing
   all pairs; they follow the `candidates.CandidateSource` protocol. A new way of finding
   candidates is one new module listed in `matcher.candidate_sources`.
 - a verifier (`signature`) decides whether a candidate pair really shows one picture and what

@@ -21,7 +21,6 @@ from lookalike.core.matching.candidates import (
     Proposals,
     Verifier,
 )
-from lookalike.core.matching.crops import CropCandidates
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
 from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.policy import Thresholds, thresholds
@@ -37,11 +36,8 @@ EvidenceLookup = Callable[[Sequence[PairKey]], dict[PairKey, Evidence]]
 
 def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource]:
     """The sources one sensitivity level uses; a new way of finding candidates is added here."""
-    index_radius = max(t.max_hash_distance, t.crop_hash_distance, t.region_hash_distance)
-    whole = WholeCandidates(t.max_hash_distance, index_radius, find_rotated)
+    whole = WholeCandidates(t.max_hash_distance, find_rotated)
     sources: list[CandidateSource] = [whole]
-    if t.crop_hash_distance:
-        sources.append(CropCandidates(t.crop_hash_distance, whole.index))
     if t.region_hash_distance:
         sources.append(RegionCandidates(t.region_hash_distance, whole.index))
     return sources

@@ -21,8 +21,8 @@ class Thresholds:
 
     max_hash_distance: int
     min_similarity: float
-    # Copies cropped by 10-20 %: full fingerprint of one against the inner one of the other.
-    # A radius of 0 turns crop matching off.
+    # The interim verifier's crop test: one's whole hash within this of the other's inner hash
+    # (and signatures correlating above crop_min_similarity). 0 turns it off.
     crop_hash_distance: int = 0
     crop_min_similarity: float = 1.0
     # Trimmed, cropped and straightened copies: one's whole picture against the other's region

@@ -153,10 +153,12 @@ class RegionCandidates:
         return Proposals.empty()
 
     def finish(self) -> Iterator[Proposals]:
-        # The whole-picture index searches at the widest radius of all sources: a probe costs
-        # far more there, so the whole pictures are indexed again, once, at this radius.
-        wholes = HashIndex(self._radius)
-        wholes.add(self._whole.hashes)
+        wholes = self._whole
+        if wholes.max_distance != self._radius:
+            # Not the radius wanted (a probe at a wider one costs far more): the whole pictures
+            # are indexed again, once, at this radius.
+            wholes = HashIndex(self._radius)
+            wholes.add(self._whole.hashes)
         step = max(1, 65536 // REGION_COUNT)  # images a query batch: bounded memory and time
         for start in range(0, len(self._regions), step):
             ids = np.arange(start, min(start + step, len(self._regions)), dtype=np.int64)

@@ -25,12 +25,8 @@ class WholeCandidates:
 
     name = "whole"
 
-    def __init__(self, radius: int, index_radius: int, find_rotated: bool) -> None:
-        """``index_radius`` (at least ``radius``) is the radius the shared index searches at, so
-        that other sources can query it too (see `crops`)."""
-        if index_radius < radius:
-            raise ValueError("the index must search at least the whole-picture radius")
-        self.index = HashIndex(index_radius)
+    def __init__(self, radius: int, find_rotated: bool) -> None:
+        self.index = HashIndex(radius)  # the region search reads its hashes too
         self._radius = radius
         self._find_rotated = find_rotated
         self._variants = array("Q")  # 8 orientation hashes per image, when turns are searched
@@ -54,8 +50,7 @@ class WholeCandidates:
         canonical = self.index.hashes
         if not self._find_rotated:
             found = self.index.query(canonical[ids], ids)
-            keep = found.distance <= self._radius
-            return Proposals(found.first[keep], found.second[keep])
+            return Proposals(found.first, found.second)
         variants = np.frombuffer(self._variants, dtype=np.uint64).reshape(-1, 8)
         found = self.index.query(variants[ids].reshape(-1), np.repeat(ids, 8))
         a, b = found.first, found.second

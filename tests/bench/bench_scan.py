@@ -1,4 +1,4 @@
-"""Engine benchmark (issue 2): decode-only limit, cold scan, warm rescan on camera-sized JPEGs.
+"""Engine benchmark: decode-only limit, cold scan, warm rescan on camera-sized JPEGs.
 
 Generates (once, cached under /tmp) a folder of photo-like 12 MP JPEGs with sensor-like grain, so
 they compress like camera files (≈ 3 MB each), then prints files/s for:
@@ -9,7 +9,7 @@ they compress like camera files (≈ 3 MB each), then prints files/s for:
   files in the page cache (warm);
 - the rescan with the cache the previous scan filled.
 
-Targets (DESIGN.md): cold scan ≥ 80 % of decode-only; warm rescan ≥ 20× faster than the cold scan.
+Targets: cold scan ≥ 90 % of decode-only; warm rescan ≥ 20× faster than the cold scan.
 
     .venv/bin/python tests/bench/bench_scan.py                # 500 × 12 MP
     .venv/bin/python tests/bench/bench_scan.py --count 200 --mp 2 --repeat 3

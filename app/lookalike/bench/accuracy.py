@@ -320,7 +320,7 @@ def run_scans(
     return scores
 
 
-# --- the targets (issues 10 and 12) -------------------------------------------------------
+# --- the targets (matching and keeper) ----------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

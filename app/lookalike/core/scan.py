@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress events a second
 REGROUP_INTERVAL_S = 0.2  # how often streamed groups are brought up to date
 CACHE_FLUSH_INTERVAL_S = 2.0
-CHUNK_FILES = 8  # per pool task at least: amortises the ~0.2 ms task overhead (limits.md 5)
+CHUNK_FILES = 8  # per pool task at least: amortises the ~0.2 ms task overhead
 # ... and more small files, up to these: a 96x72 JPEG costs ~0.2 ms, so eight of them would be
 # all overhead (task, pickling, a wake-up of the scan per chunk).
 CHUNK_BYTES = 1 << 20

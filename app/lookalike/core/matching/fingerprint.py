@@ -159,7 +159,7 @@ _ALL_SIGN = np.concatenate([_VARIANT_SIGN, _VARIANT_SIGN[:1]])
 
 def _small(gray: np.ndarray) -> np.ndarray:
     # Bilinear to 256 px then an exact 8:1 area average: as good as a direct area resize and 4x
-    # faster, since INTER_AREA at non-integer ratios takes a slow path (limits.md section 2).
+    # faster, since INTER_AREA at non-integer ratios takes a slow path.
     h, w = gray.shape
     if h > 256 or w > 256:
         gray = cv2.resize(gray, (256, 256), interpolation=cv2.INTER_LINEAR)
@@ -421,7 +421,7 @@ def _prefetched(
 ) -> Iterator[tuple[FileTask, bytes | RunAlone | OSError | SkipFileError]]:
     """Yield each task with its bytes, reading the next file while the caller decodes this one.
 
-    Keeps a read in flight so cold-disk latency hides behind decoding (limits.md section 5); the
+    Keeps a read in flight so cold-disk latency hides behind decoding; the
     file read ahead is one that does not run alone, so at most RUN_ALONE_BYTES.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as reader:

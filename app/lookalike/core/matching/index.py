@@ -13,7 +13,7 @@ Unequal radii matter: at k = 12 with four bands the radii are (3, 2, 2, 2), not 
 
 Why these band widths. A band of w bits needs sum_{i<=r} C(w, i) probes per query and each probe
 finds about n / 2**w random items, so narrow bands mean many candidates and wide bands mean many
-probes; the best width is about log2(n) (`research/limits.md` section 4 measured m = 3 at 1 M
+probes; the best width is about log2(n) (measured on the 2-core machine: m = 3 bands at 1 M
 hashes, m = 4 for k = 10 at 100 k). Rather than hard-wire that, `_plan` evaluates a small cost
 model (calibrated with `tests/bench/bench_index.py` on the 2-core machine) for every band count
 from 3 to 12 and for brute force, and takes the cheapest. Bands are at most 22 bits wide so every
@@ -25,7 +25,7 @@ random hashes and searches run slower.
 Why numpy works here. Every probe is a vectorised gather into a bucket table of the band values
 sorted once, and only non-empty buckets are expanded into candidates (a ragged range expansion
 with `np.repeat`), so the cost is (probes + candidates) element operations, never probes x n
-(limits.md's 35 s at 1 M, k = 8 came from scanning all n band values per probe). A pair is kept
+(an earlier version that scanned all n band values per probe took 35 s at 1 M, k = 8). A pair is kept
 only in the first band that can find it instead of de-duplicating afterwards.
 
 The streaming index is a small log-structured merge: new hashes go to a buffer that is searched by

@@ -2,7 +2,7 @@
 hashes agree on best, or of one picture's inner region against the other for crops.
 
 It cannot tell low-detail pictures apart nor follow a small turn; `verify.py` (local features,
-RANSAC and a pixel check, issue 10 item 2) replaces it as the scan's verifier.
+RANSAC and a pixel check) replaces it as the scan's verifier.
 """
 
 from __future__ import annotations

@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
         self.settings.sensitivity = self.options_panel.sensitivity()
         self.settings.include_subfolders = self.options_panel.include_subfolders()
         sensitivity = self.options_panel.sensitivity()
-        # A new sensitivity regroups the groups shown at once, from the cache: nothing is decoded again.
+        # A new sensitivity regroups the groups shown at once, from the cache (no decoding).
         if self.options_panel.mode() is ScanMode.SIMILAR and self.session.can_regroup(sensitivity):
             self._regroup(sensitivity)
         self._update_state()

@@ -25,8 +25,8 @@ random hashes and searches run slower.
 Why numpy works here. Every probe is a vectorised gather into a bucket table of the band values
 sorted once, and only non-empty buckets are expanded into candidates (a ragged range expansion
 with `np.repeat`), so the cost is (probes + candidates) element operations, never probes x n
-(an earlier version that scanned all n band values per probe took 35 s at 1 M, k = 8). A pair is kept
-only in the first band that can find it instead of de-duplicating afterwards.
+(an earlier version that scanned all n band values per probe took 35 s at 1 M, k = 8). A pair
+is kept only in the first band that can find it instead of de-duplicating afterwards.
 
 The streaming index is a small log-structured merge: new hashes go to a buffer that is searched by
 brute force; a full buffer becomes an immutable segment (its own band tables, its own plan for its

@@ -60,7 +60,10 @@ def test_keeper_is_the_largest_picture_and_reasons_are_given(
     assert by_name["q50.jpg"].match is MatchKind.SAME_PICTURE
     assert by_name["mirrored.jpg"].match is MatchKind.SIMILAR
     assert by_name["crop15.jpg"].match is MatchKind.SIMILAR
-    assert 0.8 <= by_name["crop15.jpg"].score < 1.0
+    # The score is the share of the picture the two have in common: 85 % of each side is kept.
+    assert by_name["crop15.jpg"].score == pytest.approx(0.85**2, abs=0.03)
+    assert by_name["crop15.jpg"].transform.first_shown == pytest.approx(0.85**2, abs=0.03)
+    assert by_name["mirrored.jpg"].transform.mirrored
     assert (by_name["exif-rotated.jpg"].width, by_name["exif-rotated.jpg"].height) == (1024, 768)
     assert by_name["converted.webp"].format == "WEBP"
 

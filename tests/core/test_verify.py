@@ -17,8 +17,8 @@ import pytest
 
 from lookalike.core.matching.verify import (
     FileRef,
-    View,
     Verdict,
+    View,
     accepts,
     decode_view,
     load_view,
@@ -146,13 +146,17 @@ def test_the_transform_says_what_was_done() -> None:
     a = as_file(img)
     t = verify(a, as_file(turned(img, 17))).transform
     assert t.turn_degrees == pytest.approx(360 - 17, abs=1.0)  # counter-clockwise by 17°
-    assert t.first_shown < 0.75 and t.second_shown > 0.95
+    assert t.first_shown < 0.75
+    assert t.second_shown > 0.95
     t = verify(a, as_file(np.ascontiguousarray(img[:, ::-1]))).transform
-    assert t.mirrored and t.turn_degrees == 0.0
+    assert t.mirrored
+    assert t.turn_degrees == 0.0
     t = verify(a, as_file(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE))).transform
-    assert t.turn_degrees == pytest.approx(90, abs=0.5) and not t.mirrored
+    assert t.turn_degrees == pytest.approx(90, abs=0.5)
+    assert not t.mirrored
     t = verify(a, as_file(EDITS["grayscale"](img))).transform
-    assert t.grayscale and not t.colourised
+    assert t.grayscale
+    assert not t.colourised
     t = verify(a, as_file(EDITS["brighter"](img))).transform
     assert t.brightness > 0.05
     crop = images.crop_border(img, 0.3)
@@ -171,7 +175,8 @@ def test_an_exif_rotated_copy_is_the_same_picture(tmp_path: Path) -> None:
     # Stored turned, with an EXIF tag saying how to show it: shown, it is the same picture.
     rotated = images.save(tmp_path / "rotated.jpg", img, orientation=6)
     a, b = decode_view(plain.read_bytes()), decode_view(rotated.read_bytes())
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert check(verify(a, b), Sensitivity.STRICT) is MatchKind.SAME_PICTURE
 
 
@@ -244,7 +249,8 @@ def test_verify_files_reads_the_files_and_refuses_changed_ones(tmp_path: Path) -
     ra = FileRef(str(a), a.stat().st_size, a.stat().st_mtime_ns)
     rb = FileRef(str(b), b.stat().st_size, b.stat().st_mtime_ns)
     [result] = verify_files([(ra, rb)])
-    assert result.verdict is not None and check(result.verdict) is MatchKind.SAME_PICTURE
+    assert result.verdict is not None
+    assert check(result.verdict) is MatchKind.SAME_PICTURE
     stale = FileRef(str(b), rb.size + 1, rb.mtime_ns)
     assert load_view(stale) is None
     assert verify_files([(ra, stale)])[0].verdict is None
@@ -262,13 +268,19 @@ def test_a_transform_seen_from_the_other_side() -> None:
                   contrast=1.25, added=0.05)  # fmt: skip
     back = t.inverse()
     assert back.turn_degrees == pytest.approx(343.0)
-    assert back.scale == pytest.approx(2.0) and back.second_shown == 0.6
-    assert back.colourised and not back.grayscale
-    assert back.brightness == -0.1 and back.contrast == pytest.approx(0.8)
-    assert back.removed == 0.05 and back.added == 0.0
+    assert back.scale == pytest.approx(2.0)
+    assert back.second_shown == 0.6
+    assert back.colourised
+    assert not back.grayscale
+    assert back.brightness == -0.1
+    assert back.contrast == pytest.approx(0.8)
+    assert back.removed == 0.05
+    assert back.added == 0.0
     again = back.inverse()
-    assert again.turn_degrees == pytest.approx(17.0) and again.scale == pytest.approx(0.5)
-    assert again.grayscale and again.added == 0.05
+    assert again.turn_degrees == pytest.approx(17.0)
+    assert again.scale == pytest.approx(0.5)
+    assert again.grayscale
+    assert again.added == 0.05
     mirrored = Transform(turn_degrees=90.0, mirrored=True)
     assert mirrored.inverse() == mirrored
     assert IDENTITY.inverse() == IDENTITY

@@ -425,6 +425,6 @@ class Grouper:
 
 
 def _with_match(m: Member, match: Match) -> Member:
-    if m.match == match.kind and m.score == match.score:
+    if m.match == match.kind and m.score == match.score and m.transform == match.transform:
         return m
-    return replace(m, match=match.kind, score=match.score)
+    return replace(m, match=match.kind, score=match.score, transform=match.transform)

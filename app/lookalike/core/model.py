@@ -151,6 +151,8 @@ class Member:
     format: str = ""
     taken: str = ""  # EXIF DateTimeOriginal as written in the file, when present
     sidecars: tuple[str, ...] = ()  # its sidecar files: trashed, moved and restored with it
+    # How this file shows its keeper's picture (the keeper's own is the identity).
+    transform: Transform = IDENTITY
 
     @property
     def pixels(self) -> int:

@@ -48,6 +48,7 @@ from lookalike.core.matching.fingerprint import (
 )
 from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.matcher import Matcher, PairKey
+from lookalike.core.matching.verify import FileRef, ProcessVerifier
 from lookalike.core.model import (
     Group,
     ImageFile,
@@ -154,7 +155,13 @@ class _Scan:
     def __init__(self, options: ScanOptions, cancel: CancelToken) -> None:
         self.options = options
         self.cancel = cancel
-        self.matcher = Matcher(options.sensitivity, options.find_rotated, lookup=self._evidence)
+        # Every candidate pair that is not byte-identical is proven from its files (verify.py).
+        self.verifier = ProcessVerifier(
+            options.sensitivity, self._file_ref, os.environ.get(CRASH_MARKER_ENV, "")
+        )
+        self.matcher = Matcher(
+            options.sensitivity, options.find_rotated, self.verifier, lookup=self._evidence
+        )
         rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
         self.grouper = Grouper(
             rank,
@@ -208,6 +215,7 @@ class _Scan:
         except CancelledError:
             cancelled = True
         finally:
+            self.verifier.close()
             self._save_cache()
             if self.cache is not None:
                 self.cache.close()
@@ -590,6 +598,10 @@ class _Scan:
     def _files_of(self, picture: int) -> list[Member]:
         paths = self.copies.get(picture) or [self.picture_paths[picture]]
         return [self._member_of(p) for p in paths]
+
+    def _file_ref(self, path: str) -> FileRef:
+        f = self.by_path[path]
+        return FileRef(f.path, f.size, f.mtime_ns)
 
     def _member_of(self, path: str) -> Member:
         return _member(self.by_path[path], self.prints.get(path), self.hashes.get(path, ""))

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +28,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from lookalike.core.model import IDENTITY, MatchKind, Sensitivity, Transform
+from lookalike.core.matching.candidates import Candidate
+from lookalike.core.matching.kinds import Match
+from lookalike.core.model import IDENTITY, MatchKind, Member, Sensitivity, Transform
 
 Gray = npt.NDArray[np.uint8]
 Points = npt.NDArray[np.float32]
@@ -653,3 +658,104 @@ def verify_files(pairs: Sequence[tuple[FileRef, FileRef]]) -> list[PairVerdict]:
         verdict = verify(a, b) if a is not None and b is not None else None
         out.append(PairVerdict(first.path, second.path, verdict))
     return out
+
+
+def reverifier(sensitivity: Sensitivity) -> Callable[[Member, Member], bool]:
+    """The cleanup's last-moment proof (``cleanup.checks.Reverifier``): do the keeper and the
+    member, as they are on disk now, still show one picture at this sensitivity?
+
+    Runs in the calling thread: both files decoded in the scan's workers already, and their size
+    and modification time are checked just before, so they are the files that decoded safely.
+    """
+
+    def same(keeper: Member, member: Member) -> bool:
+        a = load_view(FileRef(keeper.path, keeper.size, keeper.mtime_ns))
+        b = load_view(FileRef(member.path, member.size, member.mtime_ns))
+        return a is not None and b is not None and accepts(verify(a, b), sensitivity) is not None
+
+    return same
+
+
+class ProcessVerifier:
+    """The scan's verifier (``matching.candidates.Verifier``): proves candidate pairs from their
+    files in a worker process of its own.
+
+    Decoding runs there, never in the scan's process, so a decoder that crashes on a file costs
+    that pair (no match), not the scan. A process of its own rather than a place in the
+    fingerprint pool: the grouping asks for answers one pair at a time and waits for them, and
+    in the shared pool each answer would queue behind every fingerprint chunk in flight, idling
+    the other workers while the scan waits; here the fingerprint workers keep decoding meanwhile.
+    Answers are kept, since the grouping may ask about a pair again when keepers change.
+
+    Args:
+        sensitivity: what a verdict must show to be a match (``LEVELS``).
+        file_of: the file as the walk saw it (size and modification time), by path.
+        crash_marker: the test hook of ``fingerprint.init_worker``.
+    """
+
+    def __init__(
+        self,
+        sensitivity: Sensitivity,
+        file_of: Callable[[str], FileRef],
+        crash_marker: str = "",
+    ) -> None:
+        self._sensitivity = sensitivity
+        self._file_of = file_of
+        self._crash_marker = crash_marker
+        self._pool: ProcessPoolExecutor | None = None
+        self._answers: dict[tuple[str, str], Match | None] = {}
+        self.pairs_verified = 0
+        self.seconds = 0.0  # waiting for verdicts, for the benchmark
+
+    def verify(self, candidates: Sequence[Candidate]) -> list[Match | None]:
+        keys = [(c.first.path, c.second.path) for c in candidates]
+        ask = list(dict.fromkeys(k for k in keys if k not in self._answers))
+        if ask:
+            started = time.perf_counter()
+            pairs = [(self._file_of(a), self._file_of(b)) for a, b in ask]
+            for key, verdict in zip(ask, self._run(pairs), strict=True):
+                self._answers[key] = self._match(verdict)
+            self.pairs_verified += len(ask)
+            self.seconds += time.perf_counter() - started
+        return [self._answers[k] for k in keys]
+
+    def _match(self, verdict: Verdict | None) -> Match | None:
+        kind = accepts(verdict, self._sensitivity) if verdict is not None else None
+        if kind is None or verdict is None:
+            return None
+        return Match(kind, round(verdict.similarity, 3), verdict.transform)
+
+    def _run(self, pairs: list[tuple[FileRef, FileRef]]) -> list[Verdict | None]:
+        try:
+            results = self._submit(pairs).result()
+        except BrokenProcessPool:
+            self._restart()
+            # One pair at a time, so only the pair whose file crashes the decoder is lost.
+            results = []
+            for pair in pairs:
+                try:
+                    results += self._submit([pair]).result()
+                except BrokenProcessPool:
+                    self._restart()
+                    results.append(PairVerdict(pair[0].path, pair[1].path, None))
+        return [r.verdict for r in results]
+
+    def _submit(self, pairs: list[tuple[FileRef, FileRef]]) -> Future[list[PairVerdict]]:
+        if self._pool is None:
+            from lookalike.core.pool import pool_context, start_worker
+
+            self._pool = ProcessPoolExecutor(
+                1, pool_context(), initializer=start_worker, initargs=(self._crash_marker,)
+            )
+        return self._pool.submit(verify_files, pairs)
+
+    def _restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def close(self) -> None:
+        """End the worker process (it also ends by itself when the scan process does)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

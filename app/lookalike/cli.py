@@ -252,13 +252,19 @@ def run_scan_with_progress(options: ScanOptions) -> ScanResult:
 
 def print_result(result: ScanResult, out: TextIO) -> None:
     """A readable summary: each group with its keeper first, then skipped files and totals."""
+    from lookalike.core.report import changes
+
     for n, group in enumerate(result.groups, 1):
         out.write(f"Group {n}: {words.group_header(group)}\n")
         for m in group.members:
             size = f"{m.width}×{m.height}, " if m.width else ""
             ref = ", reference" if m.is_reference else ""
             path = names.quoted(m.path)
-            out.write(f"  {words.match_label(m):>14}  {path} ({size}{words.size(m.size)}{ref})\n")
+            changed = changes(group, m)
+            how = f": {changed}" if changed else ""
+            out.write(
+                f"  {words.match_label(m):>14}  {path} ({size}{words.size(m.size)}{ref}){how}\n"
+            )
     if result.skipped:
         out.write(f"\nSkipped {words.files(len(result.skipped))}:\n")
         for skipped in result.skipped:
@@ -409,6 +415,7 @@ def _add_clean_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _run_clean(args: argparse.Namespace) -> int:
     from lookalike.core import report
+    from lookalike.core.matching.verify import reverifier
 
     if args.from_file and args.paths:
         raise UsageError("give either --from RESULT.json or folders to scan, not both")
@@ -436,6 +443,7 @@ def _run_clean(args: argparse.Namespace) -> int:
         kind,
         destination=args.move_to,
         layout_root=layout_root,
+        reverify=reverifier(result.sensitivity),
         cancel=cancel,
         dry_run=not args.yes,
     )

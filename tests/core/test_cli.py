@@ -42,6 +42,22 @@ def test_scan_prints_groups_and_saves_json(
     assert data["skipped"][0]["path"] == str(folder / "broken.jpg")
 
 
+def test_each_copy_says_what_changed(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images.save(folder / "d.jpg", images.mirror(images.photo(12, 400, 300)))
+    out_json = tmp_path / "result.json"
+    assert main(["scan", str(folder), "--no-cache", "--json", str(out_json)]) == 0
+    printed = capsys.readouterr().out
+    assert f"{folder / 'a.jpg'} (400×300, " in printed
+    assert "): re-saved as JPEG\n" in printed
+    assert f"{folder / 'd.jpg'} (400×300, " in printed
+    assert "): mirrored\n" in printed
+    groups = json.loads(out_json.read_text())["groups"]
+    (mirrored,) = (g for g in groups if g["keeper"] == str(folder / "c.jpg"))
+    assert [m["transform"]["mirrored"] for m in mirrored["members"]] == [False, True]
+
+
 def test_exact_mode_finds_nothing_here(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(folder), "--mode", "exact", "--no-cache"]) == 0
     assert "0 groups" in capsys.readouterr().out

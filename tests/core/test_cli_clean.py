@@ -287,3 +287,27 @@ def test_ctrl_c_during_clean_yes_prints_the_tally_and_the_undo_hint(tmp_path: Pa
     assert undo.returncode == 0, undo.stderr
     assert f"restored {len(trashed)}" in undo.stdout
     assert all(os.path.exists(g.members[1].path) for g in groups)
+
+
+def test_clean_skips_a_copy_whose_keeper_now_holds_another_picture(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An uncompressed keeper: another picture of the same size has exactly its byte count.
+    root = tmp_path / "photos"
+    keeper = images.save(root / "keeper.bmp", images.photo(21, 800, 600))
+    copy = images.save(root / "copy.jpg", images.resize(images.photo(21, 800, 600), 0.5))
+    saved = tmp_path / "result.json"
+    assert main(["scan", str(root), "--no-cache", "--json", str(saved)]) == 0
+    (group,) = json.loads(saved.read_text())["groups"]
+    assert group["keeper"] == str(keeper)
+    capsys.readouterr()
+
+    st = keeper.stat()
+    images.save(keeper, images.photo(22, 800, 600))  # overwritten after the scan...
+    os.utime(keeper, ns=(st.st_atime_ns, st.st_mtime_ns))  # ...with its date put back
+    assert keeper.stat().st_size == st.st_size
+
+    assert main(["clean", "--from", str(saved), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert f"no longer shows the same picture as its keeper {keeper}" in out
+    assert copy.exists()

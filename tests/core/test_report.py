@@ -22,6 +22,7 @@ from lookalike.core.model import (
     Sensitivity,
     Skipped,
     SkipReason,
+    Transform,
 )
 from lookalike.core.report import (
     FORMAT_VERSION,
@@ -31,6 +32,13 @@ from lookalike.core.report import (
     save_json,
     to_dict,
 )
+
+
+HALF = Transform(scale=0.5)
+EDIT = Transform(
+    turn_degrees=343.0, mirrored=True, scale=0.8, first_shown=0.72, grayscale=True,
+    brightness=0.08, contrast=1.2, added=0.02,
+)  # fmt: skip
 
 
 def _result(root: Path) -> ScanResult:
@@ -66,8 +74,8 @@ def _result(root: Path) -> ScanResult:
             7,
             (
                 m("big.png", MatchKind.KEEPER, width=4000, size=9_000_000),
-                m("small é.jpg", MatchKind.SAME_PICTURE, score=0.995),
-                m("edit.jpg", MatchKind.SIMILAR, score=0.87),
+                m("small é.jpg", MatchKind.SAME_PICTURE, score=0.995, transform=HALF),
+                m("edit.jpg", MatchKind.SIMILAR, score=0.87, transform=EDIT),
             ),
         ),
     )
@@ -116,6 +124,29 @@ def test_json_round_trip(tmp_path: Path) -> None:
     }
     assert data["summary"]["reclaimable_bytes"] == 3000
     assert list(tmp_path.joinpath("out").iterdir()) == [target]  # no temporary file left
+    # How each copy shows its keeper's picture travels as a "transform" object.
+    edit = data["groups"][1]["members"][2]["transform"]
+    assert edit["turn_degrees"] == 343.0
+    assert edit["mirrored"] is True
+    assert edit["first_shown"] == 0.72
+    assert edit["grayscale"] is True
+    assert edit["added"] == 0.02
+    assert data["groups"][1]["members"][1]["transform"]["scale"] == 0.5
+    assert load_json(target).groups[1].members[2].transform == EDIT
+
+
+def test_a_result_without_transforms_loads_with_unchanged_copies(tmp_path: Path) -> None:
+    data = to_dict(_result(tmp_path))
+    for group in data["groups"]:
+        for member in group["members"]:
+            del member["transform"]
+    target = tmp_path / "old.json"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    assert all(m.transform == Transform() for g in load_json(target).groups for m in g.members)
+    data["groups"][1]["members"][2]["transform"] = {"turn_degrees": "a lot"}
+    target.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ReportError, match="turn_degrees"):
+        load_json(target)
 
 
 def test_save_makes_paths_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,6 +251,11 @@ def test_csv_one_row_per_member(tmp_path: Path) -> None:
     assert rows[4]["path"] == str(tmp_path / "small é.jpg")
     assert rows[4]["reason"] == "same picture at another size, quality or format"
     assert rows[5]["reason"] == "similar photo (87 %)"
+    assert rows[4]["changes"] == "same picture, half size"
+    assert "mirrored" in rows[5]["changes"]
+    assert "turned 17°" in rows[5]["changes"]
+    assert "grayscale" in rows[5]["changes"]
+    assert rows[0]["changes"] == rows[1]["changes"] == ""
     assert rows[3]["size_bytes"] == "9000000"
     assert rows[3]["width"] == "4000"
     assert rows[0]["taken"] == "2020:01:02 03:04:05"

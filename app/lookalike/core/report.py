@@ -7,11 +7,16 @@ JSON format, version 1 (absolute paths; extra keys are ignored on load)::
      "groups": [{"id": 1, "keeper": "/abs/keep.jpg",
                  "members": [{"path", "size", "mtime_ns", "width", "height",
                               "match": "keeper|identical|same-picture|similar", "score",
-                              "is_reference", "content_hash", "format", "taken", "selected"}]}],
+                              "is_reference", "content_hash", "format", "taken", "selected",
+                              "transform": {"turn_degrees", "mirrored", "scale",
+                                            "first_shown", "second_shown", "grayscale",
+                                            "colourised", "brightness", "contrast", "added",
+                                            "removed"}}]}],
      "skipped": [{"path", "reason", "detail"}],
      "summary": {"files", "groups", "duplicates", "reclaimable_bytes", "skipped", ...}}
 
-The keeper is the first member of its group; ``selected`` marks the files chosen for removal.
+The keeper is the first member of its group; ``selected`` marks the files chosen for removal;
+``transform`` says how a member shows its keeper's picture (core/model.py ``Transform``).
 
 Paths are the operating system's: a name whose bytes are not UTF-8 is written with each such
 byte as the escape of its surrogate (``"b\\udcc3(.jpg"`` for the byte 0xC3, Python's
@@ -47,6 +52,7 @@ from lookalike.core.model import (
     Sensitivity,
     Skipped,
     SkipReason,
+    Transform,
 )
 from lookalike.core.reading import open_regular
 
@@ -59,6 +65,7 @@ CSV_COLUMNS = (
     "path",
     "match",
     "reason",
+    "changes",
     "score",
     "size_bytes",
     "width",
@@ -94,7 +101,17 @@ def _member_dict(member: Member, selected: bool) -> dict[str, Any]:
         "taken": member.taken,
         "sidecars": [os.path.abspath(p) for p in member.sidecars],
         "selected": selected,
+        "transform": asdict(member.transform),
     }
+
+
+def changes(group: Group, member: Member) -> str:
+    """What changed from the keeper to a verified copy, in words; "" for the keeper and for
+    byte copies."""
+    if member.match not in (MatchKind.SAME_PICTURE, MatchKind.SIMILAR):
+        return ""
+    new_format = member.format if member.format != group.keeper.format else ""
+    return words.transform_text(member.transform, new_format)
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -165,6 +182,7 @@ def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
                         os.path.abspath(m.path),
                         m.match.value,
                         words.match_reason(m),
+                        changes(group, m),
                         f"{m.score:.4f}",
                         m.size,
                         m.width,
@@ -268,8 +286,20 @@ def _load_member(raw: Any, where: str) -> tuple[Member, bool]:
             _abs_path(p, where) if isinstance(p, str) else _bad_sidecar(where)
             for p in _opt(raw, "sidecars", list, [], where)
         ),
+        transform=_load_transform(raw.get("transform", {}), where),
     )
     return member, _opt(raw, "selected", bool, False, where)
+
+
+def _load_transform(raw: Any, where: str) -> Transform:
+    if not isinstance(raw, dict):
+        raise ReportError(f"{where}: 'transform' is not an object")
+    values: dict[str, Any] = {}
+    for f in fields(Transform):
+        if f.name in raw:
+            kind = bool if isinstance(f.default, bool) else float
+            values[f.name] = _get(raw, f.name, kind, f"{where}, transform")
+    return Transform(**values)
 
 
 def _load_group(raw: Any, where: str, selected: set[str]) -> Group:

@@ -215,12 +215,15 @@ class CleanupWorker(GeneratorWorker[CleanupWorkerSignals]):
     ) -> CleanupWorker:
         """Act on a plan made on the GUI thread; every file is checked again just before. A
         move keeps the layout below ``layout_root``."""
+        from lookalike.core.matching.verify import reverifier  # OpenCV: not at start-up
+
         return cls(
             lambda cancel: runner.execute(
                 plan,
                 choice.kind,
                 destination=choice.destination or None,
                 layout_root=layout_root,
+                reverify=reverifier(),
                 cancel=cancel,
             )
         )

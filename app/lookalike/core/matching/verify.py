@@ -660,9 +660,13 @@ def verify_files(pairs: Sequence[tuple[FileRef, FileRef]]) -> list[PairVerdict]:
     return out
 
 
-def reverifier(sensitivity: Sensitivity) -> Callable[[Member, Member], bool]:
+def reverifier(
+    sensitivity: Sensitivity = Sensitivity.LOOSE,
+) -> Callable[[Member, Member], bool]:
     """The cleanup's last-moment proof (``cleanup.checks.Reverifier``): do the keeper and the
-    member, as they are on disk now, still show one picture at this sensitivity?
+    member, as they are on disk now, still show one picture at this sensitivity? (The verdict
+    on unchanged files is the scan's; the default, the loosest level, still refuses a keeper
+    that now holds another picture.)
 
     Runs in the calling thread: both files decoded in the scan's workers already, and their size
     and modification time are checked just before, so they are the files that decoded safely.

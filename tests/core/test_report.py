@@ -33,7 +33,6 @@ from lookalike.core.report import (
     to_dict,
 )
 
-
 HALF = Transform(scale=0.5)
 EDIT = Transform(
     turn_degrees=343.0, mirrored=True, scale=0.8, first_shown=0.72, grayscale=True,

@@ -157,7 +157,10 @@ class _Scan:
         self.cancel = cancel
         # Every candidate pair that is not byte-identical is proven from its files (verify.py).
         self.verifier = ProcessVerifier(
-            options.sensitivity, self._file_ref, os.environ.get(CRASH_MARKER_ENV, "")
+            options.sensitivity,
+            self._file_ref,
+            options.workers or os.cpu_count() or 1,
+            os.environ.get(CRASH_MARKER_ENV, ""),
         )
         self.matcher = Matcher(
             options.sensitivity, options.find_rotated, self.verifier, lookup=self._evidence

@@ -16,6 +16,7 @@ for a sensitivity level.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ import numpy.typing as npt
 from lookalike.core.matching.candidates import Candidate
 from lookalike.core.matching.kinds import Match
 from lookalike.core.model import IDENTITY, MatchKind, Member, Sensitivity, Transform
+
+log = logging.getLogger(__name__)
 
 Gray = npt.NDArray[np.uint8]
 Points = npt.NDArray[np.float32]
@@ -618,7 +621,9 @@ def _direct(a: View, b: View) -> Verdict | None:
     return verdict if refined is None else _check(a, b, refined, mirrored, None)
 
 
-def _resized_coordinates(full: Gray, small: Gray) -> npt.NDArray[np.float64]:
+def _resized_coordinates(
+    full: npt.NDArray[Any], small: npt.NDArray[Any]
+) -> npt.NDArray[np.float64]:
     """The 3x3 map of pixel coordinates of ``full`` onto those of its resized copy ``small``
     (pixel centres sit at +0.5 in both, so a plain scale would shift a turned picture)."""
     sx, sy = small.shape[1] / full.shape[1], small.shape[0] / full.shape[0]
@@ -639,13 +644,17 @@ def _refine(
     # ECC's warp maps the template's (b's) coordinates into the input's (a's).
     scale_a, scale_b = _resized_coordinates(src, small_a), _resized_coordinates(b.gray, small_b)
     b_to_a = np.linalg.inv(np.vstack([m, [0, 0, 1]]))
-    warp = (scale_a @ b_to_a @ np.linalg.inv(scale_b))[:2].astype(np.float32)
+    start = (scale_a @ b_to_a @ np.linalg.inv(scale_b))[:2].astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 60, 1e-5)
     try:
-        _, warp = cv2.findTransformECC(small_b, small_a, warp, cv2.MOTION_AFFINE, criteria, None, 3)
+        everywhere = np.full(small_b.shape, 255, np.uint8)
+        _, found = cv2.findTransformECC(
+            small_b, small_a, start, cv2.MOTION_AFFINE, criteria, everywhere, 3
+        )
     except cv2.error:
         return None  # did not converge: keep the quarter-turn map
-    back = np.linalg.inv(scale_a) @ np.vstack([warp.astype(np.float64), [0, 0, 1]]) @ scale_b
+    warp = np.asarray(found, np.float64)
+    back = np.linalg.inv(scale_a) @ np.vstack([warp, [0, 0, 1]]) @ scale_b
     refined: npt.NDArray[np.float64] = np.linalg.inv(back)[:2]
     return refined
 
@@ -740,10 +749,10 @@ def reverifier(
 
 class ProcessVerifier:
     """The scan's verifier (``matching.candidates.Verifier``): proves candidate pairs from their
-    files in a worker process of its own.
+    files in worker processes of its own.
 
     Decoding runs there, never in the scan's process, so a decoder that crashes on a file costs
-    that pair (no match), not the scan. A process of its own rather than a place in the
+    that pair (no match), not the scan. Processes of its own rather than places in the
     fingerprint pool: the grouping asks for answers one pair at a time and waits for them, and
     in the shared pool each answer would queue behind every fingerprint chunk in flight, idling
     the other workers while the scan waits; here the fingerprint workers keep decoding meanwhile.
@@ -752,6 +761,7 @@ class ProcessVerifier:
     Args:
         sensitivity: what a verdict must show to be a match (``LEVELS``).
         file_of: the file as the walk saw it (size and modification time), by path.
+        workers: processes (pairs asked about together are verified in parallel).
         crash_marker: the test hook of ``fingerprint.init_worker``.
     """
 
@@ -759,10 +769,12 @@ class ProcessVerifier:
         self,
         sensitivity: Sensitivity,
         file_of: Callable[[str], FileRef],
+        workers: int = 1,
         crash_marker: str = "",
     ) -> None:
         self._sensitivity = sensitivity
         self._file_of = file_of
+        self._workers = max(1, workers)
         self._crash_marker = crash_marker
         self._pool: ProcessPoolExecutor | None = None
         self._answers: dict[tuple[str, str], Match | None] = {}
@@ -788,30 +800,41 @@ class ProcessVerifier:
         return Match(kind, round(verdict.similarity, 3), verdict.transform)
 
     def _run(self, pairs: list[tuple[FileRef, FileRef]]) -> list[Verdict | None]:
+        # One task per pair: the grouping often asks about several pairs at once (a new keeper
+        # against its candidates), and each pair is worth a few fingerprints of work.
         try:
-            results = self._submit(pairs).result()
+            futures = [self._submit([pair]) for pair in pairs]
+            return [future.result()[0].verdict for future in futures]
         except BrokenProcessPool:
-            self._restart()
-            # One pair at a time, so only the pair whose file crashes the decoder is lost.
-            results = []
-            for pair in pairs:
+            pass
+        # A worker died (a decoder crash) and took every pair in flight with it: ask again one
+        # pair at a time, so only a pair whose file crashes the decoder is lost (no match).
+        verdicts: list[Verdict | None] = []
+        for pair in pairs:
+            verdict = None
+            for _ in range(2):  # the first try may meet the pool the crash broke
                 try:
-                    results += self._submit([pair]).result()
+                    verdict = self._submit([pair]).result()[0].verdict
+                    break
                 except BrokenProcessPool:
                     self._restart()
-                    results.append(PairVerdict(pair[0].path, pair[1].path, None))
-        return [r.verdict for r in results]
+            else:
+                log.warning("the decoder crashed on %s or %s", pair[0].path, pair[1].path)
+            verdicts.append(verdict)
+        return verdicts
 
     def _submit(self, pairs: list[tuple[FileRef, FileRef]]) -> Future[list[PairVerdict]]:
         if self._pool is None:
             from lookalike.core.pool import pool_context, start_worker
 
             self._pool = ProcessPoolExecutor(
-                1, pool_context(), initializer=start_worker, initargs=(self._crash_marker,)
-            )
+                self._workers, pool_context(), initializer=start_worker,
+                initargs=(self._crash_marker,),
+            )  # fmt: skip
         return self._pool.submit(verify_files, pairs)
 
     def _restart(self) -> None:
+        """Start afresh at the next submit (a broken pool cannot be used again)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = None

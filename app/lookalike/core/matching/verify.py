@@ -18,18 +18,17 @@ from __future__ import annotations
 import io
 import logging
 import os
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from lookalike.core.matching.candidates import Candidate
+from lookalike.core.matching.candidates import Candidate, Evidence
 from lookalike.core.matching.kinds import Match
 from lookalike.core.model import IDENTITY, MatchKind, Member, Sensitivity, Transform
 
@@ -135,6 +134,44 @@ class Verdict:
             and t.removed == 0.0
             and self.score >= 0.99
         )
+
+
+_TRANSFORM_FIELDS = tuple(f.name for f in fields(Transform))
+
+
+def to_evidence(verdict: Verdict | None) -> Evidence:
+    """A verdict as plain numbers (the fingerprint cache keeps them per pair); () when the
+    files could not be compared."""
+    if verdict is None:
+        return ()
+    t = verdict.transform
+    return (
+        float(verdict.proven), verdict.score, float(verdict.inliers), verdict.spread,
+        verdict.agreement, verdict.detail, verdict.turn_keep,
+        *(float(getattr(t, name)) for name in _TRANSFORM_FIELDS),
+    )  # fmt: skip
+
+
+def from_evidence(evidence: Evidence) -> Verdict | None:
+    """The verdict kept by `to_evidence`; None for anything else (evidence of another shape)."""
+    if len(evidence) != 7 + len(_TRANSFORM_FIELDS):
+        return None
+    proven, score, inliers, spread, agreement, detail, turn_keep = evidence[:7]
+    values: dict[str, Any] = dict(zip(_TRANSFORM_FIELDS, evidence[7:], strict=True))
+    for f in fields(Transform):
+        if isinstance(f.default, bool):
+            values[f.name] = bool(values[f.name])
+    return Verdict(
+        proven=bool(proven),
+        reason="" if proven else "not proven",
+        score=score,
+        transform=Transform(**values),
+        inliers=int(inliers),
+        spread=spread,
+        agreement=agreement,
+        detail=detail,
+        turn_keep=turn_keep,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +327,6 @@ class _Fit:
     matrix: npt.NDArray[np.float64]  # 2x3, first view (mirrored if so) -> second view
     mirrored: bool
     inliers_a: Points  # inlier positions in the first view's (possibly mirrored) frame
-    inliers_b: Points
     matches: int
 
 
@@ -311,7 +347,7 @@ def _fit(a: View, b: View, mirrored: bool) -> _Fit | None:
     if matrix is None:
         return None
     keep = mask.ravel().astype(bool)
-    return _Fit(matrix.astype(np.float64), mirrored, src[keep], dst[keep], len(pairs))
+    return _Fit(matrix.astype(np.float64), mirrored, src[keep], len(pairs))
 
 
 def _best_fit(a: View, b: View) -> _Fit | None:
@@ -756,7 +792,8 @@ class ProcessVerifier:
     fingerprint pool: the grouping asks for answers one pair at a time and waits for them, and
     in the shared pool each answer would queue behind every fingerprint chunk in flight, idling
     the other workers while the scan waits; here the fingerprint workers keep decoding meanwhile.
-    Answers are kept, since the grouping may ask about a pair again when keepers change.
+    What a pair measured (``measure``) is plain numbers the matcher keeps, and the fingerprint
+    cache across scans; ``accept`` judges them at the scan's sensitivity.
 
     Args:
         sensitivity: what a verdict must show to be a match (``LEVELS``).
@@ -777,23 +814,17 @@ class ProcessVerifier:
         self._workers = max(1, workers)
         self._crash_marker = crash_marker
         self._pool: ProcessPoolExecutor | None = None
-        self._answers: dict[tuple[str, str], Match | None] = {}
-        self.pairs_verified = 0
-        self.seconds = 0.0  # waiting for verdicts, for the benchmark
 
-    def verify(self, candidates: Sequence[Candidate]) -> list[Match | None]:
-        keys = [(c.first.path, c.second.path) for c in candidates]
-        ask = list(dict.fromkeys(k for k in keys if k not in self._answers))
-        if ask:
-            started = time.perf_counter()
-            pairs = [(self._file_of(a), self._file_of(b)) for a, b in ask]
-            for key, verdict in zip(ask, self._run(pairs), strict=True):
-                self._answers[key] = self._match(verdict)
-            self.pairs_verified += len(ask)
-            self.seconds += time.perf_counter() - started
-        return [self._answers[k] for k in keys]
+    @property
+    def version(self) -> str:
+        return f"verify-{VERIFY_VERSION}"
 
-    def _match(self, verdict: Verdict | None) -> Match | None:
+    def measure(self, candidates: Sequence[Candidate]) -> list[Evidence]:
+        pairs = [(self._file_of(c.first.path), self._file_of(c.second.path)) for c in candidates]
+        return [to_evidence(v) for v in self._run(pairs)]
+
+    def accept(self, evidence: Evidence) -> Match | None:
+        verdict = from_evidence(evidence)
         kind = accepts(verdict, self._sensitivity) if verdict is not None else None
         if kind is None or verdict is None:
             return None

@@ -666,12 +666,11 @@ def _run_desktop(*, install: bool) -> int:
         print(f"lookalike: error: {names.one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     if install:
-        command = " ".join(desktop.program_command())
-        print(f"Lookalike is in your application menu ({len(files)} files; it runs {command}).")
+        print(words.menu_entry_installed(len(files), " ".join(desktop.program_command())))
     elif files:
-        print(f"Lookalike is no longer in your application menu ({len(files)} files removed).")
+        print(words.menu_entry_removed(len(files)))
     else:
-        print("Lookalike was not in your application menu.")
+        print(words.menu_entry_absent())
     return EXIT_OK
 
 

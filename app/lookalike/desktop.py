@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from lookalike.core import words
+
 # The AppStream ID, in lower case as AppStream recommends; the desktop file is named after it so
 # software centres and Wayland compositors can match the window, the menu entry and the metainfo.
 APP_ID = "io.github.lookalike.lookalike"
@@ -122,10 +124,7 @@ def _refresh_menu(home: Path) -> None:
 
 def _require_freedesktop() -> None:
     if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        raise DesktopError(
-            "the menu entry is for Linux and BSD desktops; on Windows and macOS, see "
-            "packaging/README.md"
-        )
+        raise DesktopError(words.menu_entry_unsupported())
 
 
 def install(command: Sequence[str] | None = None) -> list[Path]:

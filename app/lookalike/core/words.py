@@ -624,3 +624,34 @@ def sidecar_badge(extensions: list[str]) -> str:
 def sidecars_went_along(count: int) -> str:
     """After a cleanup or undo: the sidecar files that went with their photos."""
     return _plural(count, "{n} sidecar file went along", "{n} sidecar files went along")
+
+
+# --- the application menu entry ---------------------------------------------------------------
+
+
+def menu_entry_installed(n_files: int, command: str) -> str:
+    return _plural(
+        n_files,
+        "Lookalike is in your application menu ({n} file; it runs {command}).",
+        "Lookalike is in your application menu ({n} files; it runs {command}).",
+        command=command,
+    )
+
+
+def menu_entry_removed(n_files: int) -> str:
+    return _plural(
+        n_files,
+        "Lookalike is no longer in your application menu ({n} file removed).",
+        "Lookalike is no longer in your application menu ({n} files removed).",
+    )
+
+
+def menu_entry_absent() -> str:
+    return "Lookalike was not in your application menu."
+
+
+def menu_entry_unsupported() -> str:
+    return (
+        "the menu entry is for Linux and BSD desktops; on Windows and macOS, see "
+        "packaging/README.md"
+    )

@@ -38,7 +38,7 @@ Gray = npt.NDArray[np.uint8]
 Points = npt.NDArray[np.float32]
 
 # Bump when a change moves verdicts; cached verdicts are then recomputed.
-VERIFY_VERSION = 1
+VERIFY_VERSION = 2
 
 VIEW_LONG_PX = 384  # both pictures are compared at this long side, whatever their real size
 MAX_FEATURES = 600
@@ -53,7 +53,7 @@ MIN_SPREAD = 0.4  # share of those cells holding an inlier
 MIN_SCALE, MAX_SCALE = 0.15, 6.0  # view-to-view scales beyond these are not a copy
 # A crop lies inside its original: one picture must come (almost) wholly from the other. Two
 # overlapping views of one scene (neighbouring shots, a panorama's parts) do not.
-MIN_CONTAINED = 0.9
+MIN_CONTAINED = 0.96
 
 # The aligned overlap is compared in about 16x16 blocks: a date stamp covers a few of them.
 COMPARE_BLOCKS = 16
@@ -698,15 +698,20 @@ def _refine(
 def verify(a: View, b: View) -> Verdict:
     """Decide whether ``a`` and ``b`` show the same picture; the transform maps a onto b."""
     fit = _best_fit(a, b)
+    verdict = Verdict(False, "too few matching features", 0 if fit is None else len(fit.inliers_a))
     if fit is not None:
         inliers = len(fit.inliers_a)
         if inliers >= MIN_INLIERS and inliers >= MIN_INLIER_SHARE * fit.matches:
-            return _check(a, b, fit.matrix, fit.mirrored, fit.inliers_a)
+            verdict = _check(a, b, fit.matrix, fit.mirrored, fit.inliers_a)
+            if verdict.proven:
+                return verdict
+    # A low-detail picture (a sky with one pole) has too few features, or all in one place, to
+    # prove anything: its whole frame may still, under the stricter detail test.
     if min(len(a.features(False)[0]), len(b.features(False)[0])) < FEW_FEATURES:
         direct = _direct(a, b)
-        if direct is not None:
+        if direct is not None and (direct.proven or not verdict.score):
             return direct
-    return Verdict(False, "too few matching features", 0 if fit is None else len(fit.inliers_a))
+    return verdict
 
 
 # --- files: what the scan's worker processes and the cleanup's last check call --------------

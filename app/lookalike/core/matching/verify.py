@@ -8,6 +8,10 @@ by block after a global brightness/contrast fit, so a re-saved, resized, graysca
 turned or cropped copy agrees everywhere and a date stamp or a logo disagrees only locally,
 while another photo, a neighbouring tile or a different burst frame disagrees broadly.
 
+A low-detail picture (a sky, a retina) may have too few features, or all in one place: its whole
+frame is then tried under the 8 quarter turns and mirrors, refined by dense alignment (ECC), and
+its fine detail must correlate more strongly than when features vouch for the alignment.
+
 Fail safe: a pair without that proof (too few features, too few or bunched inliers, pixels that
 disagree) is no match. A verdict carries the measurements; `accepts` turns them into a match kind
 for a sensitivity level.

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QListView
 
 from lookalike.core.model import Group
 from lookalike.gui.results_view import ResultsView
@@ -254,9 +253,6 @@ def test_only_groups_in_view_count_as_visible(qtbot, view: ResultsView, groups, 
 def test_updates_elsewhere_do_not_scroll_the_grid(qtbot, view: ResultsView, groups, tmp_path):
     more = [photo_group(tmp_path / "more", 100 + n, seed=40 + n, copies=2) for n in range(10)]
     view.model.add_groups(more)
-    # Lay everything out now (the grid normally does it in batches between events).
-    view.grid.setLayoutMode(QListView.LayoutMode.SinglePass)
-    view.grid.doItemsLayout()
     bar = view.grid.verticalScrollBar()
     bar.setValue(bar.maximum())  # the user scrolled to the end; the current member is at the top
     assert view.grid.current_position() == (0, 0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import gettext
+import os
 import stat
 from datetime import datetime
 
@@ -354,6 +355,44 @@ def group_detail(group: Group) -> str:
     return f"{reclaimable(group.reclaimable_bytes)} · {_GROUP_KIND[group.kind]}"
 
 
+_GROUP_KIND_SHORT = {
+    MatchKind.IDENTICAL: "identical",
+    MatchKind.SAME_PICTURE: "same picture",
+    MatchKind.SIMILAR: "similar",
+    MatchKind.KEEPER: "",
+}
+
+
+def group_detail_short(group: Group) -> str:
+    """The header's detail where the full one does not fit: "12.3 MB · identical"."""
+    return f"{size(group.reclaimable_bytes)} · {_GROUP_KIND_SHORT[group.kind]}"
+
+
+def group_detail_shortest(group: Group) -> str:
+    """The header's detail in the narrowest strips: "12.3 MB"."""
+    return size(group.reclaimable_bytes)
+
+
+def group_number(n: int) -> str:
+    """A group by its place in the list: "Group 642"."""
+    return f"Group {number(n)}"
+
+
+def group_tag(n: int) -> str:
+    """A group's number on its header: "#642"."""
+    return f"#{number(n)}"
+
+
+def marked_short(count: int) -> str:
+    """A narrow group header's note: "2 marked"."""
+    return _plural(count, "{n} marked", "{n} marked")
+
+
+def groups_shown(shown: int, total: int) -> str:
+    """How many groups a filter leaves: "12 of 796 groups"."""
+    return _plural(total, "{shown} of {n} group", "{shown} of {n} groups", shown=number(shown))
+
+
 def group_header(group: Group) -> str:
     """A group's header line: "4 photos · 12.3 MB reclaimable · identical copies"."""
     return f"{group_count(group)} · {group_detail(group)}"
@@ -531,6 +570,20 @@ def file_kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     return "a special file"
+
+
+# --- handing off to the desktop ---------------------------------------------------------------
+
+
+def no_viewer(path: str) -> str:
+    """Open found no application: "No application is set up to open IMG_1.jpg"."""
+    name, folder = os.path.basename(path), os.path.dirname(path)
+    return f"No application is set up to open {name}; it is in {folder}"
+
+
+def no_file_manager(folder: str) -> str:
+    """Show in Folder found no file manager."""
+    return f"No file manager is set up to show folders; the photo is in {folder}"
 
 
 # --- paths given at start ---------------------------------------------------------------------

@@ -51,6 +51,18 @@ MAX_ZOOM = 12.0  # relative to "fit"
 _WHEEL_STEP = 1.25
 
 
+def open_file(path: str) -> bool:
+    """Open ``path`` in the desktop's default viewer; False when there is none to ask."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def show_in_folder(path: str) -> bool:
+    """Open the folder holding ``path`` in the file manager; False when there is none."""
+    # Selecting the file inside its folder needs a per-desktop protocol (D-Bus
+    # FileManager1, Explorer /select, Finder reveal); the folder itself works everywhere.
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
+
+
 class _PreviewSignals(QObject):
     # token, path (a Python str: a QString drops undecodable bytes), image (null: failed), info
     loaded = Signal(int, object, QImage, object)
@@ -307,6 +319,7 @@ class PreviewPane(QWidget):
     """The current member large, or two members compared, with their details."""
 
     compare_toggled = Signal(bool)
+    launch_failed = Signal(str)  # Open or Show in Folder found nothing to hand the photo to
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -379,6 +392,12 @@ class PreviewPane(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.title)
         layout.addLayout(bar)
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Notice")
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addLayout(pictures, 1)
         self._update_buttons()
 
@@ -397,6 +416,8 @@ class PreviewPane(QWidget):
 
     def show_member(self, member: Member | None, other: Member | None = None) -> None:
         """Show ``member``; when comparing, ``other`` goes on the right."""
+        if member is None or member != self.sides[0].member:
+            self.show_notice("")
         self._load(0, member)
         self._load(1, other if self.is_comparing() else None)
         name = names.quoted(os.path.basename(member.path)) if member else "No photo selected"
@@ -479,14 +500,20 @@ class PreviewPane(QWidget):
         # An empty column with a stretch factor would still take half the width.
         self._pictures.setColumnStretch(1, 1 if on else 0)
 
+    def show_notice(self, text: str) -> None:
+        """A line under the buttons (a launch that failed); the next photo clears it."""
+        self.notice.setText(text)
+        self.notice.setToolTip(text)
+        self.notice.setVisible(bool(text))
+
     @Slot()
     def _on_open_button_clicked(self) -> None:
-        if self.member is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(self.member.path))
+        member = self.member
+        if member is not None and not open_file(member.path):
+            self.launch_failed.emit(words.no_viewer(member.path))
 
     @Slot()
     def _on_folder_button_clicked(self) -> None:
-        if self.member is not None:
-            # Selecting the file inside its folder needs a per-desktop protocol (D-Bus
-            # FileManager1, Explorer /select, Finder reveal); the folder itself works everywhere.
-            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(self.member.path)))
+        member = self.member
+        if member is not None and not show_in_folder(member.path):
+            self.launch_failed.emit(words.no_file_manager(os.path.dirname(member.path)))

@@ -239,6 +239,20 @@ class ResultsModel(QAbstractItemModel):
         members = self._entries[row].group.members
         return members[index.row()] if index.row() < len(members) else None
 
+    def group_row(self, group_id: int) -> int:
+        """The row of the group with id ``group_id``, or -1."""
+        return self._row_by_id.get(group_id, -1)
+
+    def position(self, group_id: int, path: str) -> tuple[int, int]:
+        """(group row, member row) of ``path`` in group ``group_id``, or (-1, -1)."""
+        row = self._row_by_id.get(group_id, -1)
+        if row < 0:
+            return -1, -1
+        for member_row, member in enumerate(self._entries[row].group.members):
+            if member.path == path:
+                return row, member_row
+        return -1, -1
+
     def member_index(self, group_row: int, member_row: int) -> QModelIndex:
         return self.index(member_row, 0, self.index(group_row, 0))
 

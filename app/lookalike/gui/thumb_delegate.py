@@ -61,6 +61,7 @@ _MARGIN_PX = 14  # strip sides
 _TEXT_LINES = 5  # resolution + size, file name, folder, date, match reason
 _BADGE_PX = 22  # checkbox, lock and keeper badges
 _FALLBACK_WIDTH_PX = 800  # before the view has a width
+_NOTE_GAP_PX = 12  # between a header's detail and its "2 marked for trash"
 
 # Accents that read on light and dark palettes alike (mid lightness, white text on top).
 _KEEPER_TONE = QColor(0x2E, 0x8B, 0x57)
@@ -80,6 +81,7 @@ class Part(enum.Enum):
 
     NOTHING = "nothing"
     HEADER = "header"
+    TOGGLE = "toggle"  # the header's collapse/expand arrow
     CARD = "card"
     CHECKBOX = "checkbox"
 
@@ -99,15 +101,24 @@ class StripLayout:
         usable = width - 2 * _MARGIN_PX + _SPACING_PX
         return max(1, usable // (self.card_w + _SPACING_PX))
 
-    def size(self, count: int, width: int) -> QSize:
+    def size(self, count: int, width: int, *, collapsed: bool = False) -> QSize:
+        if collapsed:
+            return QSize(width, self.header_px + self.bottom_px // 2)
         lines = max(1, math.ceil(count / self.per_line(width)))
         height = self.header_px + lines * self.card_h + (lines - 1) * _SPACING_PX + self.bottom_px
         return QSize(width, height)
 
-    def header_rect(self, strip: QRect) -> QRect:
+    def toggle_rect(self, strip: QRect) -> QRect:
+        """The collapse/expand arrow at the start of the header."""
+        edge = self.line_px
         return QRect(
-            strip.left() + _MARGIN_PX, strip.top(), strip.width() - 2 * _MARGIN_PX, self.header_px
+            strip.left() + _MARGIN_PX - 4, strip.top() + (self.header_px - edge) // 2, edge, edge
         )
+
+    def header_rect(self, strip: QRect) -> QRect:
+        """Where the header's words go (after the arrow)."""
+        left = self.toggle_rect(strip).right() + 4
+        return QRect(left, strip.top(), strip.right() - _MARGIN_PX - left, self.header_px)
 
     def card_rect(self, strip: QRect, member_row: int) -> QRect:
         per_line = self.per_line(strip.width())
@@ -126,12 +137,20 @@ class StripLayout:
         thumb = self.thumb_rect(card)
         return QRect(thumb.right() - _BADGE_PX - 3, thumb.top() + 4, _BADGE_PX, _BADGE_PX)
 
-    def hit(self, strip: QRect, count: int, pos: QPoint) -> tuple[Part, int]:
+    def hit(
+        self, strip: QRect, count: int, pos: QPoint, *, collapsed: bool = False
+    ) -> tuple[Part, int]:
         """What ``pos`` (same coordinates as ``strip``) falls on, and which member."""
         if not strip.contains(pos):
             return Part.NOTHING, -1
         if pos.y() < strip.top() + self.header_px:
+            # A generous target: the arrow's row up to the start of the words.
+            toggle = self.toggle_rect(strip)
+            if pos.x() <= toggle.right() + 4:
+                return Part.TOGGLE, -1
             return Part.HEADER, -1
+        if collapsed:
+            return Part.NOTHING, -1
         for row in range(count):
             card = self.card_rect(strip, row)
             if card.contains(pos):
@@ -148,12 +167,13 @@ class ThumbDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._layout_font = QFont()
         self._layout: StripLayout | None = None
-        self._sizes: dict[tuple[int, int], QSize] = {}
+        self._sizes: dict[tuple[int, int, bool], QSize] = {}
         self.current_group: QPersistentModelIndex = QPersistentModelIndex()
         self.current_member_row = -1
         self.hover_group: QPersistentModelIndex = QPersistentModelIndex()
         self.hover_member_row = -1
         self.compare_path = ""  # the member picked as the other side of a comparison
+        self.collapsed: set[int] = set()  # ids of the groups shown as their header only
 
     def layout_for(self, font: QFont) -> StripLayout:
         # One font per view in practice; comparing fonts is far cheaper than QFont.key().
@@ -174,11 +194,17 @@ class ThumbDelegate(QStyledItemDelegate):
         else:
             width = _FALLBACK_WIDTH_PX
         layout = self.layout_for(option.font)
-        # Called for every group on each layout pass: keep it to a dictionary lookup.
-        key = (index.model().rowCount(index), max(width, 1))
+        group = index.data(GroupRole)
+        collapsed = isinstance(group, Group) and group.id in self.collapsed
+        return self.strip_size(layout, index.model().rowCount(index), max(width, 1), collapsed)
+
+    def strip_size(self, layout: StripLayout, count: int, width: int, collapsed: bool) -> QSize:
+        """The size of a strip of ``count`` cards (the grid lays out 10,000 of them with this:
+        keep it to a dictionary lookup)."""
+        key = (count, width, collapsed)
         size = self._sizes.get(key)
         if size is None:
-            size = self._sizes[key] = layout.size(*key)
+            size = self._sizes[key] = layout.size(count, width, collapsed=collapsed)
         return size
 
     def paint(
@@ -203,8 +229,10 @@ class ThumbDelegate(QStyledItemDelegate):
             band = QColor(palette.color(QPalette.ColorRole.Highlight))
             band.setAlpha(22)
             painter.fillRect(rect, band)
+        collapsed = group.id in self.collapsed
+        self._paint_toggle(painter, layout.toggle_rect(rect), collapsed, palette)
         self._paint_header(painter, layout.header_rect(rect), group, model, index, palette, font)
-        for row in range(model.rowCount(index)):
+        for row in range(0 if collapsed else model.rowCount(index)):
             card = layout.card_rect(rect, row)
             if card.top() > rect.bottom():
                 break
@@ -233,6 +261,54 @@ class ThumbDelegate(QStyledItemDelegate):
 
     # --- pieces ---------------------------------------------------------------------------
 
+    def _paint_toggle(
+        self, painter: QPainter, rect: QRect, collapsed: bool, palette: QPalette
+    ) -> None:
+        """A small arrow: pointing right when the group is collapsed, down when open."""
+        r = QRectF(rect).adjusted(3, 3, -3, -3)
+        if collapsed:
+            points = [r.topLeft(), QPointF(r.right(), r.center().y()), r.bottomLeft()]
+            points = [QPointF(p.x() + r.width() * 0.15, p.y()) for p in points]
+        else:
+            points = [
+                QPointF(r.left(), r.top() + r.height() * 0.15),
+                QPointF(r.right(), r.top() + r.height() * 0.15),
+                QPointF(r.center().x(), r.bottom() - r.height() * 0.1),
+            ]
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawPolygon(QPolygonF(points))
+
+    def header_texts(
+        self, group: Group, number: int, checked: int, font: QFont, width: int
+    ) -> tuple[str, str, str]:
+        """The header's bold part, its detail and its right-hand note, in the longest wording
+        that fits ``width``: narrow strips and large fonts get shorter words, never words cut
+        off ("56.8 KB reclai…")."""
+        bold = QFont(font)
+        bold.setBold(True)
+        strong, plain = QFontMetrics(bold), QFontMetrics(font)
+        tag = words.group_tag(number)
+        count = words.group_count(group)
+        long_note = words.marked_for_trash(checked) if checked else ""
+        short_note = words.marked_short(checked) if checked else ""
+        candidates = (
+            (f"{tag}  {count}", f" · {words.group_detail(group)}", long_note),
+            (f"{tag}  {count}", f" · {words.group_detail_short(group)}", long_note),
+            (f"{tag}  {count}", f" · {words.group_detail_short(group)}", short_note),
+            (f"{tag}  {count}", f" · {words.group_detail_shortest(group)}", short_note),
+            (count, f" · {words.group_detail_shortest(group)}", short_note),
+            (count, "", short_note),
+            (count, "", ""),
+        )
+        for first, detail, note in candidates:
+            needed = strong.horizontalAdvance(first) + plain.horizontalAdvance(detail)
+            if note:
+                needed += plain.horizontalAdvance(note) + _NOTE_GAP_PX
+            if needed <= width:
+                return first, detail, note
+        return candidates[-1]
+
     def _paint_header(
         self,
         painter: QPainter,
@@ -243,34 +319,33 @@ class ThumbDelegate(QStyledItemDelegate):
         palette: QPalette,
         font: QFont,
     ) -> None:
-        count_text, rest = words.group_count(group), words.group_detail(group)
-        bold = QFont(font)
-        bold.setBold(True)
-        baseline = rect.top() + (rect.height() + QFontMetrics(font).ascent()) // 2 + 2
-        painter.setFont(bold)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(QPoint(rect.left(), baseline), count_text)
-        x = rect.left() + QFontMetrics(bold).horizontalAdvance(count_text)
-        painter.setFont(font)
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         rows = range(model.rowCount(index))
         checked = sum(1 for row in rows if model.index(row, 0, index).data(CheckedRole))
-        right_text = words.marked_for_trash(checked) if checked else ""
+        first, detail, note = self.header_texts(group, index.row() + 1, checked, font, rect.width())
+        bold = QFont(font)
+        bold.setBold(True)
         metrics = QFontMetrics(font)
-        right_w = metrics.horizontalAdvance(right_text) + 12 if right_text else 0
-        middle = metrics.elidedText(
-            f" · {rest}", Qt.TextElideMode.ElideRight, rect.right() - x - right_w
+        baseline = rect.top() + (rect.height() + metrics.ascent()) // 2 + 2
+        painter.setFont(bold)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        bold_metrics = QFontMetrics(bold)
+        # Only the narrowest strips reach this: the count alone does not fit.
+        painter.drawText(
+            QPoint(rect.left(), baseline),
+            bold_metrics.elidedText(first, Qt.TextElideMode.ElideRight, rect.width()),
         )
-        painter.drawText(QPoint(x, baseline), middle)
-        if right_text:
+        x = rect.left() + bold_metrics.horizontalAdvance(first)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        if detail:
+            painter.drawText(QPoint(x, baseline), detail)
+        if note:
             painter.setPen(
                 _TRASH_TONE
                 if palette.color(QPalette.ColorRole.Base).lightness() > 128
                 else _TRASH_TONE.lighter(140)
             )
-            painter.drawText(
-                QPoint(rect.right() - metrics.horizontalAdvance(right_text), baseline), right_text
-            )
+            painter.drawText(QPoint(rect.right() - metrics.horizontalAdvance(note), baseline), note)
 
     def _paint_card(
         self,

@@ -122,10 +122,13 @@ def test_scan_select_and_trash(qtbot: QtBot, tmp_path: Path, isolated_home: Path
     for path in doomed:
         assert os.path.isfile(path)
     assert not window.action("undo_cleanup").isEnabled()
-    # Not "no duplicates": the files are back, and a scan brings them into view again.
-    assert "Restored 6 files" in window.empty_state.message.text()
-    assert "Scan again" in window.empty_state.message.text()
-    assert window.empty_state.scan_button.isVisible()
+    # The files are back in their groups, without a scan, and unmarked.
+    assert window.stack.currentWidget() is window.results_view
+    assert sorted(tuple(sorted(m.path for m in g.members)) for g in model.groups()) == sorted(
+        tuple(sorted(m.path for m in g.members)) for g in groups
+    )
+    assert model.checked_paths() == []
+    assert "Restored 6 files · 6 back in their groups" in window.statusBar().currentMessage()
     window.close()
 
 

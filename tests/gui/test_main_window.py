@@ -57,7 +57,8 @@ def test_empty_state_invites_to_add_a_folder(qtbot: QtBot, tmp_path: Path) -> No
     assert window.stack.currentWidget() is window.empty_state
     assert window.empty_state.add_button.isVisible()
     assert not window.empty_state.scan_button.isVisible()
-    assert not window.scan_button.isEnabled()
+    # Scan stays pressable: without folders it says why (test_scan_without_folders_says_why).
+    assert window.scan_button.isEnabled()
     assert not window.action("trash").isEnabled()
     assert window.selection_label.text() == "0 selected · 0 bytes"
     assert window.action("add_folder").shortcut().toString() == "Ctrl+O"

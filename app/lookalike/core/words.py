@@ -311,6 +311,63 @@ def not_compared(count: int) -> str:
     )
 
 
+def back_in_groups(count: int) -> str:
+    """After an undo: "back in their groups" (the files returned to the results)."""
+    return _plural(count, "{n} back in its group", "{n} back in their groups")
+
+
+# --- scanning and results ---------------------------------------------------------------------
+
+
+def nothing_to_scan() -> str:
+    """Scan pressed with no folder to search."""
+    return "There is nothing to scan yet: add a folder first with Add Folder… (Ctrl+O)."
+
+
+def add_folder_here() -> str:
+    """The hint beside the folder list's Add button."""
+    return "Add the folders to search here"
+
+
+def no_duplicates(files_scanned: int, *, similar: bool, subfolders: bool) -> str:
+    """The empty result: what was searched and the one change most likely to find more."""
+    among = files(files_scanned)
+    if not subfolders:
+        # The likeliest reason of all: the photos are in folders below the chosen ones.
+        hint = "“Include subfolders”"
+    elif similar:
+        hint = "a looser sensitivity"
+    else:
+        hint = "“Similar photos”"
+    return f"No duplicates among {among}. Try {hint}, or add more folders."
+
+
+def opened_results(groups_opened: int, marked: int) -> str:
+    """After Open Results: "Opened 12 groups · 3 files marked"."""
+    return f"Opened {groups(groups_opened)} · {files(marked)} marked"
+
+
+def quit_question() -> str:
+    return "Save the results before quitting?"
+
+
+def quit_details(marked: int, groups_shown: int) -> str:
+    """Why quitting now loses something: the marks not acted on, the review not saved."""
+    if marked:
+        lost = _plural(
+            marked,
+            "{n} file is marked for the Trash and has not been moved.",
+            "{n} files are marked for the Trash and have not been moved.",
+        )
+    else:
+        lost = _plural(
+            groups_shown,
+            "The {n} group found has not been saved.",
+            "The {n} groups found have not been saved.",
+        )
+    return f"{lost} Saved results keep the groups and your marks, to carry on later."
+
+
 # --- matches ----------------------------------------------------------------------------------
 
 

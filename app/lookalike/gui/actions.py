@@ -35,6 +35,8 @@ class UiState:
     checked: int  # files marked for the Trash
     can_undo: bool
     skipped: int  # files the last scan could not read
+    table: bool = False  # the results are shown as the table (else the grid)
+    duplicates_only: bool = False  # the table hides the keepers
 
 
 Predicate = Callable[[UiState], bool]
@@ -46,10 +48,6 @@ def _always(state: UiState) -> bool:
 
 def _idle(state: UiState) -> bool:
     return not state.busy
-
-
-def _idle_with_folders(state: UiState) -> bool:
-    return not state.busy and state.has_folders
 
 
 def _idle_with_groups(state: UiState) -> bool:
@@ -74,6 +72,22 @@ def _can_undo(state: UiState) -> bool:
 
 def _has_skipped(state: UiState) -> bool:
     return state.skipped > 0
+
+
+def _has_groups_in_grid(state: UiState) -> bool:
+    return state.has_groups and not state.table
+
+
+def _table_shown(state: UiState) -> bool:
+    return state.table
+
+
+def _grid_shown(state: UiState) -> bool:
+    return not state.table
+
+
+def _duplicates_only(state: UiState) -> bool:
+    return state.duplicates_only
 
 
 def search_icon(palette: QPalette) -> QIcon:
@@ -134,6 +148,7 @@ class ActionSpec:
     icon: Icon | None = None
     enabled_when: Predicate = _always
     visible_when: Predicate = _always
+    checked_when: Predicate | None = None  # a checkable command, checked when this holds
 
 
 _SP = QStyle.StandardPixmap
@@ -163,7 +178,8 @@ def window_actions() -> tuple[ActionSpec, ...]:
             ("Ctrl+R", "F5"),
             "Search the folders for duplicate photos",
             Icon(_THEME.SystemSearch, search_icon),
-            _idle_with_folders,
+            # Also without folders: Scan then says why it cannot start and where to add one.
+            _idle,
         ),
         ActionSpec(
             "cancel",
@@ -202,7 +218,11 @@ def window_actions() -> tuple[ActionSpec, ...]:
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
-            "quit", "&Quit", lambda w: w.close, (QKeySequence.StandardKey.Quit,), f"Quit {APP_NAME}"
+            "quit",
+            "&Quit",
+            lambda w: w.request_quit,
+            (QKeySequence.StandardKey.Quit,),
+            f"Quit {APP_NAME}",
         ),
         ActionSpec(
             "select_duplicates",
@@ -312,6 +332,69 @@ def window_actions() -> tuple[ActionSpec, ...]:
             enabled_when=_has_skipped,
         ),
         ActionSpec(
+            "view_grid",
+            "As &Grid",
+            lambda w: w.show_grid,
+            ("Ctrl+1",),
+            "Show each group as a strip of thumbnails",
+            checked_when=_grid_shown,
+        ),
+        ActionSpec(
+            "view_table",
+            "As &Table",
+            lambda w: w.show_table,
+            ("Ctrl+2",),
+            "Show every photo as a row of a table you can sort by any column",
+            checked_when=_table_shown,
+        ),
+        ActionSpec(
+            "duplicates_only",
+            "&Duplicates Only",
+            lambda w: w.toggle_duplicates_only,
+            (),
+            "List only the files a cleanup could act on: hide the keepers",
+            enabled_when=_table_shown,
+            checked_when=_duplicates_only,
+        ),
+        ActionSpec(
+            "filter",
+            "&Filter…",
+            lambda w: w.focus_filter,
+            (QKeySequence.StandardKey.Find,),
+            "Show only the groups with a file whose name or folder contains some text",
+        ),
+        ActionSpec(
+            "go_to_group",
+            "&Go to Group…",
+            lambda w: w.focus_group_number,
+            ("Ctrl+G",),
+            "Jump to a group by its number",
+            enabled_when=_idle_with_groups,
+        ),
+        ActionSpec(
+            "collapse_all",
+            "&Collapse All Groups",
+            lambda w: w.collapse_groups,
+            (),
+            "Show each group as its header line only (Minus collapses the current one)",
+            enabled_when=_has_groups_in_grid,
+        ),
+        ActionSpec(
+            "expand_all",
+            "&Expand All Groups",
+            lambda w: w.expand_groups,
+            (),
+            "Show every group's photos again (Plus expands the current one)",
+            enabled_when=_has_groups_in_grid,
+        ),
+        ActionSpec(
+            "shortcuts",
+            "&Keyboard Shortcuts",
+            lambda w: w.show_shortcuts,
+            (QKeySequence.StandardKey.HelpContents,),
+            "Every command's keys, and the keys of the results",
+        ),
+        ActionSpec(
             "about", f"&About {APP_NAME}", lambda w: w.show_about, (), "Version and licences"
         ),
         ActionSpec("about_qt", "About &Qt", lambda w: w.show_about_qt),
@@ -329,6 +412,7 @@ class Submenu:
 MenuItem = str | Submenu | None  # an action's name, a submenu, or a separator
 RECENT_MENU = Submenu("recent", "Add &Recent Folder")
 SORT_MENU = Submenu("sort", "&Sort Groups By")
+THEME_MENU = Submenu("theme", "T&heme")
 
 MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
     (
@@ -366,8 +450,26 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
             "not_duplicates_group",
         ),
     ),
-    ("&View", (SORT_MENU, "skipped", "not_duplicates_manager")),
-    ("&Help", ("about", "about_qt")),
+    (
+        "&View",
+        (
+            "view_grid",
+            "view_table",
+            "duplicates_only",
+            None,
+            "filter",
+            "go_to_group",
+            "collapse_all",
+            "expand_all",
+            None,
+            SORT_MENU,
+            THEME_MENU,
+            None,
+            "skipped",
+            "not_duplicates_manager",
+        ),
+    ),
+    ("&Help", ("shortcuts", None, "about", "about_qt")),
 )
 
 TOOLBAR: tuple[str | None, ...] = (
@@ -378,6 +480,21 @@ TOOLBAR: tuple[str | None, ...] = (
     "select_duplicates",
     "trash",
     "undo_cleanup",
+)
+
+
+# Keys the results understand that are not window commands (the shortcuts dialog lists them
+# after the commands).
+RESULT_KEYS: tuple[tuple[str, str], ...] = (
+    ("Arrow keys", "Move between photos and groups"),
+    ("Page Up, Page Down", "Move a screenful"),
+    ("Ctrl+Home, Ctrl+End", "Go to the first or the last photo"),
+    ("Space", "Mark the photo for the Trash, or unmark it"),
+    ("Enter", "Preview the photo"),
+    ("Ctrl+click", "Compare a photo with the current one"),
+    ("Minus, Plus", "Collapse or expand the current group (grid)"),
+    ("Esc", "Clear the filter (in the filter box)"),
+    ("Enter", "Go to the group typed in the Group box"),
 )
 
 
@@ -397,6 +514,7 @@ class Actions:
                 action.setToolTip(spec.tip)
             if spec.icon is not None:
                 action.setIcon(spec.icon.make(window))
+            action.setCheckable(spec.checked_when is not None)
             action.triggered.connect(spec.slot(window))
             window.addAction(action)
             self._actions[spec.name] = action
@@ -404,12 +522,23 @@ class Actions:
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
 
+    def specs(self) -> tuple[ActionSpec, ...]:
+        return self._specs
+
     def update(self, state: UiState) -> None:
-        """Enable and show each action as its spec says for ``state``."""
+        """Enable, show and check each action as its spec says for ``state``."""
         for spec in self._specs:
             action = self._actions[spec.name]
             action.setEnabled(spec.enabled_when(state))
             action.setVisible(spec.visible_when(state))
+            if spec.checked_when is not None:
+                action.setChecked(spec.checked_when(state))
+
+    def refresh_icons(self, window: QWidget) -> None:
+        """Draw the icons again for the window's palette (after a theme change)."""
+        for spec in self._specs:
+            if spec.icon is not None:
+                self._actions[spec.name].setIcon(spec.icon.make(window))
 
     def fill_menus(self, bar: QMenuBar) -> dict[str, QMenu]:
         """Build the menu bar from ``MENUS``; returns the submenus by key for the window to

@@ -148,6 +148,13 @@ class CleanupReport:
         return [o.path for o in self.batch.outcomes if o.status.done]
 
     @property
+    def restored_paths(self) -> list[str]:
+        """Files an undo put back where they were (none for any other batch)."""
+        if not self.is_undo:
+            return []
+        return [o.path for o in self.batch.outcomes if o.status.done]
+
+    @property
     def undoable(self) -> bool:
         """Whether Undo Last Cleanup can put this batch's files back (a trash or a move)."""
         return self.batch.action in (ActionKind.TRASH, ActionKind.MOVE)

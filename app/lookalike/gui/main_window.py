@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +49,7 @@ from lookalike.core.model import (
 from lookalike.core.not_duplicates import ChoiceKind, NotDuplicatesError, describe
 from lookalike.core.paths import default_cache_path
 from lookalike.gui.about import AboutDialog
-from lookalike.gui.actions import RECENT_MENU, SORT_MENU, Actions, UiState
+from lookalike.gui.actions import RECENT_MENU, SORT_MENU, THEME_MENU, Actions, UiState
 from lookalike.gui.cleanup import (
     CleanupChoice,
     CleanupReport,
@@ -65,6 +67,8 @@ from lookalike.gui.results_view import ResultsView
 from lookalike.gui.scan_worker import ScanFunction
 from lookalike.gui.session import Session
 from lookalike.gui.settings import Settings
+from lookalike.gui.shortcuts import ShortcutsDialog
+from lookalike.gui.theme import THEME_LABELS, Theme, apply_theme
 from lookalike.gui.workers import Failure
 
 log = logging.getLogger(__name__)
@@ -79,6 +83,7 @@ _SORT_KEYS = (
 )
 
 ConfirmCleanup = Callable[[QWidget, Plan, CleanupChoice], bool]
+QUIT_BOX_NAME = "confirm_quit"
 
 
 class MainWindow(QMainWindow):
@@ -118,7 +123,10 @@ class MainWindow(QMainWindow):
         self._skipped_timer.setInterval(200)
         self._skipped_timer.timeout.connect(self._on_skipped_timer_timeout)
         self.actions_table = Actions(self)
+        self._ask_before_closing = False  # the Quit command (or the window manager) closes
+        self._close_after_save = False
         self._create_sort_actions()
+        self._create_theme_actions()
         self._create_widgets()
         self._create_menus()
         self._create_toolbar()
@@ -150,6 +158,17 @@ class MainWindow(QMainWindow):
             self.sort_actions[key] = action
         self.sort_actions[SortKey.RECLAIMABLE].setChecked(True)
 
+    def _create_theme_actions(self) -> None:
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme in Theme:
+            action = QAction(THEME_LABELS[theme], self)
+            action.setCheckable(True)
+            action.setData(theme.value)
+            action.triggered.connect(self._on_theme_action_triggered)
+            self.theme_group.addAction(action)
+            self.theme_actions[theme] = action
+
     def _create_widgets(self) -> None:
         # Left: folders, options, the scan button.
         self.folder_panel = FolderPanel()
@@ -179,6 +198,7 @@ class MainWindow(QMainWindow):
         self.empty_state = EmptyState(self.action("add_folder"), scan_action)
         self.empty_state.recent_folder_chosen.connect(self.add_folder)
         self.results_view = ResultsView(self.results_model)
+        self.results_view.message_requested.connect(self._on_results_view_message_requested)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.results_view)
@@ -224,6 +244,9 @@ class MainWindow(QMainWindow):
         sort_menu = submenus[SORT_MENU.key]
         for action in self.sort_group.actions():
             sort_menu.addAction(action)
+        theme_menu = submenus[THEME_MENU.key]
+        for action in self.theme_group.actions():
+            theme_menu.addAction(action)
 
     def _create_toolbar(self) -> None:
         self.toolbar = QToolBar("Main")
@@ -272,6 +295,16 @@ class MainWindow(QMainWindow):
             self.results_view.splitter.restoreState(s.results_splitter_state)
         else:
             self.results_view.splitter.setSizes([1000 - PREVIEW_PANE_PX, PREVIEW_PANE_PX])
+        if not s.table_header_state.isEmpty():
+            self.results_view.table.horizontalHeader().restoreState(s.table_header_state)
+        self.results_view.set_duplicates_only(s.duplicates_only)
+        self.results_view.show_table(s.results_as_table)
+        try:
+            theme = Theme(s.theme)
+        except ValueError:
+            theme = Theme.SYSTEM
+        self.theme_actions[theme].setChecked(True)
+        self._apply_theme(theme)
 
     def save_settings(self) -> None:
         s = self.settings
@@ -284,6 +317,9 @@ class MainWindow(QMainWindow):
         s.window_state = self.saveState()
         s.splitter_state = self.splitter.saveState()
         s.results_splitter_state = self.results_view.splitter.saveState()
+        s.table_header_state = self.results_view.table.horizontalHeader().saveState()
+        s.results_as_table = self.results_view.is_table_shown()
+        s.duplicates_only = self.results_view.duplicates_only()
         s.sync()
 
     def scan_options(self) -> ScanOptions:
@@ -432,9 +468,8 @@ class MainWindow(QMainWindow):
         if self.session.is_busy():
             return
         if self.folder_panel.is_empty():
-            self.choose_folder()
-            if self.folder_panel.is_empty():
-                return
+            self._point_at_add_folder()
+            return
         if not self.session.start_scan(self.scan_options()):
             return
         self.progress_panel.start(Stage.WALK.value)
@@ -442,6 +477,20 @@ class MainWindow(QMainWindow):
         self._update_state()
         self.statusBar().clearMessage()
         self.scan_started.emit()
+
+    def _point_at_add_folder(self) -> None:
+        """Scan with nothing to scan: say so where the user looks, and put the focus on the
+        button that fixes it."""
+        message = words.nothing_to_scan()
+        self.statusBar().showMessage(message)
+        self.stack.setCurrentWidget(self.empty_state)
+        self.empty_state.show_state(message, can_scan=False, recent=self.settings.recent_folders)
+        self.empty_state.add_button.setDefault(True)
+        self.empty_state.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        button = self.folder_panel.add_button
+        QToolTip.showText(
+            button.mapToGlobal(button.rect().bottomLeft()), words.add_folder_here(), button
+        )
 
     @Slot()
     def cancel_running(self) -> None:
@@ -501,6 +550,56 @@ class MainWindow(QMainWindow):
         self.settings.sort_key = key.value
         self.session.sort_key = key
         self.results_model.sort_groups(key)
+
+    # --- view ---------------------------------------------------------------------------
+
+    @Slot()
+    def show_grid(self) -> None:
+        self.results_view.show_table(False)
+        self._update_state()
+
+    @Slot()
+    def show_table(self) -> None:
+        self.results_view.show_table(True)
+        self._update_state()
+
+    @Slot()
+    def toggle_duplicates_only(self) -> None:
+        self.results_view.set_duplicates_only(not self.results_view.duplicates_only())
+        self._update_state()
+
+    @Slot()
+    def focus_filter(self) -> None:
+        self.results_view.focus_filter()
+
+    @Slot()
+    def focus_group_number(self) -> None:
+        self.results_view.focus_group_number()
+
+    @Slot()
+    def collapse_groups(self) -> None:
+        self.results_view.collapse_all()
+
+    @Slot()
+    def expand_groups(self) -> None:
+        self.results_view.expand_all()
+
+    @Slot()
+    def _on_theme_action_triggered(self) -> None:
+        action = self.theme_group.checkedAction()
+        theme = Theme(action.data()) if action is not None else Theme.SYSTEM
+        self.settings.theme = theme.value
+        self._apply_theme(theme)
+
+    def _apply_theme(self, theme: Theme) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+            self.actions_table.refresh_icons(self)
+
+    @Slot(str)
+    def _on_results_view_message_requested(self, message: str) -> None:
+        self.statusBar().showMessage(message)
 
     @Slot()
     def select_duplicates(self) -> None:
@@ -597,8 +696,8 @@ class MainWindow(QMainWindow):
     def _on_session_cleanup_finished(self, cleanup: CleanupReport) -> None:
         self.progress_panel.hide()
         message = cleanup.summary_text()
-        if cleanup.is_undo and cleanup.batch.done:
-            message += " · scan again to see them in the results"
+        if cleanup.is_undo and self.session.restored_into_groups:
+            message += f" · {words.back_in_groups(self.session.restored_into_groups)}"
         self.statusBar().showMessage(message)
         self._update_state()
         self.cleanup_finished.emit(cleanup)
@@ -670,14 +769,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}")
         self._update_state()
         self.results_saved.emit(path)
+        if self._close_after_save:
+            self._close_after_save = False
+            self.close()
 
     @Slot(object)
     def _on_session_results_loaded(self, result: ScanResult) -> None:
         self.folder_panel.set_folders(result.roots, result.reference_roots)
         self.options_panel.set_mode(result.mode)
+        self.options_panel.set_sensitivity(result.sensitivity)
         self.statusBar().showMessage(
-            f"Opened {words.groups(len(result.groups))} · "
-            f"{words.files(self.results_model.checked_count())} marked"
+            words.opened_results(len(result.groups), self.results_model.checked_count())
         )
         self._update_state()
         self.results_loaded.emit(result)
@@ -686,6 +788,7 @@ class MainWindow(QMainWindow):
     def _on_session_file_task_failed(self, description: str, failure: Failure) -> None:
         self._update_state()
         self.statusBar().clearMessage()
+        self._close_after_save = False  # the save before quitting failed: stay open
         action = description or "The file operation"
         error = failure.error
         if isinstance(error, report.ReportError | OSError):
@@ -705,6 +808,12 @@ class MainWindow(QMainWindow):
             [(s.path, s.message) for s in skipped],
             self,
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self.actions_table, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -733,6 +842,8 @@ class MainWindow(QMainWindow):
             checked=self.results_model.checked_count(),
             can_undo=session.can_undo,
             skipped=len(session.skipped),
+            table=self.results_view.is_table_shown(),
+            duplicates_only=self.results_view.duplicates_only(),
         )
 
     @Slot()
@@ -774,13 +885,14 @@ class MainWindow(QMainWindow):
             # The restored files are back on disk but not in the (empty) results: "no
             # duplicates" would be wrong here.
             return f"{cleanup.summary_text()}. Scan again to see them in the results."
+
         if summary is not None and not summary.cancelled:
             options = self.session.last_options
-            similar = options is None or options.mode is ScanMode.SIMILAR
-            # Only suggest "Similar photos" to someone who searched for identical files.
-            hint = "a looser sensitivity" if similar else "“Similar photos”"
-            among = words.files(summary.files)
-            return f"No duplicates among {among}. Try {hint}, or add more folders."
+            return words.no_duplicates(
+                summary.files,
+                similar=options is None or options.mode is ScanMode.SIMILAR,
+                subfolders=options is None or options.recursive,
+            )
         if has_folders:
             count = len(self.folder_panel.folders())
             return f"Ready to search {words.folders(count)}. Press Scan to start."
@@ -788,7 +900,53 @@ class MainWindow(QMainWindow):
 
     # --- shutdown -------------------------------------------------------------------------
 
+    @Slot()
+    def request_quit(self) -> None:
+        """File ▸ Quit: close the window, asking first if marks or results would be lost."""
+        self._ask_before_closing = True
+        try:
+            self.close()
+        finally:
+            self._ask_before_closing = False
+
+    def _may_close(self) -> bool:
+        """Ask before marks or unsaved results are lost: Save…, Quit Without Saving or
+        Cancel. False keeps the window open (after Save…, until the file is written)."""
+        session = self.session
+        marked = self.results_model.checked_count()
+        if session.is_busy() or not (marked or session.results_unsaved):
+            return True
+        box = QMessageBox(self)
+        box.setObjectName(QUIT_BOX_NAME)
+        box.setWindowTitle(f"Quit {APP_NAME}")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(words.quit_question())
+        box.setInformativeText(words.quit_details(marked, self.results_model.rowCount()))
+        save = box.addButton("&Save Results…", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("&Quit Without Saving", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is discard:
+            return True
+        if clicked is save:
+            start = os.path.join(self._result_dialog_dir(), "lookalike-results.json")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save results", start, "Lookalike results (*.json)"
+            )
+            if path and self.session.save_results(path, self.current_result()):
+                self._close_after_save = True
+                self._show_file_task_started()
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Only a person closing asks (the Quit command, the window's close button); a
+        # program closing the window, as the tests do, is not asked.
+        if (event.spontaneous() or self._ask_before_closing) and not self._may_close():
+            event.ignore()
+            return
         self.save_settings()
         if not self.session.shutdown(SHUTDOWN_WAIT_MS):
             log.warning("background work still running after %d ms", SHUTDOWN_WAIT_MS)

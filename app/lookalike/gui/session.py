@@ -85,6 +85,14 @@ class Session(QObject):
         self.last_options: ScanOptions | None = None
         self.last_cleanup: CleanupReport | None = None
         self.can_undo = False
+        # The groups as they were before the last cleanup took files out of them, and what it
+        # took: an undo puts the files it restores back into their groups from these.
+        self._groups_before_cleanup: list[Group] = []
+        self._cleaned_paths: set[str] = set()
+        self.restored_into_groups = 0  # files the last undo put back into the results
+        # Results or marks that a save would keep and that are not in a file yet.
+        self.results_unsaved = False
+        self.results_model.selection_changed.connect(self._on_model_selection_changed)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -135,6 +143,8 @@ class Session(QObject):
         self.last_summary = None
         self.last_options = options
         self.last_cleanup = None
+        self._groups_before_cleanup, self._cleaned_paths = [], set()
+        self.results_unsaved = False
         worker = ScanWorker(options, self._scan_function)
         signals = worker.signals
         signals.progress_changed.connect(self._on_worker_progress_changed)
@@ -243,6 +253,11 @@ class Session(QObject):
                 return max(a.path, b.path, key=paths.index)
         return b.path
 
+    @Slot(int, int)
+    def _on_model_selection_changed(self, count: int, size: int) -> None:
+        if self.results_model.rowCount():
+            self.results_unsaved = True
+
     @Slot(object)
     def _on_worker_finished(self, summary: ScanSummary) -> None:
         self.scan_worker = None
@@ -251,6 +266,7 @@ class Session(QObject):
             self.results_model.set_checked_paths(self._kept_checks)
             self._kept_checks = None
         self.results_model.sort_groups(self.sort_key)
+        self.results_unsaved = self.results_model.rowCount() > 0
         log.info("scan finished: %s", summary)
         self.scan_finished.emit(summary)
 
@@ -304,16 +320,44 @@ class Session(QObject):
     @Slot(object)
     def _on_cleanup_finished(self, cleanup: CleanupReport) -> None:
         self.cleanup_worker = None
+        self.restored_into_groups = 0
         if cleanup.done_paths:
+            done = set(cleanup.done_paths)
+            self._groups_before_cleanup = [
+                g for g in self.results_model.groups() if any(m.path in done for m in g.members)
+            ]
+            self._cleaned_paths = done
             self.results_model.remove_paths(cleanup.done_paths)
+            self.results_unsaved = self.results_model.rowCount() > 0
         self.last_cleanup = cleanup
         if cleanup.is_undo:
             self.can_undo = False
+            self._put_back(cleanup.restored_paths)
         elif cleanup.done_paths:
             # After hard links, Undo must not reach back to an older batch the user did not
             # just see.
             self.can_undo = cleanup.undoable
         self.cleanup_finished.emit(cleanup)
+
+    def _put_back(self, restored: Collection[str]) -> None:
+        """Return restored files to the groups the last cleanup took them from (a group it
+        emptied comes back whole), without a scan: the files are the ones scanned, put back
+        where they were."""
+        back = set(restored) & self._cleaned_paths
+        if not back:
+            return
+        still_gone = self._cleaned_paths - back
+        groups = []
+        for group in self._groups_before_cleanup:
+            if not any(m.path in back for m in group.members):
+                continue
+            members = tuple(m for m in group.members if m.path not in still_gone)
+            if len(members) >= 2:
+                groups.append(dataclasses.replace(group, members=members))
+        self._cleaned_paths = still_gone
+        self.results_model.update_groups(groups)  # unknown ids (emptied groups) are appended
+        self.results_model.sort_groups(self.sort_key)
+        self.restored_into_groups = sum(1 for g in groups for m in g.members if m.path in back)
 
     @Slot(object)
     def _on_cleanup_failed(self, failure: Failure) -> None:
@@ -355,6 +399,8 @@ class Session(QObject):
     @Slot(object)
     def _on_save_task_finished(self, path: str) -> None:
         self.file_task = None
+        if path.lower().endswith(".json"):
+            self.results_unsaved = False  # a CSV export cannot be opened again
         self.results_saved.emit(path)
 
     @Slot(object)
@@ -374,6 +420,8 @@ class Session(QObject):
         )
         self.can_undo = False
         self.last_cleanup = None
+        self._groups_before_cleanup, self._cleaned_paths = [], set()
+        self.results_unsaved = False
         self.results_loaded.emit(result)
 
     @Slot(object)

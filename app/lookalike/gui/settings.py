@@ -143,6 +143,42 @@ class Settings:
     def sort_key(self, value: str) -> None:
         self._store.setValue("review/sort_key", value)
 
+    @property
+    def results_as_table(self) -> bool:
+        """Whether the results show as the table (else the grid)."""
+        return self._get_bool("review/table", False)
+
+    @results_as_table.setter
+    def results_as_table(self, value: bool) -> None:
+        self._store.setValue("review/table", "true" if value else "false")
+
+    @property
+    def duplicates_only(self) -> bool:
+        """Whether the table hides the keepers."""
+        return self._get_bool("review/duplicates_only", False)
+
+    @duplicates_only.setter
+    def duplicates_only(self, value: bool) -> None:
+        self._store.setValue("review/duplicates_only", "true" if value else "false")
+
+    @property
+    def theme(self) -> str:
+        """The look: a ``Theme`` value, "system" by default (the theme module owns the enum)."""
+        return self._get_str("window/theme", "system")
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._store.setValue("window/theme", value)
+
+    @property
+    def table_header_state(self) -> QByteArray:
+        """The table's column widths and order."""
+        return self._get_bytes("window/table_header")
+
+    @table_header_state.setter
+    def table_header_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/table_header", value)
+
     # --- window ---------------------------------------------------------------------------
 
     @property

@@ -339,9 +339,11 @@ class _Scan:
             if f.size == 0:
                 yield self._skip(Skipped(f.path, SkipReason.EMPTY))
         buckets = size_buckets(self.files)
-        total = sum(len(b) for b in buckets)
-        done = 0
-        yield Progress(Stage.HASH, 0, total)
+        # Progress counts every file found, as the summary does: a file with a size of its own
+        # (or none) is settled without reading it.
+        total = len(self.files)
+        done = total - sum(len(b) for b in buckets)
+        yield Progress(Stage.HASH, done, total)
         with ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="hash") as pool:
             for bucket in buckets:
                 self.cancel.raise_if_cancelled()
@@ -404,16 +406,18 @@ class _Scan:
                 ready.append(fp)
             else:
                 tasks.append(FileTask(f.path, f.size, f.mtime_ns, need_hash))
-        total = len(ready) + len(tasks)
+        # Progress counts every file found, as the summary does; empty ones are settled at once.
+        total = len(self.files)
+        empty = total - len(ready) - len(tasks)
         self.cached = len(ready)
-        yield Progress(Stage.FINGERPRINT, 0, total)
+        yield Progress(Stage.FINGERPRINT, empty, total)
         # A rescan starts with what the cache knows, so its groups show at once.
         for i in range(0, len(ready), 256):
             self.cancel.raise_if_cancelled()
             self._compare(ready[i : i + 256])
             yield from self._regroup()
-            yield from self._progress(Stage.FINGERPRINT, i, total)
-        done = len(ready)
+            yield from self._progress(Stage.FINGERPRINT, empty + i, total)
+        done = empty + len(ready)
         for results in self._fingerprint_in_pool(tasks):
             fresh: list[Fingerprint] = []
             for result in results:

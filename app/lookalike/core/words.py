@@ -542,6 +542,28 @@ def transform_text(transform: Transform, new_format: str = "") -> str:
     return ", ".join(parts)
 
 
+# --- comparing two photos ------------------------------------------------------------------
+
+
+def _aligned_by(used_transform: bool) -> str:
+    if used_transform:
+        return "laid on each other as the match found them (turn, mirror, size)"
+    return "laid on each other by size and orientation"
+
+
+def difference_summary(mean_difference: float, used_transform: bool) -> str:
+    """Over a difference picture: "Bright where they differ · 2 % on average · …"."""
+    return (
+        f"Bright where they differ · {_percent(mean_difference)} on average · "
+        f"{_aligned_by(used_transform)}"
+    )
+
+
+def blink_caption(number: int, photo: str, used_transform: bool) -> str:
+    """Over a blink: which photo shows now ("1 of 2: keeper · IMG_1.jpg · …")."""
+    return f"{number} of 2: {photo} · {_aligned_by(used_transform)}"
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 

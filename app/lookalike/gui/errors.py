@@ -198,6 +198,11 @@ class ProblemTableModel(QAbstractTableModel):
         return "\n".join(lines)
 
 
+MIN_WIDTH_PX = 720
+PATH_COLUMN_MAX_PX = 900  # beyond this a path is elided in the middle (whole in its tooltip)
+WIDTH_SAMPLE_ROWS = 500  # rows measured for the column widths
+
+
 class ProblemListDialog(QDialog):
     """A summary line over a table of files and reasons, with a copy button."""
 
@@ -221,10 +226,16 @@ class ProblemListDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        # A long path keeps its start (the folder) and its end (the name): "/home/…/IMG_1.jpg".
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Every column can be widened by hand; the last one takes what is left.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        widths = self._column_widths(headers, rows)
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
         self.table.setVisible(self.model.rowCount() > 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("&Copy list")
@@ -236,7 +247,25 @@ class ProblemListDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(720, 420 if self.model.rowCount() else 120)
+        # Wide enough for the paths, within the screen.
+        screen = self.screen().availableGeometry().width() if self.screen() else 1280
+        wanted = sum(widths) + 60
+        self.resize(max(MIN_WIDTH_PX, min(wanted, int(screen * 0.85))), 420 if rows else 120)
+
+    def _column_widths(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+        """Each column as wide as its longest text (the first rows of a long list), the first
+        one (the paths) up to ``PATH_COLUMN_MAX_PX``, the others up to a third of that."""
+        metrics = self.table.fontMetrics()
+        sample = rows[:WIDTH_SAMPLE_ROWS]
+        widths = []
+        for column, heading in enumerate(headers):
+            longest = max(
+                (metrics.horizontalAdvance(r[column]) for r in sample if column < len(r)),
+                default=0,
+            )
+            cap = PATH_COLUMN_MAX_PX if column == 0 else PATH_COLUMN_MAX_PX // 3
+            widths.append(min(cap, max(longest, metrics.horizontalAdvance(heading)) + 24))
+        return widths
 
     @Slot()
     def _on_copy_clicked(self) -> None:

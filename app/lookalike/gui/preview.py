@@ -6,9 +6,11 @@ Pictures and EXIF are read on the pane's own thread pool; the GUI thread only pa
 
 from __future__ import annotations
 
-import html
+import enum
 import os
+from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import (
     QObject,
     QPointF,
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QThreadPool,
+    QTimer,
     QUrl,
     Signal,
     Slot,
@@ -31,6 +34,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -42,12 +46,16 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core import names, words
+from lookalike.core.alignment import align, second_to_first
+from lookalike.core.matching.kinds import IDENTITY, Transform
 from lookalike.core.metadata import PhotoInfo, read_photo_info
-from lookalike.core.model import Member
+from lookalike.core.model import MatchKind, Member
 from lookalike.gui.thumb_cache import load_thumbnail
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
 MAX_ZOOM = 12.0  # relative to "fit"
+ALIGN_EDGE_PX = 1024  # both pictures of a blink or difference are decoded to fit this
+BLINK_INTERVAL_MS = 550  # long enough to see each picture, short enough to see a change
 _WHEEL_STEP = 1.25
 
 
@@ -61,6 +69,100 @@ def show_in_folder(path: str) -> bool:
     # Selecting the file inside its folder needs a per-desktop protocol (D-Bus
     # FileManager1, Explorer /select, Finder reveal); the folder itself works everywhere.
     return QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
+
+
+class CompareMode(enum.Enum):
+    """How two members are compared."""
+
+    SIDE_BY_SIDE = "side by side"
+    BLINK = "blink"  # one on the other, shown in turn
+    DIFFERENCE = "difference"  # where they differ, over the first dimmed
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """Two members' pictures in the first one's frame, and their difference (GUI images)."""
+
+    first: QImage
+    second: QImage
+    difference: QImage
+    mean_difference: float
+    covered: float
+    used_transform: bool
+
+
+def transform_of(member: Member) -> Transform | None:
+    """How ``member`` shows its keeper's picture, when known: the keeper itself and a
+    byte-identical copy are the identity; otherwise the matcher's transform if the scan
+    recorded it on the member (None: unknown, so compare by size and orientation only)."""
+    if member.match in (MatchKind.KEEPER, MatchKind.IDENTICAL):
+        return IDENTITY
+    recorded = getattr(member, "transform", None)  # a field newer scans record
+    return recorded if isinstance(recorded, Transform) else None
+
+
+def _to_bgr(image: QImage) -> np.ndarray:
+    bgr = image.convertToFormat(QImage.Format.Format_BGR888)
+    w, h, line = bgr.width(), bgr.height(), bgr.bytesPerLine()
+    rows = np.frombuffer(bgr.constBits(), np.uint8, count=line * h).reshape(h, line)
+    return rows[:, : w * 3].reshape(h, w, 3).copy()
+
+
+def _to_image(pixels: np.ndarray) -> QImage:
+    pixels = np.ascontiguousarray(pixels)
+    h, w = pixels.shape[:2]
+    image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_BGR888)
+    return image.copy()  # the array dies with this frame
+
+
+def align_members(first: Member, second: Member, edge_px: int = ALIGN_EDGE_PX) -> AlignedPair:
+    """Decode both pictures (EXIF orientation applied) and lay the second on the first with
+    the matcher's transforms when known, else by size. Any thread. Raises OSError when a
+    picture cannot be decoded."""
+    first_image = load_thumbnail(first.path, edge_px)
+    second_image = load_thumbnail(second.path, edge_px)
+    if first_image.isNull() or second_image.isNull():
+        raise OSError(f"cannot decode {first.path if first_image.isNull() else second.path}")
+    a, b = _to_bgr(first_image), _to_bgr(second_image)
+    first_t, second_t = transform_of(first), transform_of(second)
+    to_first = second_to_first(
+        first_t,
+        second_t,
+        a.shape[1] / first.width if first.width else 1.0,
+        b.shape[1] / second.width if second.width else 1.0,
+    )
+    crop = any(
+        t is not None and min(t.first_shown, t.second_shown) < 0.995 for t in (first_t, second_t)
+    )
+    result = align(a, b, to_first, crop=crop)
+    return AlignedPair(
+        _to_image(result.first),
+        _to_image(result.second),
+        _to_image(result.difference),
+        result.mean_difference,
+        result.covered,
+        result.used_transform,
+    )
+
+
+class _AlignSignals(QObject):
+    aligned = Signal(int, object)  # token, AlignedPair | str (why it failed)
+
+
+class _AlignLoader(QRunnable):
+    def __init__(self, token: int, first: Member, second: Member, signals: _AlignSignals):
+        super().__init__()
+        self.token = token
+        self._pair = (first, second)
+        self._signals = signals
+        self.setAutoDelete(False)  # the pane keeps it until its result arrives
+
+    def run(self) -> None:
+        try:
+            result: AlignedPair | str = align_members(*self._pair)
+        except OSError as exc:
+            result = str(exc)
+        self._signals.aligned.emit(self.token, result)
 
 
 class _PreviewSignals(QObject):
@@ -251,6 +353,48 @@ class ElidedLabel(QLabel):
         )
 
 
+class DetailsView(QWidget):
+    """A photo's facts as lines of a name and a value. A long value (a file name, a folder) is
+    shortened in the middle to the width it gets, whole in its tooltip: at a narrow pane or 2x
+    scaling nothing is cut off at the edge."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(1)
+        self._grid.setColumnStretch(1, 1)
+        self._keys: list[QLabel] = []
+        self.values: list[ElidedLabel] = []
+        self._rows: list[tuple[str, str]] = []
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        while len(self._keys) < len(rows):
+            key = QLabel(self)
+            key.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            value = ElidedLabel("", self)
+            self._grid.addWidget(key, len(self._keys), 0)
+            self._grid.addWidget(value, len(self._keys), 1)
+            self._keys.append(key)
+            self.values.append(value)
+        for n, (key, value) in enumerate(zip(self._keys, self.values, strict=True)):
+            shown = n < len(rows)
+            key.setVisible(shown)
+            value.setVisible(shown)
+            key.setText(rows[n][0] if shown else "")
+            value.setText(rows[n][1] if shown else "")
+            value.setToolTip(rows[n][1] if shown else "")
+        self._rows = list(rows)
+
+    def text(self) -> str:
+        """Every line, whole: "File: IMG_1.jpg", one a line."""
+        return "\n".join(f"{k}: {v}" for k, v in self._rows)
+
+
 class _Side:
     """One side of the pane: caption, canvas and metadata, placed in the pane's grid so both
     sides' pictures line up whatever the length of their details."""
@@ -261,13 +405,7 @@ class _Side:
         self.caption.hide()  # shown when comparing, to say which side is which
         self.canvas = ImageCanvas(state, parent)
         self.canvas.setAccessibleName(f"{name} picture")
-        self.info = QLabel(parent)
-        self.info.setTextFormat(Qt.TextFormat.RichText)
-        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.info.setWordWrap(True)
-        self.info.setAccessibleName(f"{name} details")
-        self.info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.info = DetailsView(f"{name} details", parent)
         self.member: Member | None = None
         self.photo_info = PhotoInfo()
 
@@ -276,13 +414,10 @@ class _Side:
         self.info.setVisible(visible)
         self.caption.setVisible(visible and caption)
 
-    def palette(self) -> QPalette:
-        return self.info.palette()
-
     def show_info(self) -> None:
         member, info = self.member, self.photo_info
         if member is None:
-            self.info.setText("")
+            self.info.set_rows([])
             self.caption.setText("")
             self.caption.setToolTip("")
             return
@@ -292,48 +427,56 @@ class _Side:
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
         taken_text = words.exif_date(taken) if taken else "unknown"
-        rows = [
-            ("File", names.quoted(os.path.basename(member.path))),
-            ("Folder", names.quoted(os.path.dirname(member.path))),
-            ("Dimensions", f"{width} × {height} px"),
-            ("Size", f"{words.size(member.size)} ({words.exact_size(member.size)})"),
-            ("Format", info.format or member.format or "unknown"),
-            ("Taken", taken_text),
-            ("Modified", words.timestamp(member.mtime_ns)),
-            ("Camera", info.camera or "unknown"),
-            (
-                "Match",
-                words.match_label(member) + (" · reference folder" if member.is_reference else ""),
-            ),
-        ]
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        body = "".join(
-            f"<tr><td style='color:{muted}; padding-right:10px'>{html.escape(k)}</td>"
-            f"<td>{html.escape(v)}</td></tr>"
-            for k, v in rows
+        self.info.set_rows(
+            [
+                ("File", names.quoted(os.path.basename(member.path))),
+                ("Folder", names.quoted(os.path.dirname(member.path))),
+                ("Dimensions", f"{width} × {height} px"),
+                ("Size", f"{words.size(member.size)} ({words.exact_size(member.size)})"),
+                ("Format", info.format or member.format or "unknown"),
+                ("Taken", taken_text),
+                ("Modified", words.timestamp(member.mtime_ns)),
+                ("Camera", info.camera or "unknown"),
+                (
+                    "Match",
+                    words.match_label(member)
+                    + (" · reference folder" if member.is_reference else ""),
+                ),
+            ]
         )
-        self.info.setText(f"<table cellspacing='0' cellpadding='1'>{body}</table>")
 
 
 class PreviewPane(QWidget):
-    """The current member large, or two members compared, with their details."""
+    """The current member large, or two members compared (side by side, blinking one on the
+    other, or their difference), with their details."""
 
     compare_toggled = Signal(bool)
     launch_failed = Signal(str)  # Open or Show in Folder found nothing to hand the photo to
+    pair_aligned = Signal()  # a blink or difference has its pictures
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Preview")
         # The pool goes first so it is destroyed (waiting for running loads) before the
-        # signal carrier those loads emit on.
+        # signal carriers those loads emit on.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._signals = _PreviewSignals(self)
         self._signals.loaded.connect(self._on_loader_loaded)
-        self._pending: dict[int, _PreviewLoader] = {}
+        self._align_signals = _AlignSignals(self)
+        self._align_signals.aligned.connect(self._on_aligner_aligned)
+        self._pending: dict[int, QRunnable] = {}
         self._token = 0
         self._wanted: dict[int, str] = {}  # side -> path it should show
         self._tokens: dict[int, int] = {}  # side -> token of its latest request
+        self._current: Member | None = None
+        self._other: Member | None = None
+        self._swapped = False
+        self._mode = CompareMode.SIDE_BY_SIDE
+        self._aligned: AlignedPair | None = None
+        self._aligned_pair: tuple[str, str] = ("", "")  # (first, second) paths it shows
+        self._align_token = 0
+        self._blink_second = False
         self.zoom = ZoomState(self)
 
         self.title = ElidedLabel("No photo selected", self)
@@ -375,7 +518,52 @@ class PreviewPane(QWidget):
         bar.addWidget(self.open_button)
         bar.addWidget(self.folder_button)
 
+        # The comparison's own tools, on a line of their own while comparing.
+        self.compare_tools = QWidget(self)
+        tools = QHBoxLayout(self.compare_tools)
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.setSpacing(6)
+        self.swap_button = QToolButton(self.compare_tools)
+        self.swap_button.setText("⇄ Swap")
+        self.swap_button.setToolTip("Swap the two sides")
+        self.swap_button.setAccessibleName("Swap sides")
+        self.swap_button.clicked.connect(self.swap)
+        tools.addWidget(self.swap_button)
+        tools.addSpacing(8)
+        self.mode_buttons: dict[CompareMode, QToolButton] = {}
+        self._mode_group = QButtonGroup(self)
+        for mode, text, tip in (
+            (CompareMode.SIDE_BY_SIDE, "Side by Side", "The two photos next to each other"),
+            (CompareMode.BLINK, "Blink", "One photo on the other, shown in turn"),
+            (
+                CompareMode.DIFFERENCE,
+                "Difference",
+                "Where the two photos differ, laid one on the other as the match found them",
+            ),
+        ):
+            button = QToolButton(self.compare_tools)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(f"Compare: {text}")
+            button.setCheckable(True)
+            button.setProperty("mode", mode.value)
+            self._mode_group.addButton(button)
+            self.mode_buttons[mode] = button
+            tools.addWidget(button)
+        self.mode_buttons[CompareMode.SIDE_BY_SIDE].setChecked(True)
+        self._mode_group.buttonClicked.connect(self._on_mode_button_clicked)
+        tools.addStretch(1)
+        for tool in (self.swap_button, *self.mode_buttons.values()):
+            tool.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.compare_tools.hide()
+
         self.sides = (_Side(self.zoom, "Current", self), _Side(self.zoom, "Compared", self))
+        # One picture over both columns for a blink or a difference.
+        self.overlay = ImageCanvas(self.zoom, self)
+        self.overlay.setAccessibleName("Compared pictures")
+        self.overlay_caption = ElidedLabel("", self)
+        self.overlay_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.overlay_caption.setAccessibleName("Comparison")
         pictures = QGridLayout()
         pictures.setHorizontalSpacing(10)
         pictures.setVerticalSpacing(6)
@@ -384,14 +572,20 @@ class PreviewPane(QWidget):
             pictures.addWidget(side.canvas, 1, column)
             pictures.addWidget(side.info, 2, column)
             pictures.setColumnStretch(column, 1)
+        pictures.addWidget(self.overlay_caption, 0, 0, 1, 2)
+        pictures.addWidget(self.overlay, 1, 0, 1, 2)
         pictures.setRowStretch(1, 1)
         self._pictures = pictures
+        self._blink_timer = QTimer(self)
+        self._blink_timer.setInterval(BLINK_INTERVAL_MS)
+        self._blink_timer.timeout.connect(self._on_blink_timer_timeout)
         self._show_second_side(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.title)
         layout.addLayout(bar)
+        layout.addWidget(self.compare_tools)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Notice")
@@ -405,30 +599,66 @@ class PreviewPane(QWidget):
 
     @property
     def member(self) -> Member | None:
-        return self.sides[0].member
+        """The current photo (on the left, unless swapped)."""
+        return self._current
 
     @property
     def compared_member(self) -> Member | None:
-        return self.sides[1].member if self.is_comparing() else None
+        return self._other if self.is_comparing() else None
 
     def is_comparing(self) -> bool:
         return self.compare_button.isChecked()
 
+    def is_swapped(self) -> bool:
+        return self._swapped
+
+    def compare_mode(self) -> CompareMode:
+        return self._mode
+
+    @property
+    def aligned(self) -> AlignedPair | None:
+        """The pictures of the blink or difference on screen (None while they are made)."""
+        return self._aligned
+
     def show_member(self, member: Member | None, other: Member | None = None) -> None:
-        """Show ``member``; when comparing, ``other`` goes on the right."""
-        if member is None or member != self.sides[0].member:
+        """Show ``member``; when comparing, ``other`` goes on the right (left when swapped)."""
+        if member is None or member != self._current:
             self.show_notice("")
-        self._load(0, member)
-        self._load(1, other if self.is_comparing() else None)
+        self._current = member
+        self._other = other if self.is_comparing() and member is not None else None
+        left: Member | None = member
+        right: Member | None = self._other
+        if self._swapped and self._other is not None:
+            left, right = right, left
+        self._load(0, left)
+        self._load(1, right)
         name = names.quoted(os.path.basename(member.path)) if member else "No photo selected"
         self.title.setText(name)
         self.title.setToolTip(names.quoted(member.path) if member else "")
         self._update_buttons()
+        self._update_overlay()
 
     def set_comparing(self, on: bool) -> None:
         self.compare_button.setChecked(on)
 
+    def set_compare_mode(self, mode: CompareMode) -> None:
+        """Side by side, blink or difference (while comparing)."""
+        self.mode_buttons[mode].setChecked(True)
+        if mode is not self._mode:
+            self._mode = mode
+            self._show_second_side(self.is_comparing())
+            self._update_overlay()
+
+    @Slot()
+    def swap(self) -> None:
+        """Put the compared photo on the left and the current one on the right, or back."""
+        if not self.is_comparing():
+            return
+        self._swapped = not self._swapped
+        self.show_member(self._current, self._other)
+
     def shutdown(self, timeout_ms: int = 5000) -> bool:
+        self._blink_timer.stop()
         for token, loader in list(self._pending.items()):
             if self._pool.tryTake(loader):
                 del self._pending[token]
@@ -479,26 +709,94 @@ class PreviewPane(QWidget):
                 side.photo_info = info
             side.show_info()
 
+    # --- blink and difference -------------------------------------------------------------
+
+    def _overlaid(self) -> bool:
+        return self.is_comparing() and self._mode is not CompareMode.SIDE_BY_SIDE
+
+    def _update_overlay(self) -> None:
+        """Show (or start making) the blink or difference of the two sides."""
+        if not self._overlaid():
+            self._blink_timer.stop()
+            return
+        first, second = self.sides[0].member, self.sides[1].member
+        if first is None or second is None:
+            self._aligned = None
+            self._blink_timer.stop()
+            self.overlay.set_image(QImage(), "Pick a second photo to compare")
+            self.overlay_caption.setText("")
+            return
+        pair = (first.path, second.path)
+        if pair != self._aligned_pair:
+            self._aligned = None
+            self._aligned_pair = pair
+            self._token += 1
+            self._align_token = self._token
+            loader = _AlignLoader(self._token, first, second, self._align_signals)
+            self._pending[self._token] = loader
+            self._pool.start(loader)
+        if self._aligned is None:
+            self._blink_timer.stop()
+            self.overlay.set_image(QImage(), "Laying one photo on the other…")
+            self.overlay_caption.setText("")
+            return
+        self._show_aligned()
+
+    def _show_aligned(self) -> None:
+        aligned = self._aligned
+        first, second = self.sides[0].member, self.sides[1].member
+        if aligned is None or first is None or second is None:
+            return
+        if self._mode is CompareMode.DIFFERENCE:
+            self._blink_timer.stop()
+            self.overlay.set_image(self._with_ratio(aligned.difference))
+            self.overlay_caption.setText(
+                words.difference_summary(aligned.mean_difference, aligned.used_transform)
+            )
+        else:
+            if not self._blink_timer.isActive():
+                self._blink_timer.start()
+            shown = second if self._blink_second else first
+            image = aligned.second if self._blink_second else aligned.first
+            self.overlay.set_image(self._with_ratio(image))
+            self.overlay_caption.setText(
+                words.blink_caption(
+                    2 if self._blink_second else 1,
+                    f"{words.match_label(shown)} · {os.path.basename(shown.path)}",
+                    aligned.used_transform,
+                )
+            )
+        self.overlay_caption.setToolTip(self.overlay_caption.text())
+
+    def _with_ratio(self, image: QImage) -> QImage:
+        shown = QImage(image)
+        shown.setDevicePixelRatio(max(1.0, self.devicePixelRatioF()))
+        return shown
+
+    @Slot(int, object)
+    def _on_aligner_aligned(self, token: int, result: object) -> None:
+        self._pending.pop(token, None)
+        if token != self._align_token:
+            return  # a pair no longer shown
+        if isinstance(result, AlignedPair):
+            self._aligned = result
+            self._show_aligned()
+            self.pair_aligned.emit()
+        else:
+            self.overlay.set_image(QImage(), f"Cannot compare these photos: {result}")
+
+    @Slot()
+    def _on_blink_timer_timeout(self) -> None:
+        self._blink_second = not self._blink_second
+        self._show_aligned()
+
+    @Slot()
+    def _on_mode_button_clicked(self) -> None:
+        button = self._mode_group.checkedButton()
+        if button is not None:
+            self.set_compare_mode(CompareMode(button.property("mode")))
+
     # --- buttons --------------------------------------------------------------------------
-
-    def _update_buttons(self) -> None:
-        has = self.member is not None
-        self.open_button.setEnabled(has)
-        self.folder_button.setEnabled(has)
-        self.fit_button.setEnabled(has)
-
-    @Slot(bool)
-    def _on_compare_button_toggled(self, on: bool) -> None:
-        self._show_second_side(on)
-        if not on:
-            self._load(1, None)
-        self.compare_toggled.emit(on)
-
-    def _show_second_side(self, on: bool) -> None:
-        self.sides[0].set_visible(True, caption=on)
-        self.sides[1].set_visible(on, caption=on)
-        # An empty column with a stretch factor would still take half the width.
-        self._pictures.setColumnStretch(1, 1 if on else 0)
 
     def show_notice(self, text: str) -> None:
         """A line under the buttons (a launch that failed); the next photo clears it."""
@@ -506,14 +804,45 @@ class PreviewPane(QWidget):
         self.notice.setToolTip(text)
         self.notice.setVisible(bool(text))
 
+    def _update_buttons(self) -> None:
+        has = self._current is not None
+        self.open_button.setEnabled(has)
+        self.folder_button.setEnabled(has)
+        self.fit_button.setEnabled(has)
+        self.swap_button.setEnabled(self._other is not None)
+
+    @Slot(bool)
+    def _on_compare_button_toggled(self, on: bool) -> None:
+        if not on:
+            self._swapped = False
+            self._other = None
+            self._load(1, None)
+            self._load(0, self._current)
+        self._show_second_side(on)
+        self._update_buttons()
+        self.compare_toggled.emit(on)
+
+    def _show_second_side(self, on: bool) -> None:
+        overlaid = on and self._mode is not CompareMode.SIDE_BY_SIDE
+        self.compare_tools.setVisible(on)
+        for side_no, side in enumerate(self.sides):
+            side.set_visible(on or side_no == 0, caption=on and not overlaid)
+            side.canvas.setVisible((on or side_no == 0) and not overlaid)
+        self.overlay.setVisible(overlaid)
+        self.overlay_caption.setVisible(overlaid)
+        if not overlaid:
+            self._blink_timer.stop()
+        # An empty column with a stretch factor would still take half the width.
+        self._pictures.setColumnStretch(1, 1 if on else 0)
+
     @Slot()
     def _on_open_button_clicked(self) -> None:
-        member = self.member
+        member = self._current
         if member is not None and not open_file(member.path):
             self.launch_failed.emit(words.no_viewer(member.path))
 
     @Slot()
     def _on_folder_button_clicked(self) -> None:
-        member = self.member
+        member = self._current
         if member is not None and not show_in_folder(member.path):
             self.launch_failed.emit(words.no_file_manager(os.path.dirname(member.path)))

@@ -57,6 +57,7 @@ class ProgressPanel(QFrame):
         layout.addLayout(row)
         self._stage: Stage | None = None
         self._stage_started = 0.0
+        self._done_at_start = 0
 
     def start(self, text: str) -> None:
         self._stage = None
@@ -73,6 +74,8 @@ class ProgressPanel(QFrame):
         if progress.stage is not self._stage:
             self._stage = progress.stage
             self._stage_started = now
+            # Files settled without work (cached, unique sizes) are not part of the speed.
+            self._done_at_start = progress.done
         self.stage_label.setText(progress.stage.value)
         if progress.total <= 0:
             self.bar.setRange(0, 0)  # busy indicator until the total is known
@@ -82,8 +85,9 @@ class ProgressPanel(QFrame):
         self.bar.setValue(min(progress.done, progress.total))
         parts = [words.files_done(progress.done, progress.total)]
         elapsed = now - self._stage_started
-        if progress.done > 0 and elapsed > 0.5:
-            rate = progress.done / elapsed
+        worked = progress.done - self._done_at_start
+        if worked > 0 and elapsed > 0.5:
+            rate = worked / elapsed
             parts.append(f"{rate:,.0f} files/s")
             remaining = progress.total - progress.done
             if remaining > 0:

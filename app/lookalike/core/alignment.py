@@ -1,0 +1,167 @@
+"""Putting one member's picture on top of another's, to show where they differ: undo how each
+was made from the keeper (mirror, turn, scale: the matcher's transform), fit what is left of the
+offset (a crop) by phase correlation, and draw the difference.
+
+Works on decoded pixels (BGR ``uint8`` arrays) the caller made at a modest size; Qt-free, so the
+window runs it on a worker thread and a test or a script can run it anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from lookalike.core.matching.kinds import Transform
+
+# Differences below this (of 255) are resampling and re-encoding noise, not an edit.
+NOISE_LEVEL = 10
+# Shown differences are stretched so that a difference of this (of 255) is full strength.
+FULL_STRENGTH_LEVEL = 64
+_BLUR_SIGMA_PX = 1.0  # both pictures, before comparing: resampling leaves one-pixel ripples
+_UNCOVERED_GREY = 96  # where the second picture shows nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """Two pictures in the first one's frame, and where they differ."""
+
+    first: np.ndarray  # the first picture (BGR)
+    second: np.ndarray  # the second, moved onto the first (BGR, same shape); grey where uncovered
+    difference: np.ndarray  # the first dimmed to grey, differences in warm colours (BGR)
+    covered: float  # fraction of the first's area the second shows
+    mean_difference: float  # average difference over the covered area, 0..1
+    used_transform: bool  # the matcher's transform was known and used (else: size only)
+
+
+def _linear(transform: Transform) -> np.ndarray:
+    """The 2x2 map of ``transform`` in pixel coordinates (x right, y down): mirror left-right,
+    then turn clockwise, then scale."""
+    angle = math.radians(transform.turn_degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+    turn = np.array([[cos, -sin], [sin, cos]])
+    mirror = np.diag([-1.0, 1.0]) if transform.mirrored else np.eye(2)
+    return transform.scale * turn @ mirror
+
+
+def second_to_first(
+    first_from_keeper: Transform | None,
+    second_from_keeper: Transform | None,
+    first_scale: float,
+    second_scale: float,
+) -> np.ndarray | None:
+    """The 2x2 map from the second picture's pixels to the first one's, both decoded at the
+    given fractions of their full size; None when a transform is unknown.
+
+    Each transform says how a member shows its keeper's picture (the keeper's own is the
+    identity), so the second goes back to the keeper and on to the first.
+    """
+    if first_from_keeper is None or second_from_keeper is None:
+        return None
+    to_first = _linear(first_from_keeper) @ np.linalg.inv(_linear(second_from_keeper))
+    return (first_scale / second_scale) * to_first
+
+
+def _phase_shift(
+    first_gray: np.ndarray, second_gray: np.ndarray, covered: np.ndarray
+) -> tuple[tuple[float, float], float]:
+    """The shift (dx, dy) that best lays ``second_gray`` on ``first_gray``, and how sure the
+    fit is (0..1)."""
+    a = first_gray.astype(np.float32)
+    b = second_gray.astype(np.float32)
+    # Uncovered pixels take the covered mean, so the empty border is not a feature to match.
+    if covered.any():
+        b[~covered] = float(b[covered].mean())
+    window = cv2.createHanningWindow((a.shape[1], a.shape[0]), cv2.CV_32F)
+    (dx, dy), response = cv2.phaseCorrelate(b, a, window)
+    return (float(dx), float(dy)), float(response)
+
+
+def align(
+    first: np.ndarray,
+    second: np.ndarray,
+    to_first: np.ndarray | None = None,
+    *,
+    crop: bool = False,
+) -> Aligned:
+    """Lay ``second`` on ``first`` and compare them.
+
+    Args:
+        first: BGR picture whose frame the result uses.
+        second: BGR picture to move onto it.
+        to_first: the 2x2 map from ``second``'s pixels to ``first``'s (see
+            ``second_to_first``); None: the second is only resized to the first's size, with
+            its orientation as decoded.
+        crop: one picture shows more than the other, so the centres need not meet: the offset
+            is fitted from the pixels.
+    """
+    h, w = first.shape[:2]
+    if to_first is None:
+        matrix = np.array(
+            [[w / second.shape[1], 0.0, 0.0], [0.0, h / second.shape[0], 0.0]], dtype=np.float64
+        )
+    else:
+        # Centre onto centre, then the fitted offset for a crop.
+        centre_first = np.array([(w - 1) / 2, (h - 1) / 2])
+        centre_second = np.array([(second.shape[1] - 1) / 2, (second.shape[0] - 1) / 2])
+        offset = centre_first - to_first @ centre_second
+        matrix = np.hstack([to_first, offset.reshape(2, 1)])
+    moved, covered = _warp(second, matrix, (w, h))
+    if crop or to_first is None:
+        (dx, dy), response = _phase_shift(_gray(first), _gray(moved), covered)
+        # A weak peak is no evidence: keep the centred fit.
+        if response > 0.05 and abs(dx) < w / 2 and abs(dy) < h / 2:
+            matrix[:, 2] += (dx, dy)
+            moved, covered = _warp(second, matrix, (w, h))
+    return _compare(first, moved, covered, used_transform=to_first is not None)
+
+
+def _warp(
+    picture: np.ndarray, matrix: np.ndarray, size: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    moved = cv2.warpAffine(
+        picture,
+        matrix,
+        size,
+        flags=cv2.INTER_AREA if abs(np.linalg.det(matrix[:, :2])) < 1 else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(_UNCOVERED_GREY,) * 3,
+    )
+    ones = np.full(picture.shape[:2], 255, np.uint8)
+    mask = cv2.warpAffine(ones, matrix, size, flags=cv2.INTER_NEAREST, borderValue=0)
+    # One pixel in from the edge: the border's interpolated pixels are half grey.
+    covered = cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0
+    return moved, covered
+
+
+def _gray(picture: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY)
+
+
+def _compare(
+    first: np.ndarray, second: np.ndarray, covered: np.ndarray, *, used_transform: bool
+) -> Aligned:
+    a = cv2.GaussianBlur(first, (0, 0), _BLUR_SIGMA_PX)
+    b = cv2.GaussianBlur(second, (0, 0), _BLUR_SIGMA_PX)
+    delta = cv2.absdiff(a, b).max(axis=2)
+    delta[~covered] = 0
+    signal = np.clip(delta.astype(np.int16) - NOISE_LEVEL, 0, None)
+    strength = np.clip(signal * (255.0 / FULL_STRENGTH_LEVEL), 0, 255).astype(np.uint8)
+    base = cv2.cvtColor(_gray(first), cv2.COLOR_GRAY2BGR)
+    base = (base * 0.45).astype(np.uint8)
+    heat = cv2.applyColorMap(strength, cv2.COLORMAP_INFERNO)
+    alpha = (strength.astype(np.float32) / 255.0)[..., None]
+    shown = (base * (1 - alpha) + heat * alpha).astype(np.uint8)
+    shown[~covered] = _UNCOVERED_GREY
+    area = int(covered.sum())
+    mean = float(delta[covered].mean()) / 255.0 if area else 0.0
+    return Aligned(
+        first=first,
+        second=second,
+        difference=shown,
+        covered=area / covered.size if covered.size else 0.0,
+        mean_difference=mean,
+        used_transform=used_transform,
+    )

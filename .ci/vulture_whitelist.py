@@ -12,12 +12,23 @@ _ = (
     _.contextMenuEvent,
     _.dragEnterEvent,
     _.hasChildren,
+    _.hasHeightForWidth,
     _.headerData,
+    _.heightForWidth,
+    _.horizontalOffset,
+    _.isIndexHidden,
+    _.minimumSizeHint,
+    _.moveCursor,
     _.mouseDoubleClickEvent,
     _.mouseMoveEvent,
     _.mousePressEvent,
     _.mouseReleaseEvent,
+    _.setSelection,
+    _.verticalOffset,
+    _.visualRegionForSelection,
     _.wheelEvent,
+    # Read by Qt: the style option a delegate fills in for the view to paint.
+    _.backgroundBrush,
     # pytest: fixtures requested for their effect (a QApplication) or named in usefixtures, and
     # the marks a module gives all its tests.
     _.pytestmark,

@@ -8,7 +8,7 @@ import pytest
 
 from lookalike.bench.photos import crop_sides, quarter_turns
 from lookalike.core.alignment import align, second_to_first
-from lookalike.core.matching.kinds import IDENTITY, Transform
+from lookalike.core.model import IDENTITY, Transform
 from tests import images
 
 EDGE = 320

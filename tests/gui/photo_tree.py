@@ -52,3 +52,20 @@ def make_photo_tree(
             images.write_truncated(root / "camera" / "broken.jpg", images.photo(9000, *size))
         )
     return tree
+
+
+def make_many_groups(root: Path, count: int, *, edge: int = 48) -> list[Path]:
+    """``count`` distinct small pictures, each with a byte-identical copy (an identical-files
+    scan finds ``count`` groups without decoding a picture). Returns the originals."""
+    base = images.photo(77, edge, edge * 3 // 4)
+    originals = []
+    for i in range(count):
+        picture = base.copy()
+        # A pixel of its own makes every (lossless) file different, quickly.
+        picture[0, 0] = (i % 256, i // 256 % 256, 128)
+        original = images.save(root / "camera" / f"pic_{i:04d}.png", picture)
+        copy = root / "backup" / f"pic_{i:04d}.png"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(original, copy)
+        originals.append(original)
+    return originals

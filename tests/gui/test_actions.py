@@ -82,23 +82,31 @@ def test_each_command_is_enabled_in_the_states_it_names(qtbot: QtBot) -> None:
         table.update(state)
         return {s.name for s in window_actions() if window.action(s.name).isEnabled()}
 
-    always = {"quit", "about", "about_qt"}
-    idle = always | {"add_folder", "open_results", "not_duplicates_manager"}
+    always = {"quit", "about", "about_qt", "shortcuts", "view_grid", "view_table", "filter"}
+    # Scan is there without folders too: it then says why it cannot start.
+    idle = always | {"add_folder", "open_results", "scan", "not_duplicates_manager"}
     assert enabled(IDLE) == idle
-    assert enabled(dataclasses.replace(IDLE, has_folders=True)) == idle | {"scan"}
+    assert enabled(dataclasses.replace(IDLE, has_folders=True)) == idle
+    assert enabled(dataclasses.replace(IDLE, table=True)) == idle | {"duplicates_only"}
     with_groups = dataclasses.replace(IDLE, has_groups=True)
-    grouped = {"save_results", "export_csv", "select_duplicates"}
-    grouped |= {"select_in_folder", "invert_selection"}
+    grouped = {"save_results", "export_csv", "select_duplicates", "go_to_group"}
+    grouped |= {"select_in_folder", "invert_selection", "collapse_all", "expand_all"}
     grouped |= {"not_duplicate", "not_duplicates_pair", "not_duplicates_group"}
     assert enabled(with_groups) == idle | grouped
+    in_table = dataclasses.replace(with_groups, table=True)
+    assert enabled(in_table) == idle | grouped - {"collapse_all", "expand_all"} | {
+        "duplicates_only"
+    }
     marked = dataclasses.replace(with_groups, checked=3, can_undo=True, skipped=2)
     acting = {"clear_selection", "trash", "move_to_folder", "hardlink"}
     assert enabled(marked) == idle | grouped | acting | {"undo_cleanup", "skipped"}
     scanning = dataclasses.replace(marked, busy=True, scanning=True, running=True)
-    assert enabled(scanning) == always | {"cancel", "skipped"}
+    # The groups found so far can be collapsed while the scan runs.
+    browsing = always | {"collapse_all", "expand_all"}
+    assert enabled(scanning) == browsing | {"cancel", "skipped"}
     assert window.action("cancel").isVisible()
-    assert enabled(dataclasses.replace(scanning, cancelling=True)) == always | {"skipped"}
+    assert enabled(dataclasses.replace(scanning, cancelling=True)) == browsing | {"skipped"}
     assert window.action("cancel").isVisible()
     saving = dataclasses.replace(IDLE, busy=True, has_groups=True)  # a file task: no Cancel
-    assert enabled(saving) == always
+    assert enabled(saving) == always | {"collapse_all", "expand_all"}
     assert not window.action("cancel").isVisible()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from lookalike.core.matching.kinds import Transform
+from lookalike.core.model import Transform
 
 # Differences below this (of 255) are resampling and re-encoding noise, not an edit.
 NOISE_LEVEL = 10

@@ -201,6 +201,8 @@ class ProblemTableModel(QAbstractTableModel):
 MIN_WIDTH_PX = 720
 PATH_COLUMN_MAX_PX = 900  # beyond this a path is elided in the middle (whole in its tooltip)
 WIDTH_SAMPLE_ROWS = 500  # rows measured for the column widths
+_CHROME_PX = 60  # the dialog's margins, the table's frame and its scroll bar
+MIN_COLUMN_PX = 60
 
 
 class ProblemListDialog(QDialog):
@@ -234,8 +236,6 @@ class ProblemListDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         widths = self._column_widths(headers, rows)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
         self.table.setVisible(self.model.rowCount() > 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("&Copy list")
@@ -247,10 +247,19 @@ class ProblemListDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        # Wide enough for the paths, within the screen.
+        # Wide enough for the paths, within the screen; on a small screen the path column
+        # gives way so that every column is in sight.
         screen = self.screen().availableGeometry().width() if self.screen() else 1280
-        wanted = sum(widths) + 60
-        self.resize(max(MIN_WIDTH_PX, min(wanted, int(screen * 0.85))), 420 if rows else 120)
+        width = max(MIN_WIDTH_PX, min(sum(widths) + _CHROME_PX, int(screen * 0.85)))
+        room = width - _CHROME_PX
+        if widths and sum(widths) > room:
+            widths[0] = max(room - sum(widths[1:]), room // 2)
+            if len(widths) > 1 and sum(widths) > room:
+                # The last column (a reason) elides too, whole in its tooltip.
+                widths[-1] = max(MIN_COLUMN_PX, room - sum(widths[:-1]))
+        for column, column_width in enumerate(widths):
+            header.resizeSection(column, column_width)
+        self.resize(width, 420 if rows else 120)
 
     def _column_widths(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
         """Each column as wide as its longest text (the first rows of a long list), the first

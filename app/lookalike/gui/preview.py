@@ -7,6 +7,7 @@ Pictures and EXIF are read on the pane's own thread pool; the GUI thread only pa
 from __future__ import annotations
 
 import enum
+import math
 import os
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QTextLayout,
+    QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -47,9 +50,8 @@ from PySide6.QtWidgets import (
 
 from lookalike.core import names, words
 from lookalike.core.alignment import align, second_to_first
-from lookalike.core.matching.kinds import IDENTITY, Transform
 from lookalike.core.metadata import PhotoInfo, read_photo_info
-from lookalike.core.model import MatchKind, Member
+from lookalike.core.model import IDENTITY, MatchKind, Member, Transform
 from lookalike.gui.thumb_cache import load_thumbnail
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
@@ -353,10 +355,69 @@ class ElidedLabel(QLabel):
         )
 
 
+class WrappedText(QWidget):
+    """Text that wraps to the width it gets: at word boundaries where it can, inside a long
+    word (a file name, a folder) where it must, so none of it is ever cut off."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = text
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.updateGeometry()
+            self.update()
+
+    def layout_lines(self, width: int) -> tuple[QTextLayout, float, float]:
+        """The text laid out in ``width``: the layout, its height and its widest line."""
+        layout = QTextLayout(self._text, self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        y = widest = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(1, width))
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+            widest = max(widest, line.naturalTextWidth())
+        layout.endLayout()
+        return layout, y, widest
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.fontMetrics().height(), math.ceil(self.layout_lines(width)[1]))
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self._text) + 1, metrics.height())
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 4, metrics.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        self.layout_lines(self.width())[0].draw(painter, QPointF(0, 0))
+
+
 class DetailsView(QWidget):
-    """A photo's facts as lines of a name and a value. A long value (a file name, a folder) is
-    shortened in the middle to the width it gets, whole in its tooltip: at a narrow pane or 2x
-    scaling nothing is cut off at the edge."""
+    """A photo's facts as lines of a name and a value. A long value (a file name, a folder)
+    wraps to the width it gets (and is whole in its tooltip): at a narrow pane or 2x scaling
+    nothing is cut off at the edge."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -368,7 +429,7 @@ class DetailsView(QWidget):
         self._grid.setVerticalSpacing(1)
         self._grid.setColumnStretch(1, 1)
         self._keys: list[QLabel] = []
-        self.values: list[ElidedLabel] = []
+        self.values: list[WrappedText] = []
         self._rows: list[tuple[str, str]] = []
 
     def set_rows(self, rows: list[tuple[str, str]]) -> None:
@@ -376,7 +437,7 @@ class DetailsView(QWidget):
             key = QLabel(self)
             key.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            value = ElidedLabel("", self)
+            value = WrappedText("", self)
             self._grid.addWidget(key, len(self._keys), 0)
             self._grid.addWidget(value, len(self._keys), 1)
             self._keys.append(key)

@@ -186,9 +186,6 @@ class ResultsTableModel(QAbstractTableModel):
     def sort_column(self) -> Column:
         return self._sort_column
 
-    def sort_order(self) -> Qt.SortOrder:
-        return self._sort_order
-
     # --- lookups --------------------------------------------------------------------------
 
     def member_at(self, index: Index) -> Member | None:

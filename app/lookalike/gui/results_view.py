@@ -122,6 +122,9 @@ class ResultsGrid(QAbstractItemView):
         self._pointer: QPoint | None = None  # last pointer position over the viewport
         self._anchor: tuple[int, int] | None = None  # (group id, its top in the viewport)
         self._follow_current = False  # after a sort: scroll to the current card
+        # Whether the user picked the current card (else it is the first one the scan showed,
+        # and after the final sort the first card is current again).
+        self._user_chose = False
         self.setModel(model)
         self.setItemDelegate(self._delegate)
         self.verticalScrollBar().setSingleStep(_SCROLL_STEP_PX)
@@ -275,7 +278,7 @@ class ResultsGrid(QAbstractItemView):
         return self._model.index(row, 0) if row >= 0 else QModelIndex()
 
     def moveCursor(
-        self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+        self, _action: QAbstractItemView.CursorAction, _modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
         # keyPressEvent moves between cards itself; the base class never gets a move key.
         return self.currentIndex()
@@ -417,7 +420,11 @@ class ResultsGrid(QAbstractItemView):
 
     def set_current(self, group_row: int, member_row: int) -> None:
         """Make a member current (clamped into range; a hidden group gives way to the nearest
-        shown one) and scroll it into view."""
+        shown one) and scroll it into view: the user's choice, which a sort then keeps."""
+        self._user_chose = True
+        self._set_current(group_row, member_row)
+
+    def _set_current(self, group_row: int, member_row: int) -> None:
         rows = self._model.rowCount()
         if rows == 0:
             self._change_current(QModelIndex(), -1)
@@ -804,7 +811,7 @@ class ResultsGrid(QAbstractItemView):
             )
         self._on_model_structure_changed(first if not parent.isValid() else parent.row())
         if not parent.isValid() and not self._group.isValid():
-            self.set_current(first, 0)
+            self._set_current(first, 0)
 
     @Slot(QModelIndex, int, int)
     def _on_model_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
@@ -832,6 +839,7 @@ class ResultsGrid(QAbstractItemView):
     @Slot()
     def _on_model_reset(self) -> None:
         self._anchor = None
+        self._user_chose = False
         self._hidden = set()
         self._delegate.collapsed = set()
         self._relayout()
@@ -850,6 +858,9 @@ class ResultsGrid(QAbstractItemView):
         group_row = self._group.row() if self._group.isValid() else -1
         if group_row < 0:
             group_row = max(0, self.currentIndex().row())
+        member_row = self._member_row
+        if follow and not self._user_chose:
+            group_row, member_row = 0, 0
         rows = self._model.rowCount()
         if rows == 0:
             self._change_current(QModelIndex(), -1)
@@ -860,7 +871,7 @@ class ResultsGrid(QAbstractItemView):
             return
         group_index = self._model.index(group_row, 0)
         count = self._members_shown(group_row)
-        self._change_current(group_index, min(max(self._member_row, 0), count - 1))
+        self._change_current(group_index, min(max(member_row, 0), count - 1))
         if follow:
             self._scroll_to_current()
 
@@ -870,7 +881,7 @@ class ResultsGrid(QAbstractItemView):
             return
         row = self._group.row() if self._group.isValid() else 0
         if self.is_row_hidden(row) or not self._group.isValid():
-            self.set_current(row, 0)
+            self._set_current(row, 0)
         else:
             self._scroll_to_current()
 

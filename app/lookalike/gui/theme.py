@@ -70,10 +70,6 @@ class _Startup:
 _current = Theme.SYSTEM
 
 
-def current_theme() -> Theme:
-    return _current
-
-
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Give ``app`` the look of ``theme``."""
     global _current

@@ -43,7 +43,7 @@ def clipped(window: object) -> dict[str, object]:
     preview = window.results_view.preview
     details = []
     for side in preview.sides:
-        if not side.info.isVisible():
+        if not side.details_area.isVisible():
             continue
         pane_right = preview.mapToGlobal(preview.rect().topRight()).x()
         for label in side.info.values:
@@ -55,6 +55,8 @@ def clipped(window: object) -> dict[str, object]:
                 {
                     "text": label.text(),
                     "width": label.width(),
+                    "height": label.height(),
+                    "needed": [round(widest, 1), round(height, 1)],
                     "fits": widest <= label.width() + 0.5
                     and height <= label.height() + 0.5
                     and right <= pane_right,

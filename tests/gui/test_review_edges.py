@@ -175,7 +175,7 @@ def _assert_nothing_cut_off(report: dict) -> None:
         assert detail["whole_in_tooltip"], detail
 
 
-def test_headers_and_details_are_not_cut_off_in_a_narrowopen_window(
+def test_headers_and_details_are_not_cut_off_in_a_narrow_window(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     from tests.gui.scaled_window import clipped

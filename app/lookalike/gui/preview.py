@@ -32,16 +32,19 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextLayout,
     QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -456,6 +459,30 @@ class DetailsView(QWidget):
         return "\n".join(f"{k}: {v}" for k, v in self._rows)
 
 
+class _DetailsArea(QScrollArea):
+    """The details, scrolled when the pane is too short for them all (a small window at 2x):
+    wrapped values then stay whole rather than being squeezed shorter than their lines."""
+
+    def __init__(self, details: DetailsView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidget(details)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        # As tall as the details at the width they have now: all of them when there is room.
+        details = self.widget()
+        if details is None:
+            return super().sizeHint()
+        return QSize(super().sizeHint().width(), details.heightForWidth(self.viewport().width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()
+
+
 class _Side:
     """One side of the pane: caption, canvas and metadata, placed in the pane's grid so both
     sides' pictures line up whatever the length of their details."""
@@ -466,13 +493,14 @@ class _Side:
         self.caption.hide()  # shown when comparing, to say which side is which
         self.canvas = ImageCanvas(state, parent)
         self.canvas.setAccessibleName(f"{name} picture")
-        self.info = DetailsView(f"{name} details", parent)
+        self.info = DetailsView(f"{name} details")
+        self.details_area = _DetailsArea(self.info, parent)
         self.member: Member | None = None
         self.photo_info = PhotoInfo()
 
     def set_visible(self, visible: bool, *, caption: bool) -> None:
         self.canvas.setVisible(visible)
-        self.info.setVisible(visible)
+        self.details_area.setVisible(visible)
         self.caption.setVisible(visible and caption)
 
     def show_info(self) -> None:
@@ -631,7 +659,7 @@ class PreviewPane(QWidget):
         for column, side in enumerate(self.sides):
             pictures.addWidget(side.caption, 0, column)
             pictures.addWidget(side.canvas, 1, column)
-            pictures.addWidget(side.info, 2, column)
+            pictures.addWidget(side.details_area, 2, column)
             pictures.setColumnStretch(column, 1)
         pictures.addWidget(self.overlay_caption, 0, 0, 1, 2)
         pictures.addWidget(self.overlay, 1, 0, 1, 2)

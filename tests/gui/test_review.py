@@ -559,9 +559,10 @@ def test_quitting_with_unsaved_results_can_save_them_first(qtbot: QtBot, tmp_pat
 
     _answer_box(QUIT_BOX_NAME, _button(QMessageBox.ButtonRole.AcceptRole), seen)
     QTimer.singleShot(0, fill_in_the_file_dialog)
-    with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS) as written:
         window.action("quit").trigger()
     assert seen == [words.quit_details(0, 2)]
+    assert written.args == [str(saved)]
     assert saved.is_file()
     qtbot.waitUntil(lambda: not window.isVisible())
 

@@ -276,10 +276,13 @@ def test_open_results_sets_the_sensitivity_it_was_scanned_with(
     saved = tmp_path / "strict.json"
     with qtbot.waitSignal(window.results_saved, timeout=TIMEOUT_MS):
         window.save_results(str(saved))
-    window.options_panel.set_sensitivity(Sensitivity.LOOSE)
-    with qtbot.waitSignal(window.results_loaded, timeout=TIMEOUT_MS):
-        window.open_results(str(saved))
-    assert window.options_panel.sensitivity() is Sensitivity.STRICT
+    # Another window, set to Loose before any scan of its own, opens the strict result.
+    other = open_window(qtbot, tree.root)
+    other.options_panel.set_sensitivity(Sensitivity.LOOSE)
+    with qtbot.waitSignal(other.results_loaded, timeout=TIMEOUT_MS):
+        other.open_results(str(saved))
+    assert other.options_panel.sensitivity() is Sensitivity.STRICT
+    assert not other.session.is_busy()  # the control follows the file: no regrouping
 
 
 def test_without_subfolders_the_empty_result_suggests_them(qtbot: QtBot, tmp_path: Path) -> None:

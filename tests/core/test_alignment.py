@@ -19,8 +19,12 @@ def picture() -> np.ndarray:
     return images.photo(4242, EDGE, EDGE * 3 // 4)
 
 
+def _size(picture: np.ndarray) -> tuple[int, int]:
+    return picture.shape[1], picture.shape[0]
+
+
 def _aligned_difference(keeper: np.ndarray, copy: np.ndarray, transform: Transform) -> float:
-    to_first = second_to_first(IDENTITY, transform, 1.0, 1.0)
+    to_first = second_to_first(IDENTITY, transform, _size(keeper), _size(copy))
     crop = transform.first_shown < 1 or transform.second_shown < 1
     return align(keeper, copy, to_first, crop=crop).mean_difference
 
@@ -58,8 +62,8 @@ def test_a_copy_lies_on_its_keeper(picture, make, transform) -> None:
 def test_the_inverse_direction_lies_too(picture) -> None:
     """The keeper laid on its copy: the copy's transform undone the other way round."""
     copy = images.resize(quarter_turns(picture, 1), 0.5)
-    to_first = second_to_first(Transform(turn_degrees=90.0, scale=0.5), IDENTITY, 1.0, 1.0)
-    assert to_first is not None
+    turned = Transform(turn_degrees=90.0, scale=0.5)
+    to_first = second_to_first(turned, IDENTITY, _size(copy), _size(picture))
     assert align(copy, picture, to_first).mean_difference < 0.03
 
 
@@ -67,7 +71,9 @@ def test_two_copies_meet_through_their_keeper(picture) -> None:
     """Neither side is the keeper: each transform goes back to it."""
     mirrored = images.mirror(picture)
     turned = quarter_turns(picture, 1)
-    to_first = second_to_first(Transform(mirrored=True), Transform(turn_degrees=90.0), 1, 1)
+    to_first = second_to_first(
+        Transform(mirrored=True), Transform(turn_degrees=90.0), _size(mirrored), _size(turned)
+    )
     assert align(mirrored, turned, to_first).mean_difference < 0.03
 
 
@@ -75,14 +81,22 @@ def test_decoded_sizes_are_taken_into_account(picture) -> None:
     """Pictures decoded at a fraction of their size: the fractions enter the map."""
     copy = images.resize(picture, 0.5)  # the copy at half size ...
     small_keeper = images.resize(picture, 0.5)  # ... and the keeper decoded at half size too
-    to_first = second_to_first(IDENTITY, Transform(scale=0.5), 0.5, 1.0)
+    to_first = second_to_first(IDENTITY, IDENTITY, _size(picture), _size(copy), 0.5, 1.0)
     assert align(small_keeper, copy, to_first).mean_difference < 0.03
+
+
+def test_the_scale_comes_from_the_sizes_not_the_recorded_one(picture) -> None:
+    """A match found by the signatures records the turn only: the size still fits."""
+    copy = images.resize(quarter_turns(picture, 1), 0.4)
+    unmeasured = Transform(turn_degrees=90.0)  # scale left at 1.0
+    to_first = second_to_first(IDENTITY, unmeasured, _size(picture), _size(copy))
+    assert align(picture, copy, to_first).mean_difference < 0.03
 
 
 def test_an_edit_shows_where_it_is(picture) -> None:
     edited = picture.copy()
     edited[10:60, 20:120] = (0, 0, 255)  # a red label
-    result = align(picture, edited, second_to_first(IDENTITY, IDENTITY, 1, 1))
+    result = align(picture, edited, second_to_first(IDENTITY, IDENTITY, (1, 1), (1, 1)))
     strength = result.difference.astype(int).sum(axis=2)
     assert strength[20:50, 30:110].mean() > 3 * strength[120:, 150:].mean()
     assert result.covered > 0.95
@@ -90,12 +104,12 @@ def test_an_edit_shows_where_it_is(picture) -> None:
 
 def test_another_picture_differs_a_lot(picture) -> None:
     other = images.photo(777, EDGE, EDGE * 3 // 4)
-    assert align(picture, other, second_to_first(IDENTITY, IDENTITY, 1, 1)).mean_difference > 0.1
+    same_size = second_to_first(IDENTITY, IDENTITY, (1, 1), (1, 1))
+    assert align(picture, other, same_size).mean_difference > 0.1
 
 
 def test_an_unknown_transform_falls_back_to_resizing(picture) -> None:
     copy = images.resize(picture, 0.5)
-    assert second_to_first(None, IDENTITY, 1, 1) is None
     result = align(picture, copy)
     assert not result.used_transform
     assert result.mean_difference < 0.03

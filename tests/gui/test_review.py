@@ -15,16 +15,19 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from lookalike.bench.photos import quarter_turns
 from lookalike.core import words
 from lookalike.core.cancel import CancelToken
 from lookalike.core.events import Finished, GroupUpdated, Progress, ScanEvent, Stage
 from lookalike.core.model import Group, MatchKind, Member, ScanMode, ScanOptions
 from lookalike.core.scan import run_scan
 from lookalike.gui.main_window import QUIT_BOX_NAME
+from lookalike.gui.preview import CompareMode
 from lookalike.gui.results_model import SortKey
 from lookalike.gui.results_table import Column
 from lookalike.gui.results_view import ResultsGrid
 from lookalike.gui.scan_worker import ScanFunction
+from tests import images
 from tests.gui.photo_tree import make_many_groups, make_photo_tree
 from tests.gui.scanned_window import TIMEOUT_MS, open_window, scan
 
@@ -439,41 +442,57 @@ def test_the_preview_never_shows_a_removed_file_or_a_card_out_of_sight(
 
 
 def test_compare_swaps_blinks_and_shows_the_difference(qtbot: QtBot, tmp_path: Path) -> None:
-    tree = make_photo_tree(tmp_path / "photos", groups=1, singles=0, broken=False, size=(480, 360))
-    window = open_window(qtbot, tree.root)
+    picture = images.photo(2024, 480, 360)
+    root = tmp_path / "photos"
+    images.save(root / "camera" / "IMG_1.jpg", picture, quality=92)
+    mirrored = images.save(root / "backup" / "IMG_1-mirror.jpg", images.mirror(picture))
+    turned = images.save(
+        root / "shared" / "IMG_1-turned.jpg", images.resize(quarter_turns(picture, 1), 0.5)
+    )
+    window = open_window(qtbot, root)
     scan(qtbot, window)
     view, preview = window.results_view, window.results_view.preview
-    group = window.results_model.groups()[0]
-    small_row = next(n for n, m in enumerate(group.members) if m.path == str(tree.resized[0]))
-    view.set_current(0, small_row)
-    small = group.members[small_row]
+    (group,) = window.results_model.groups()
+    paths = [m.path for m in group.members]
+    row = paths.index(str(mirrored))
+    view.set_current(0, row)
+    copy = group.members[row]
+    assert copy.transform.mirrored  # as the matcher found it
     preview.compare_button.click()
     assert preview.compared_member == group.keeper
-    assert preview.sides[0].member == small
+    assert preview.sides[0].member == copy
     assert preview.swap_button.isVisible()
 
     preview.swap_button.click()
     assert preview.is_swapped()
     assert preview.sides[0].member == group.keeper
-    assert preview.sides[1].member == small
-    assert preview.member == small  # still the current photo (Open, Show in folder)
+    assert preview.sides[1].member == copy
+    assert preview.member == copy  # still the current photo (Open, Show in folder)
     preview.swap_button.click()
-    assert preview.sides[0].member == small
+    assert preview.sides[0].member == copy
 
     with qtbot.waitSignal(preview.pair_aligned, timeout=TIMEOUT_MS):
-        preview.mode_buttons[preview.compare_mode().DIFFERENCE].click()
+        preview.mode_buttons[CompareMode.DIFFERENCE].click()
     aligned = preview.aligned
     assert aligned is not None
     assert preview.overlay.isVisible()
     assert not preview.sides[0].canvas.isVisible()
-    # The half-size copy laid on the keeper: the same picture, so little difference.
+    # The mirrored copy laid on its keeper, the mirror undone: little difference is left.
     assert aligned.first.size() == aligned.second.size() == aligned.difference.size()
-    assert aligned.mean_difference < 0.03
+    assert aligned.mean_difference < 0.04
     assert aligned.covered > 0.95
+    assert "mirrored" in aligned.how
     assert not preview.overlay.image.isNull()
     assert "on average" in preview.overlay_caption.text()
 
-    preview.mode_buttons[preview.compare_mode().BLINK].click()
+    # The next photo: turned and at half size, laid on the keeper too.
+    with qtbot.waitSignal(preview.pair_aligned, timeout=TIMEOUT_MS):
+        view.set_current(0, paths.index(str(turned)))
+    assert preview.aligned is not None
+    assert preview.aligned.mean_difference < 0.04
+    assert "turned 90°" in preview.aligned.how
+
+    preview.mode_buttons[CompareMode.BLINK].click()
     captions: set[str] = set()
 
     def both_shown() -> bool:
@@ -481,9 +500,8 @@ def test_compare_swaps_blinks_and_shows_the_difference(qtbot: QtBot, tmp_path: P
         return {"1 of 2", "2 of 2"} <= captions
 
     qtbot.waitUntil(both_shown, timeout=10_000)
-    assert small.path.endswith(os.path.basename(tree.resized[0]))
 
-    preview.mode_buttons[preview.compare_mode().SIDE_BY_SIDE].click()
+    preview.mode_buttons[CompareMode.SIDE_BY_SIDE].click()
     assert preview.sides[0].canvas.isVisible()
     assert preview.sides[1].canvas.isVisible()
     assert not preview.overlay.isVisible()

@@ -36,32 +36,49 @@ class Aligned:
     used_transform: bool  # the matcher's transform was known and used (else: size only)
 
 
-def _linear(transform: Transform) -> np.ndarray:
-    """The 2x2 map of ``transform`` in pixel coordinates (x right, y down): mirror left-right,
-    then turn clockwise, then scale."""
+def _turn_and_mirror(transform: Transform) -> np.ndarray:
+    """The 2x2 map of ``transform``'s turn and mirror in pixel coordinates (x right, y down):
+    mirror left-right, then turn clockwise."""
     angle = math.radians(transform.turn_degrees)
     cos, sin = math.cos(angle), math.sin(angle)
     turn = np.array([[cos, -sin], [sin, cos]])
     mirror = np.diag([-1.0, 1.0]) if transform.mirrored else np.eye(2)
-    return transform.scale * turn @ mirror
+    linear: np.ndarray = turn @ mirror
+    return linear
+
+
+def _keeper_scale_squared(transform: Transform, size: tuple[int, int]) -> float:
+    """A member's scale from its keeper, squared, times the keeper's area (which cancels)."""
+    width, height = size
+    return width * height * transform.second_shown / max(transform.first_shown, 1e-6)
 
 
 def second_to_first(
-    first_from_keeper: Transform | None,
-    second_from_keeper: Transform | None,
-    first_scale: float,
-    second_scale: float,
-) -> np.ndarray | None:
-    """The 2x2 map from the second picture's pixels to the first one's, both decoded at the
-    given fractions of their full size; None when a transform is unknown.
+    first: Transform,
+    second: Transform,
+    first_size: tuple[int, int],
+    second_size: tuple[int, int],
+    first_decoded: float = 1.0,
+    second_decoded: float = 1.0,
+) -> np.ndarray:
+    """The 2x2 map from the second picture's decoded pixels to the first one's.
 
-    Each transform says how a member shows its keeper's picture (the keeper's own is the
-    identity), so the second goes back to the keeper and on to the first.
+    Args:
+        first, second: how each member shows its keeper's picture (the keeper's own is the
+            identity), so the second goes back to the keeper and on to the first.
+        first_size, second_size: each picture's full size (width, height), as shown upright.
+        first_decoded, second_decoded: the fraction of its full width each was decoded at.
+
+    The scale comes from the sizes and the shares of the picture each shows (a member showing
+    the fraction ``first_shown`` of its keeper's area, of which it is ``second_shown``, has
+    ``scale² = area × second_shown / (first_shown × keeper area)``), not from the transform's
+    own ``scale``: a match found by the signatures records the turn but not the size.
     """
-    if first_from_keeper is None or second_from_keeper is None:
-        return None
-    to_first = _linear(first_from_keeper) @ np.linalg.inv(_linear(second_from_keeper))
-    return (first_scale / second_scale) * to_first
+    turn = _turn_and_mirror(first) @ np.linalg.inv(_turn_and_mirror(second))
+    scale = math.sqrt(
+        _keeper_scale_squared(first, first_size) / _keeper_scale_squared(second, second_size)
+    )
+    return (first_decoded / second_decoded) * scale * turn
 
 
 def _phase_shift(

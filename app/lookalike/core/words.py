@@ -545,23 +545,22 @@ def transform_text(transform: Transform, new_format: str = "") -> str:
 # --- comparing two photos ------------------------------------------------------------------
 
 
-def _aligned_by(used_transform: bool) -> str:
-    if used_transform:
-        return "laid on each other as the match found them (turn, mirror, size)"
-    return "laid on each other by size and orientation"
+def laid_on_each_other(changes: list[str]) -> str:
+    """How a blink or difference put two photos on each other: undoing what the match found
+    (``changes``, each from ``transform_text``), or by their size alone."""
+    if changes:
+        return f"laid on each other as matched ({'; '.join(changes)})"
+    return "laid on each other by size"
 
 
-def difference_summary(mean_difference: float, used_transform: bool) -> str:
+def difference_summary(mean_difference: float, how: str) -> str:
     """Over a difference picture: "Bright where they differ · 2 % on average · …"."""
-    return (
-        f"Bright where they differ · {_percent(mean_difference)} on average · "
-        f"{_aligned_by(used_transform)}"
-    )
+    return f"Bright where they differ · {_percent(mean_difference)} on average · {how}"
 
 
-def blink_caption(number: int, photo: str, used_transform: bool) -> str:
+def blink_caption(number: int, photo: str, how: str) -> str:
     """Over a blink: which photo shows now ("1 of 2: keeper · IMG_1.jpg · …")."""
-    return f"{number} of 2: {photo} · {_aligned_by(used_transform)}"
+    return f"{number} of 2: {photo} · {how}"
 
 
 # --- dates ------------------------------------------------------------------------------------

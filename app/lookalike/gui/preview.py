@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from lookalike.core import names, words
 from lookalike.core.alignment import align, second_to_first
 from lookalike.core.metadata import PhotoInfo, read_photo_info
-from lookalike.core.model import IDENTITY, MatchKind, Member, Transform
+from lookalike.core.model import MatchKind, Member, Transform
 from lookalike.gui.thumb_cache import load_thumbnail
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
@@ -93,17 +93,7 @@ class AlignedPair:
     difference: QImage
     mean_difference: float
     covered: float
-    used_transform: bool
-
-
-def transform_of(member: Member) -> Transform | None:
-    """How ``member`` shows its keeper's picture, when known: the keeper itself and a
-    byte-identical copy are the identity; otherwise the matcher's transform if the scan
-    recorded it on the member (None: unknown, so compare by size and orientation only)."""
-    if member.match in (MatchKind.KEEPER, MatchKind.IDENTICAL):
-        return IDENTITY
-    recorded = getattr(member, "transform", None)  # a field newer scans record
-    return recorded if isinstance(recorded, Transform) else None
+    how: str  # how they were laid on each other, in words
 
 
 def _to_bgr(image: QImage) -> np.ndarray:
@@ -120,24 +110,42 @@ def _to_image(pixels: np.ndarray) -> QImage:
     return image.copy()  # the array dies with this frame
 
 
+def _changed(transform: Transform) -> bool:
+    """Whether a transform turns, mirrors or crops (a size alone needs no transform)."""
+    turn = abs((transform.turn_degrees + 180) % 360 - 180)
+    return (
+        transform.mirrored
+        or turn >= 0.5
+        or min(transform.first_shown, transform.second_shown) < 0.995
+    )
+
+
 def align_members(first: Member, second: Member, edge_px: int = ALIGN_EDGE_PX) -> AlignedPair:
-    """Decode both pictures (EXIF orientation applied) and lay the second on the first with
-    the matcher's transforms when known, else by size. Any thread. Raises OSError when a
+    """Decode both pictures (EXIF orientation applied) and lay the second on the first, undoing
+    the turn, mirror and crop the matcher recorded for each. Any thread. Raises OSError when a
     picture cannot be decoded."""
     first_image = load_thumbnail(first.path, edge_px)
     second_image = load_thumbnail(second.path, edge_px)
     if first_image.isNull() or second_image.isNull():
         raise OSError(f"cannot decode {first.path if first_image.isNull() else second.path}")
     a, b = _to_bgr(first_image), _to_bgr(second_image)
-    first_t, second_t = transform_of(first), transform_of(second)
-    to_first = second_to_first(
-        first_t,
-        second_t,
-        a.shape[1] / first.width if first.width else 1.0,
-        b.shape[1] / second.width if second.width else 1.0,
-    )
+    to_first = None
+    if first.width and first.height and second.width and second.height:
+        to_first = second_to_first(
+            first.transform,
+            second.transform,
+            (first.width, first.height),
+            (second.width, second.height),
+            a.shape[1] / first.width,
+            b.shape[1] / second.width,
+        )
+    changes = [
+        words.transform_text(m.transform)
+        for m in (first, second)
+        if m.match is not MatchKind.KEEPER and _changed(m.transform)
+    ]
     crop = any(
-        t is not None and min(t.first_shown, t.second_shown) < 0.995 for t in (first_t, second_t)
+        min(m.transform.first_shown, m.transform.second_shown) < 0.995 for m in (first, second)
     )
     result = align(a, b, to_first, crop=crop)
     return AlignedPair(
@@ -146,7 +154,7 @@ def align_members(first: Member, second: Member, edge_px: int = ALIGN_EDGE_PX) -
         _to_image(result.difference),
         result.mean_difference,
         result.covered,
-        result.used_transform,
+        words.laid_on_each_other(changes),
     )
 
 
@@ -840,7 +848,7 @@ class PreviewPane(QWidget):
             self._blink_timer.stop()
             self.overlay.set_image(self._with_ratio(aligned.difference))
             self.overlay_caption.setText(
-                words.difference_summary(aligned.mean_difference, aligned.used_transform)
+                words.difference_summary(aligned.mean_difference, aligned.how)
             )
         else:
             if not self._blink_timer.isActive():
@@ -852,7 +860,7 @@ class PreviewPane(QWidget):
                 words.blink_caption(
                     2 if self._blink_second else 1,
                     f"{words.match_label(shown)} · {os.path.basename(shown.path)}",
-                    aligned.used_transform,
+                    aligned.how,
                 )
             )
         self.overlay_caption.setToolTip(self.overlay_caption.text())

@@ -261,9 +261,13 @@ def test_progress_counts_the_files_the_summary_counts(
 
     window.session.scan_progress_changed.connect(record)
     summary = scan(qtbot, window)
-    assert totals == {summary.files}
-    assert f"of {words.number(summary.files)} files" in details[-1]
-    assert words.files(summary.files) in window.statusBar().currentMessage()
+    # One count from the first progress to the last word: every file found (compared or
+    # skipped, as the status bar's "could not be read" then says).
+    found = summary.files + len(window.session.skipped)
+    assert totals == {found} == {2 * 3 + 2 + 1 + 1}  # groups, singles, broken, empty
+    assert f"of {words.number(found)} files" in details[-1]
+    assert window.statusBar().currentMessage().startswith(f"Scanned {words.files(found)} in ")
+    assert window.skipped_button.text() == words.unreadable(len(window.session.skipped))
 
 
 def test_open_results_sets_the_sensitivity_it_was_scanned_with(

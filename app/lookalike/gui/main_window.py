@@ -520,8 +520,11 @@ class MainWindow(QMainWindow):
             message = f"Scan cancelled · {words.groups(groups)} found so far"
         else:
             reclaimable = words.reclaimable(self.results_model.reclaimable_bytes())
+            # The count the progress showed ("of 3,006 files"), skipped files included (the
+            # status bar lists those beside).
+            found = max(self.session.files_found, summary.files)
             message = (
-                f"Scanned {words.files(summary.files)} in {words.duration(summary.elapsed_s)} · "
+                f"Scanned {words.files(found)} in {words.duration(summary.elapsed_s)} · "
                 f"{words.groups(groups)} · {reclaimable}"
             )
         self.statusBar().showMessage(message)

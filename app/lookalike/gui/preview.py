@@ -709,9 +709,6 @@ class PreviewPane(QWidget):
     def is_swapped(self) -> bool:
         return self._swapped
 
-    def compare_mode(self) -> CompareMode:
-        return self._mode
-
     @property
     def aligned(self) -> AlignedPair | None:
         """The pictures of the blink or difference on screen (None while they are made)."""

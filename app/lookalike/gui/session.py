@@ -81,6 +81,7 @@ class Session(QObject):
         self.cleanup_worker: CleanupWorker | None = None
         self.file_task: OneShotWorker | None = None
         self.skipped: list[Skipped] = []
+        self.files_found = 0  # by the running or last scan's walk
         self.last_summary: ScanSummary | None = None
         self.last_options: ScanOptions | None = None
         self.last_cleanup: CleanupReport | None = None
@@ -140,6 +141,7 @@ class Session(QObject):
         log.info("scan starting: %s", options)
         self.results_model.clear()
         self.skipped = []
+        self.files_found = 0
         self.last_summary = None
         self.last_options = options
         self.last_cleanup = None
@@ -169,6 +171,9 @@ class Session(QObject):
 
     @Slot(object)
     def _on_worker_progress_changed(self, progress: Progress) -> None:
+        # The files the walk found, as the progress counts them (the summary counts the ones
+        # compared; the others are the skipped files).
+        self.files_found = max(self.files_found, progress.total)
         if self.scan_worker is not None and not self.scan_worker.is_cancelled:
             self.scan_progress_changed.emit(progress)
 

@@ -31,9 +31,6 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "app"))
-
 KINDS = ("walk", "decode", "cold", "warm", "exact-cold", "exact-warm", "czkawka")
 
 

@@ -356,3 +356,18 @@ def test_stored_hashes_are_read_only() -> None:
     index.add(np.array([1, 2], dtype=np.uint64))
     with pytest.raises(ValueError, match="read-only"):
         index.hashes[0] = 5
+
+
+
+def test_one_large_add_is_indexed_like_many_small_ones() -> None:
+    """A single add of thousands of hashes (a rescan, the region search's index) lands in one
+    segment and finds exactly the pairs of the batch search, with later small adds too."""
+    rng = np.random.default_rng(12)
+    h = planted_hashes(rng, 9000, 10, 1500)
+    index = HashIndex(10)
+    index.add(h[:6000])
+    found = as_dict(index.query(h[:6000], np.arange(6000)))
+    for lo in range(6000, 9000, 700):
+        ids = index.add(h[lo : lo + 700])
+        found.update(as_dict(index.query(h[lo : lo + 700], ids)))
+    assert found == reference_pairs(h, 10)

@@ -207,6 +207,36 @@ def test_rescan_uses_the_cache_and_decodes_nothing(tmp_path: Path) -> None:
     assert len(exact.groups) == 1
 
 
+def members(result: ScanResult) -> set[frozenset[str]]:
+    return {frozenset(Path(m.path).name for m in g.members) for g in result.groups}
+
+
+def test_an_unchanged_rescan_takes_its_candidate_pairs_from_the_cache(tmp_path: Path) -> None:
+    """A rescan of the same pictures reads the candidate pairs the last scan found instead of
+    searching; any change of the picture set searches again."""
+    photos(tmp_path / "p", 5)
+    cache = str(tmp_path / "cache.sqlite3")
+    cold = scan(tmp_path / "p", cache_path=cache)
+    assert len(cold.groups) == 5
+    with sqlite3.connect(cache) as db:
+        (stored,) = db.execute("SELECT pairs FROM candidate_sets").fetchone()
+    assert len(stored) >= 5 * 8  # at least the five pairs, two int32 positions each
+    assert members(scan(tmp_path / "p", cache_path=cache)) == members(cold)
+
+    # The pairs kept are the ones used: with them emptied, the same files form no group ...
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE candidate_sets SET pairs = x''")
+    assert scan(tmp_path / "p", cache_path=cache).groups == ()
+    # ... a damaged row is searched again, and so is a set with a picture more.
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE candidate_sets SET pairs = x'0102'")
+    assert members(scan(tmp_path / "p", cache_path=cache)) == members(cold)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE candidate_sets SET pairs = x''")
+    images.save(tmp_path / "p" / "other.jpg", images.photo(99, 320, 240))
+    assert members(scan(tmp_path / "p", cache_path=cache)) == members(cold)
+
+
 def test_corrupt_cache_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
     photos(tmp_path / "p", 2)
     cache = tmp_path / "cache.sqlite3"

@@ -54,6 +54,16 @@ CREATE TABLE IF NOT EXISTS pairs (
     PRIMARY KEY (first, second, version)
 ) WITHOUT ROWID
 """
+# The candidate pairs a scan found among exactly one set of pictures (by the digest of their
+# keys), so a rescan of unchanged files skips the search. A few sets are kept: one per folder
+# selection and sensitivity in use.
+_CANDIDATES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS candidate_sets (
+    version TEXT NOT NULL, digest TEXT NOT NULL, stored REAL NOT NULL, pairs BLOB NOT NULL,
+    PRIMARY KEY (version, digest)
+) WITHOUT ROWID
+"""
+_CANDIDATE_SETS_KEPT = 8
 _COLUMNS = (
     "path, size, mtime_ns, inode, content_hash, fp_version, width, height, format, taken,"
     " camera, has_exif, hashes, signature, skip_reason, skip_detail, skip_stamp"
@@ -151,6 +161,7 @@ class FingerprintCache:
             # Changed and stamped only once the file proved to be ours: a foreign one is set
             # aside unchanged.
             db.execute(_PAIRS_SCHEMA)
+            db.execute(_CANDIDATES_SCHEMA)
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -328,6 +339,33 @@ class FingerprintCache:
                 self._db.execute("DELETE FROM pairs WHERE version != ?", (version,))
                 self._pruned = True
             self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?,?,?,?)", values)
+
+    def candidate_pairs(self, version: str, digest: str) -> bytes | None:
+        """The candidate pairs stored for this set of pictures, or None."""
+        return self._guarded(lambda: self._candidate_pairs(version, digest))
+
+    def _candidate_pairs(self, version: str, digest: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT pairs FROM candidate_sets WHERE version = ? AND digest = ?", (version, digest)
+        ).fetchone()
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def store_candidate_pairs(self, version: str, digest: str, pairs: bytes) -> None:
+        """Keep a set's candidate pairs, and only the most recent few sets."""
+        self._guarded(lambda: self._write_candidates(version, digest, pairs))
+
+    def _write_candidates(self, version: str, digest: str, pairs: bytes) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT OR REPLACE INTO candidate_sets VALUES (?,?,?,?)",
+                (version, digest, time.time(), pairs),
+            )
+            self._db.execute(
+                "DELETE FROM candidate_sets WHERE (version, digest) NOT IN (SELECT version,"
+                " digest FROM candidate_sets ORDER BY stored DESC LIMIT ?)",
+                (_CANDIDATE_SETS_KEPT,),
+            )
 
 
 def _evidence_rows(

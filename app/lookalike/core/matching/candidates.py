@@ -70,11 +70,6 @@ class CandidateSource(Protocol):
         searches only once all images are in gives them here; others give none)."""
         ...
 
-    def neighbours(self, image: Ids) -> Ids:
-        """Every indexed image this source pairs with ``image`` (an id already added; a
-        one-element array), by the same rule as `add` and `finish` together."""
-        ...
-
 
 Evidence = tuple[float, ...]
 """What a verifier measured about a pair, before any sensitivity judged it: plain numbers, so the

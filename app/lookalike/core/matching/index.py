@@ -177,8 +177,11 @@ class HashIndex:
         ids = np.arange(self._size, self._size + n, dtype=np.int64)
         self._hashes[self._size : self._size + n] = h
         self._size += n
-        while self._size - self._buffer_start >= _BUFFER_SIZE:
-            self._flush(self._buffer_start + _BUFFER_SIZE)
+        full = (self._size - self._buffer_start) // _BUFFER_SIZE * _BUFFER_SIZE
+        if full:
+            # One flush for a large add: it lands in the level that holds it, indexed once
+            # (flushing 1024 at a time re-indexed every level on the way: seconds at 100 k).
+            self._flush(self._buffer_start + full)
         return ids
 
     def query(self, hashes: npt.ArrayLike, owners: npt.ArrayLike) -> Matches:
@@ -198,15 +201,16 @@ class HashIndex:
         own = np.asarray(owners, dtype=np.int64).reshape(-1)
         if own.shape != q.shape:
             raise ValueError(f"owners has shape {own.shape}, hashes has {q.shape}")
+        k = self._k
         if q.shape[0] == 0 or self._size == 0:
             return Matches.empty()
         parts: list[tuple[Int64Array, Int64Array, UInt8Array]] = []
         for seg in self._levels:
             if seg is not None:
-                parts.extend(seg.search(q, self._k))
+                parts.extend(seg.search(q, k))
         if self._buffer_start < self._size:
             buffer = self._hashes[self._buffer_start : self._size]
-            for qi, item, dist in _brute_cross(q, buffer, self._k):
+            for qi, item, dist in _brute_cross(q, buffer, k):
                 parts.append((qi, item + self._buffer_start, dist))
         if not parts:
             return Matches.empty()
@@ -389,15 +393,20 @@ def _brute_cross(
     tile size measured fastest on the 2-core machine), skipping a tile's nonzero() when nothing
     in it is within k.
     """
-    for lo in range(0, q.shape[0], _BRUTE_ROWS):
-        rows = q[lo : lo + _BRUTE_ROWS, None]
-        for col in range(0, items.shape[0], _BRUTE_COLUMNS):
-            d = np.bitwise_count(rows ^ items[None, col : col + _BRUTE_COLUMNS])
-            near = d <= k
-            if not near.any():
+    columns = min(items.shape[0], _BRUTE_COLUMNS)
+    # Taller tiles against a short item list (the streaming buffer): the same tile area, so a
+    # batch of thousands of queries is a few numpy calls, not one per 64 of them.
+    step = max(_BRUTE_ROWS, _BRUTE_ROWS * _BRUTE_COLUMNS // max(columns, 1))
+    for lo in range(0, q.shape[0], step):
+        rows = q[lo : lo + step, None]
+        for col in range(0, items.shape[0], columns):
+            d = np.bitwise_count(rows ^ items[None, col : col + columns])
+            # flatnonzero on a bool array is branch-free; nonzero() of a 2-D one is 5x slower.
+            hit = np.flatnonzero(d <= k)
+            if hit.shape[0] == 0:
                 continue
-            qi, item = np.nonzero(near)
-            yield (qi + lo).astype(np.int64), (item + col).astype(np.int64), d[qi, item]
+            qi, item = np.divmod(hit, d.shape[1])
+            yield (qi + lo).astype(np.int64), (item + col).astype(np.int64), d.ravel()[hit]
 
 
 # --- multi-index hashing -------------------------------------------------------------------------
@@ -483,12 +492,13 @@ class _Segment:
             for qi, item, dist in _brute_cross(q, self._h, k):
                 yield qi, item + self.start, dist
             return
+        probe_band, probe_mask, probe_base = self._probe_band, self._probe_mask, self._probe_base
         band_values = ((q[:, None] >> self._band_shifts) & self._band_masks).astype(np.int32)
-        n_probes = self._probe_mask.shape[0]
+        n_probes = probe_mask.shape[0]
         per_chunk = max(1, _PROBE_CHUNK // n_probes)
         for lo in range(0, q.shape[0], per_chunk):
             bv = band_values[lo : lo + per_chunk]
-            probe = ((bv[:, self._probe_band] ^ self._probe_mask) + self._probe_base).reshape(-1)
+            probe = ((bv[:, probe_band] ^ probe_mask) + probe_base).reshape(-1)
             start = self._offsets[probe]
             count = self._offsets[probe + 1] - start
             hit = np.flatnonzero(count > 0)  # a bool mask: nonzero() is branch-free on bools

@@ -8,6 +8,7 @@ single-colour image is matched by its bytes alone.
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
@@ -43,6 +44,69 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
     return sources
 
 
+# Bump when a source's rule changes what it proposes (the radii and fingerprints are in the
+# version already): candidate pairs cached by an older rule are then searched for again.
+CANDIDATE_RULES_VERSION = 1
+
+CandidateLookup = Callable[[str, str], bytes | None]
+"""(version, digest of the sorted picture keys) -> the pairs an earlier scan stored, or None."""
+
+
+def _digest(sorted_keys: Sequence[str]) -> str:
+    h = hashlib.sha1(usedforsecurity=False)
+    for key in sorted_keys:
+        # Keys hold paths, which may carry undecodable bytes as surrogates.
+        data = key.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(4, "little") + data)
+    return h.hexdigest()
+
+
+class _PairLog:
+    """Every candidate pair proposed so far, to answer "which candidates has this image?".
+
+    The sources propose each pair once, by a rule symmetric in the pair, when the later of the
+    two arrives (or in `finish`), so the pairs proposed so far are an image's candidates: no
+    search runs again for it (a re-search cost a query of every index, about 1 ms, each time
+    the grouping placed a picture again). The pairs are kept both ways in runs sorted by image,
+    merged like a binary counter, so a lookup reads about log2(batches) runs: 32 bytes a pair.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[Ids, Ids]] = []  # (images sorted, their candidates)
+
+    def add(self, first: Ids, second: Ids) -> None:
+        if not first.shape[0]:
+            return
+        ends = np.concatenate([first, second])
+        others = np.concatenate([second, first])
+        order = np.argsort(ends, kind="stable")
+        self._runs.append((ends[order], others[order]))
+        while len(self._runs) > 1 and self._runs[-2][0].shape[0] <= 2 * self._runs[-1][0].shape[0]:
+            (a_ends, a_others), (b_ends, b_others) = self._runs.pop(-2), self._runs.pop()
+            ends = np.concatenate([a_ends, b_ends])
+            others = np.concatenate([a_others, b_others])
+            order = np.argsort(ends, kind="stable")
+            self._runs.append((ends[order], others[order]))
+
+    def pairs(self) -> tuple[Ids, Ids]:
+        """Every pair once (the smaller id first)."""
+        if not self._runs:
+            none = np.zeros(0, dtype=np.int64)
+            return none, none.copy()
+        ends = np.concatenate([run[0] for run in self._runs])
+        others = np.concatenate([run[1] for run in self._runs])
+        once = ends < others
+        return ends[once], others[once]
+
+    def of(self, image: int) -> Ids:
+        found = []
+        for ends, others in self._runs:
+            lo, hi = np.searchsorted(ends, (image, image + 1))
+            if hi > lo:
+                found.append(others[lo:hi])
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
 class Matcher:
     """Candidate pairs among all pictures given to `add`, and their verification on demand.
 
@@ -61,6 +125,7 @@ class Matcher:
     ) -> None:
         self.thresholds = thresholds(sensitivity)
         self._sources = candidate_sources(self.thresholds, find_rotated)
+        self._find_rotated = find_rotated
         self._verifier = verifier or SignatureVerifier(self.thresholds, find_rotated)
         self._lookup = lookup
         self._evidence: dict[PairKey, Evidence] = {}
@@ -71,28 +136,90 @@ class Matcher:
         self._keys: list[str] = []
         self._picture_of = array("q")
         self._index_of = array("q")  # by picture id: its index id, or -1 when not indexed
+        self._pairs = _PairLog()  # in index ids
 
     def add(
         self, pictures: Sequence[int], keys: Sequence[str], prints: Sequence[Fingerprint]
     ) -> Proposals:
         """Take new pictures (ids, keys and one fingerprint each); return the candidate pairs,
         as picture ids, that involve one of them (all of them, but for those `finish` gives)."""
+        start = self._register(pictures, keys, prints)
+        if start == len(self._prints):
+            return Proposals.empty()
+        ids = np.arange(start, len(self._prints), dtype=np.int64)
+        batch = self._prints[start:]
+        return self._as_pictures([source.add(ids, batch) for source in self._sources])
+
+    def cached_pairs(
+        self, keys: Sequence[str], prints: Sequence[Fingerprint], known: CandidateLookup
+    ) -> Ids | None:
+        """The candidate pairs an earlier scan found among exactly these pictures (``known``,
+        by `candidate_set`'s digest), as positions in sorted key order (rows of two), or None.
+
+        They are what the search would find again: each source's rule reads only the two
+        fingerprints, which the keys stand for, and the version names the rules and radii.
+        """
+        ordered = sorted(key for key, fp in zip(keys, prints, strict=True) if fp.signature)
+        if not ordered:
+            return None
+        blob = known(self.candidates_version, _digest(ordered))
+        if blob is None or len(blob) % 8:
+            return None
+        at = np.frombuffer(blob, dtype="<i4").astype(np.int64).reshape(-1, 2)
+        if at.shape[0] and not 0 <= at.min() <= at.max() < len(ordered):
+            return None  # a damaged row: search instead
+        return at
+
+    def adopt(
+        self,
+        pictures: Sequence[int],
+        keys: Sequence[str],
+        prints: Sequence[Fingerprint],
+        pairs: Ids,
+    ) -> Proposals:
+        """Take every picture of a scan at once with the pairs `cached_pairs` gave for them,
+        instead of searching (a rescan of unchanged files); returns them as picture ids."""
+        start = self._register(pictures, keys, prints)
+        # Sorted key position -> index id.
+        by_key = sorted(range(start, len(self._prints)), key=self._keys.__getitem__)
+        ends = np.array(by_key, dtype=np.int64)[pairs]
+        return self._as_pictures([Proposals(ends[:, 0].copy(), ends[:, 1].copy())])
+
+    def candidate_set(self) -> tuple[str, str, bytes]:
+        """What `adopt` needs to skip the search next time: the version, the digest of the
+        pictures' keys and every pair proposed (positions in sorted key order, int32 pairs)."""
+        order = sorted(range(len(self._keys)), key=self._keys.__getitem__)
+        position = np.empty(len(order), dtype=np.int64)
+        position[np.array(order, dtype=np.int64)] = np.arange(len(order))
+        first, second = self._pairs.pairs()
+        pairs = np.stack([position[first], position[second]], axis=1).astype("<i4").tobytes()
+        return self.candidates_version, _digest([self._keys[i] for i in order]), pairs
+
+    @property
+    def candidates_version(self) -> str:
+        """What the candidate pairs depend on: the sources' rules and radii, the fingerprints."""
+        t = self.thresholds
+        radii = (t.max_hash_distance, t.crop_hash_distance, t.region_hash_distance)
+        names = "+".join(source.name for source in self._sources)
+        rules = f"{names}-{CANDIDATE_RULES_VERSION}/{radii}/turns-{self._find_rotated}"
+        return f"{rules}/fingerprint-{ALGORITHM_VERSION}"
+
+    def _register(
+        self, pictures: Sequence[int], keys: Sequence[str], prints: Sequence[Fingerprint]
+    ) -> int:
+        """Give index ids to the pictures worth comparing; returns the first new index id."""
         usable = [i for i, fp in enumerate(prints) if fp.signature]
         if pictures:
             grow = max(pictures) + 1 - len(self._index_of)
             if grow > 0:
                 self._index_of.extend([-1] * grow)
-        if not usable:
-            return Proposals.empty()
         start = len(self._prints)
         for n, i in enumerate(usable):
             self._index_of[pictures[i]] = start + n
             self._picture_of.append(pictures[i])
             self._keys.append(keys[i])
             self._prints.append(prints[i])
-        ids = np.arange(start, start + len(usable), dtype=np.int64)
-        batch = self._prints[start:]
-        return self._as_pictures([source.add(ids, batch) for source in self._sources])
+        return start
 
     def finish(self) -> Iterator[Proposals]:
         """Once every picture is in: the candidate pairs `add` could not give (the region
@@ -106,9 +233,7 @@ class Matcher:
         index = self._index_of[picture] if picture < len(self._index_of) else -1
         if index < 0:
             return np.zeros(0, dtype=np.int64)
-        image = np.array([index], dtype=np.int64)
-        found = np.unique(np.concatenate([s.neighbours(image) for s in self._sources]))
-        return self._pictures(found)
+        return self._pictures(self._pairs.of(index))
 
     @property
     def evidence_version(self) -> str:
@@ -152,7 +277,9 @@ class Matcher:
         n = len(self._prints)
         low, high = np.minimum(first, second), np.maximum(first, second)
         pairs = np.unique(low * n + high)
-        return Proposals(self._pictures(pairs // n), self._pictures(pairs % n))
+        low, high = pairs // n, pairs % n
+        self._pairs.add(low, high)
+        return Proposals(self._pictures(low), self._pictures(high))
 
     def _pictures(self, index_ids: Ids) -> Ids:
         view = np.frombuffer(self._picture_of, dtype=np.int64)

@@ -137,7 +137,7 @@ class RegionCandidates:
     images arrive. The search runs in `finish` (REGION_COUNT queries an image, in large
     batches of about 3,000 images, so a scan can be cancelled between them), when every image
     is in, so it finds every pair whichever came first; cropped and turned copies join their
-    groups then. Its pairs are kept to answer `neighbours`.
+    groups then.
     """
 
     name = "region"
@@ -146,7 +146,6 @@ class RegionCandidates:
         self._whole = whole
         self._radius = radius
         self._regions: list[bytes] = []  # by image: its region hashes (the fingerprint's bytes)
-        self._mates: dict[int, list[int]] = {}  # after `finish`: the pairs found, both ways
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
         self._regions += [fp.regions for fp in batch]
@@ -165,10 +164,4 @@ class RegionCandidates:
             hashes = np.frombuffer(b"".join(self._regions[start : ids[-1] + 1]), dtype="<u8")
             # An image's regions never pair with its own whole (the index leaves owner == id out).
             found = wholes.query(hashes, np.repeat(ids, REGION_COUNT))
-            for a, b in zip(found.first.tolist(), found.second.tolist(), strict=True):
-                self._mates.setdefault(a, []).append(b)
-                self._mates.setdefault(b, []).append(a)
             yield Proposals(found.first, found.second)
-
-    def neighbours(self, image: Ids) -> Ids:
-        return np.unique(np.array(self._mates.get(int(image[0]), []), dtype=np.int64))

@@ -43,9 +43,6 @@ class WholeCandidates:
     def finish(self) -> Iterator[Proposals]:
         return iter(())  # `add` finds every pair
 
-    def neighbours(self, image: Ids) -> Ids:
-        return self._search(image).second  # every row's first is the querying image
-
     def _search(self, ids: Ids) -> Proposals:
         canonical = self.index.hashes
         if not self._find_rotated:

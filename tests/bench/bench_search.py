@@ -1,0 +1,211 @@
+"""Benchmark of the candidate search at the default settings on realistic hashes (issue 14):
+whole pictures in all 8 orientations, inner-region crops and region hashes, exactly as the scan
+runs them (`matcher.candidate_sources` at normal sensitivity), batch and streaming.
+
+Realistic hashes: the fingerprints of many small crops of the real photographs of `lookalike
+accuracy --fetch` (4-40 % of a side, random position, shrunk to 96×72), so they cluster the
+way real pHashes do (sky, walls, foliage, shared scenes); 5 % of the crops are copies of an
+earlier one (re-encoded at quality 75, or turned by a quarter, or trimmed by 8 %), so true
+pairs exist in every orientation. Made once per size and kept in /tmp as .npy (29 uint64s per
+picture: 8 orientations, the inner region, 20 regions).
+
+Each measurement runs in a fresh process, so its peak RSS is its own; the fingerprints it
+feeds (~0.3 KB each) are counted apart, as `prints_mb`.
+
+    .venv/bin/python tests/bench/bench_search.py --n 100000 1000000
+    .venv/bin/python tests/bench/bench_search.py --n 100000 --mode stream --batch 256
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from lookalike.core.matching.candidates import Proposals
+from lookalike.core.matching.fingerprint import Fingerprint, whole_and_inner
+from lookalike.core.matching.matcher import candidate_sources
+from lookalike.core.matching.policy import thresholds
+from lookalike.core.matching.regions import region_hashes
+from lookalike.core.model import Sensitivity
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.photo_sets import source_paths
+
+CACHE = Path(tempfile.gettempdir()) / "lookalike-speed"
+COPY_EVERY = 20
+_grays: list[np.ndarray] = []
+
+
+def _load(paths: list[str]) -> None:
+    cv2.setNumThreads(1)
+    for p in paths:
+        g = cv2.imread(p, cv2.IMREAD_GRAYSCALE)
+        if g is not None and min(g.shape) >= 200:
+            scale = 1200 / max(g.shape)
+            if scale < 1:
+                g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            _grays.append(g)
+
+
+def _fingerprint_hashes(gray: np.ndarray) -> tuple[bytes, bool]:
+    hashes, signature = whole_and_inner(gray)
+    return hashes + region_hashes(gray), bool(signature)
+
+
+def _crop(rng: random.Random) -> np.ndarray:
+    g = rng.choice(_grays)
+    h, w = g.shape
+    cw = int(min(w, h * 4 / 3) * rng.uniform(0.04, 0.4))
+    ch = max(int(cw * 3 / 4), 6)
+    cw = max(cw, 8)
+    x, y = rng.randint(0, w - cw), rng.randint(0, h - ch)
+    return cv2.resize(g[y : y + ch, x : x + cw], (96, 72), interpolation=cv2.INTER_AREA)
+
+
+def _copy(rng: random.Random, img: np.ndarray) -> np.ndarray:
+    kind = rng.randrange(3)
+    if kind == 0:
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 75])
+        return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else img
+    if kind == 1:
+        return np.ascontiguousarray(np.rot90(img, rng.choice((1, 2, 3))))
+    return img[3:-3, 4:-4]
+
+
+def _make_range(args: tuple[int, int]) -> tuple[bytes, bytes]:
+    start, stop = args
+    out, flat = bytearray(), bytearray()
+    recent: list[np.ndarray] = []
+    for i in range(start, stop):
+        rng = random.Random(i)
+        if i % COPY_EVERY == COPY_EVERY - 1 and recent:
+            img = _copy(rng, rng.choice(recent))
+        else:
+            img = _crop(rng)
+            recent = [*recent[-50:], img]
+        hashes, usable = _fingerprint_hashes(img)
+        out += hashes
+        flat.append(usable)
+    return bytes(out), bytes(flat)
+
+
+def realistic(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 29) uint64 hashes of n crops of real photos, and which have a usable signature."""
+    path = CACHE / f"hashes-{n}.npy"
+    usable_path = CACHE / f"hashes-{n}-usable.npy"
+    if path.exists() and usable_path.exists():
+        return np.load(path), np.load(usable_path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    paths = [str(p) for p in source_paths()]
+    step = 5000
+    jobs = [(s, min(s + step, n)) for s in range(0, n, step)]
+    parts, flags = [], []
+    started = time.monotonic()
+    with ProcessPoolExecutor(os.cpu_count(), initializer=_load, initargs=(paths,)) as pool:
+        for hashes, usable in pool.map(_make_range, jobs):
+            parts.append(hashes)
+            flags.append(usable)
+    h = np.frombuffer(b"".join(parts), dtype="<u8").reshape(n, -1).astype(np.uint64)
+    u = np.frombuffer(b"".join(flags), dtype=np.uint8).astype(bool)
+    np.save(path, h)
+    np.save(usable_path, u)
+    print(f"made {n} realistic fingerprints in {time.monotonic() - started:.0f} s", flush=True)
+    return h, u
+
+
+def _keys(p: Proposals, n: int) -> np.ndarray:
+    """One number per unordered pair."""
+    key: np.ndarray = np.minimum(p.first, p.second) * n + np.maximum(p.first, p.second)
+    return key
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run(n: int, mode: str, batch: int) -> dict[str, object]:
+    h, usable = realistic(n)
+    h = h[usable]
+    base = _rss_mb()
+    prints = [
+        Fingerprint("", 96, 72, "JPEG", "", "", False, row.astype("<u8").tobytes(), b"x")
+        for row in h
+    ]
+    prints_mb = _rss_mb() - base
+    sources = candidate_sources(thresholds(Sensitivity.NORMAL), find_rotated=True)
+    found: dict[str, list[np.ndarray]] = {s.name: [] for s in sources}
+    seconds = {s.name: 0.0 for s in sources}
+    start = time.perf_counter()
+    step = len(prints) if mode == "batch" else batch
+    worst = 0.0
+    for lo in range(0, len(prints), step):
+        ids = np.arange(lo, min(lo + step, len(prints)), dtype=np.int64)
+        t_batch = time.perf_counter()
+        for s in sources:
+            t0 = time.perf_counter()
+            found[s.name].append(_keys(s.add(ids, prints[lo : lo + step]), len(prints)))
+            seconds[s.name] += time.perf_counter() - t0
+        worst = max(worst, time.perf_counter() - t_batch)
+    for s in sources:
+        t0 = time.perf_counter()
+        found[s.name].append(_keys(s.finish(), len(prints)))
+        seconds[s.name] += time.perf_counter() - t0
+    elapsed = time.perf_counter() - start
+    pairs = {name: int(np.unique(np.concatenate(parts)).shape[0]) for name, parts in found.items()}
+    every = np.unique(np.concatenate([np.concatenate(parts) for parts in found.values()]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": len(prints),
+        "mode": mode,
+        "batch": step,
+        "time_s": round(elapsed, 1),
+        "seconds_by_source": {k: round(v, 1) for k, v in seconds.items()},
+        "pairs_by_source": pairs,
+        "pairs": int(every.shape[0]),
+        "worst_batch_s": round(worst, 2),
+        "peak_rss_mb": round(peak),
+        "prints_mb": round(prints_mb),
+        "search_mb": round(peak - base - prints_mb),
+        "load": round(os.getloadavg()[0], 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--mode", choices=("batch", "stream", "both"), default="both")
+    parser.add_argument("--batch", type=int, default=256, help="streaming batch (images)")
+    parser.add_argument("--make", action="store_true", help="only make the hashes")
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run(int(args.one[0]), args.one[1], int(args.one[2]))))
+        return 0
+    modes = ("batch", "stream") if args.mode == "both" else (args.mode,)
+    for n in args.n:
+        realistic(n)
+        if args.make:
+            continue
+        for mode in modes:
+            cmd = [sys.executable, __file__, "--one", str(n), mode, str(args.batch)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            lines = done.stdout.strip().splitlines()
+            print(lines[-1] if lines else done.stderr.strip()[-500:], flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,7 @@
 """Benchmark of the candidate search at the default settings on realistic hashes (issue 14):
-whole pictures in all 8 orientations, inner-region crops and region hashes, exactly as the scan
-runs them (`matcher.candidate_sources` at normal sensitivity), batch and streaming.
+whole pictures in all 8 orientations and the region hashes (crops, trims, straightened copies),
+exactly as the scan runs them (`matcher.candidate_sources` at normal sensitivity), batch and
+streaming.
 
 Realistic hashes: the fingerprints of many small crops of the real photographs of `lookalike
 accuracy --fetch` (4-40 % of a side, random position, shrunk to 96×72), so they cluster the
@@ -161,7 +162,7 @@ def run(n: int, mode: str, batch: int) -> dict[str, object]:
         worst = max(worst, time.perf_counter() - t_batch)
     for s in sources:
         t0 = time.perf_counter()
-        found[s.name].append(_keys(s.finish(), len(prints)))
+        found[s.name] += [_keys(late, len(prints)) for late in s.finish()]
         seconds[s.name] += time.perf_counter() - t0
     elapsed = time.perf_counter() - start
     pairs = {name: int(np.unique(np.concatenate(parts)).shape[0]) for name, parts in found.items()}

@@ -358,7 +358,6 @@ def test_stored_hashes_are_read_only() -> None:
         index.hashes[0] = 5
 
 
-
 def test_one_large_add_is_indexed_like_many_small_ones() -> None:
     """A single add of thousands of hashes (a rescan, the region search's index) lands in one
     segment and finds exactly the pairs of the batch search, with later small adds too."""

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import replace
 from types import FrameType
 from typing import Any, TextIO
 
@@ -33,7 +34,16 @@ from lookalike.core.cleanup.events import (
 )
 from lookalike.core.cleanup.plan import plan_from_result
 from lookalike.core.events import Progress, ScanEvent, Stage
-from lookalike.core.model import Member, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.model import (
+    Member,
+    Rule,
+    RuleError,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    Sensitivity,
+    parse_rules,
+)
 from lookalike.core.not_duplicates import (
     ChoiceKind,
     NotDuplicates,
@@ -160,10 +170,36 @@ def add_scan_arguments(parser: argparse.ArgumentParser, *, paths_required: bool 
         action="store_true",
         help="group files even where they were marked as not duplicates",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="RULE[,RULE…]",
+        type=_rules,
+        default=(),
+        help="choose each group's keeper by these rules, in order, instead of Lookalike's rank"
+        " (files in reference folders first always): resolution, size, taken, modified,"
+        " path, format=jpeg+png, folder=PATH, name=PATTERN; a leading '-' reverses one"
+        " (--keep=-size: the smallest file)",
+    )
 
 
 def _memory(path: str | None) -> NotDuplicates:
     return NotDuplicates(path) if path else NotDuplicates()
+
+
+def _rules(text: str) -> tuple[Rule, ...]:
+    try:
+        return parse_rules(text)
+    except RuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def with_rules(result: ScanResult, rules: Sequence[Rule]) -> ScanResult:
+    """The result with each group's keeper chosen by ``rules`` (none: unchanged)."""
+    if not rules:
+        return result
+    from lookalike.core.ranking import apply_rules
+
+    return replace(result, groups=tuple(apply_rules(g, rules) for g in result.groups))
 
 
 def scan_options(args: argparse.Namespace) -> ScanOptions:
@@ -255,7 +291,7 @@ def print_result(result: ScanResult, out: TextIO) -> None:
     from lookalike.core.report import changes
 
     for n, group in enumerate(result.groups, 1):
-        out.write(f"Group {n}: {words.group_header(group)}\n")
+        out.write(f"Group {n}: {words.group_header(group)}; {words.keeper_reason(group)}\n")
         for m in group.members:
             size = f"{m.width}×{m.height}, " if m.width else ""
             ref = ", reference" if m.is_reference else ""
@@ -265,6 +301,8 @@ def print_result(result: ScanResult, out: TextIO) -> None:
             out.write(
                 f"  {words.match_label(m):>14}  {path} ({size}{words.size(m.size)}{ref}){how}\n"
             )
+            if m.proven_with:
+                out.write(f"  {'':>14}  {words.proof_note(m)}\n")
     if result.skipped:
         out.write(f"\nSkipped {words.files(len(result.skipped))}:\n")
         for skipped in result.skipped:
@@ -280,7 +318,7 @@ def print_result(result: ScanResult, out: TextIO) -> None:
 
 def _run_scan(args: argparse.Namespace) -> int:
     options = scan_options(args)
-    result = run_scan_with_progress(options)
+    result = with_rules(run_scan_with_progress(options), args.keep)
     print_result(result, sys.stdout)
     if args.json or args.csv:
         from lookalike.core import report
@@ -428,6 +466,7 @@ def _run_clean(args: argparse.Namespace) -> int:
         result = run_scan_with_progress(scan_options(args))
     else:
         raise UsageError("give folders to scan, or --from RESULT.json")
+    result = with_rules(result, args.keep)
     # Only files inside the result's own scanned folders: a hand-edited --from file cannot
     # reach anything else.
     plan = plan_from_result(result)

@@ -29,11 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 # After the path setup:
-from lookalike.core.grouping import Grouper, Ids, keeper_rank_similar  # noqa: E402
+from lookalike.core.grouping import Grouper, Ids  # noqa: E402
 from lookalike.core.matching.fingerprint import Fingerprint, fingerprint_bytes  # noqa: E402
 from lookalike.core.matching.kinds import Match  # noqa: E402
 from lookalike.core.matching.matcher import Matcher  # noqa: E402
 from lookalike.core.model import MatchKind, Member, Sensitivity  # noqa: E402
+from lookalike.core.ranking import keeper_rank  # noqa: E402
 from tests import images  # noqa: E402
 
 BATCH = 8
@@ -79,7 +80,7 @@ def clique(n: int, seed: int = 0) -> tuple[float, int, int, int]:
         mates = np.array(order[:arrived], dtype=np.int64)
         return mates[mates != p]
 
-    grouper = Grouper(keeper_rank_similar, lambda p: [files[p]], verify, neighbours)
+    grouper = Grouper(keeper_rank, lambda p: [files[p]], verify, neighbours)
     started = time.perf_counter()
     for b, start in enumerate(range(0, n, BATCH)):
         new = np.array(order[start : start + BATCH], dtype=np.int64)
@@ -120,7 +121,7 @@ def pipeline(prints: list[Fingerprint], seed: int = 0) -> dict[str, float]:
         asked += len(pairs)
         return matcher.verify(pairs)
 
-    grouper = Grouper(keeper_rank_similar, lambda p: [files[p]], verify, matcher.neighbours)
+    grouper = Grouper(keeper_rank, lambda p: [files[p]], verify, matcher.neighbours)
     order = list(range(len(prints)))
     rng.shuffle(order)
     search = group = 0.0

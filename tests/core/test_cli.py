@@ -37,7 +37,8 @@ def test_scan_prints_groups_and_saves_json(
     data = json.loads(out_json.read_text())
     assert data["version"] == 1
     (group,) = data["groups"]
-    assert group["keeper"] == str(folder / "b.png")
+    # The JPEG has the camera's EXIF, its PNG conversion none: the camera original is kept.
+    assert group["keeper"] == str(folder / "a.jpg")
     assert {m["match"] for m in group["members"]} == {"keeper", "same-picture"}
     assert data["skipped"][0]["path"] == str(folder / "broken.jpg")
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated
-from lookalike.core.grouping import Grouper, Ids, keeper_rank_similar
+from lookalike.core.grouping import Grouper, Ids
 from lookalike.core.matching.kinds import Match, Transform
 from lookalike.core.matching.matcher import Matcher
 from lookalike.core.model import Group, MatchKind, Member, Sensitivity
+from lookalike.core.ranking import keeper_rank
 from tests import images
 from tests.core.test_matching import fingerprints
 
@@ -63,7 +64,7 @@ class Library:
         return out
 
     def rank(self, p: int) -> tuple[object, ...]:
-        return min(keeper_rank_similar(m) for m in self.files[p])
+        return min(keeper_rank(m) for m in self.files[p])
 
 
 def random_library(rng: random.Random, n: int, p_candidate: float, p_verified: float) -> Library:
@@ -94,7 +95,7 @@ def batch_rule(lib: Library) -> Shape:
             keepers.append(p)
     shape: Shape = set()
     for k in keepers:
-        files = sorted(lib.files[k], key=keeper_rank_similar)
+        files = sorted(lib.files[k], key=keeper_rank)
         rows = {(f.path, "identical", 1.0) for f in files[1:]}
         for p in (p for p in boss if boss[p] == k and p != k):
             match = lib.verified[min(k, p), max(k, p)]
@@ -130,7 +131,7 @@ def stream(
     def neighbours(p: int) -> Ids:
         return np.array([q for q in mates[p] if q in known], dtype=np.int64)
 
-    grouper = Grouper(keeper_rank_similar, lambda p: list(arrived[p]), lib.verify, neighbours)
+    grouper = Grouper(keeper_rank, lambda p: list(arrived[p]), lib.verify, neighbours)
     events: dict[int, Group] = {}
     order = [(p, f) for p, fs in enumerate(lib.files) for f in fs]
     rng.shuffle(order)
@@ -268,9 +269,7 @@ def test_real_files_group_the_same_in_any_order(tmp_path: Path) -> None:
     def scan_in(order: list[int]) -> Shape:
         matcher = Matcher(Sensitivity.NORMAL, find_rotated=True)
         arrived: dict[int, list[Member]] = {}
-        grouper = Grouper(
-            keeper_rank_similar, lambda p: arrived[p], matcher.verify, matcher.neighbours
-        )
+        grouper = Grouper(keeper_rank, lambda p: arrived[p], matcher.verify, matcher.neighbours)
         for i in order:
             picture = picture_of[i]
             copy = picture in arrived

@@ -9,8 +9,9 @@ import random
 import numpy as np
 
 from lookalike.core.events import GroupFound, GroupRemoved, GroupUpdated
-from lookalike.core.grouping import Grouper, Ids, keeper_rank_similar
+from lookalike.core.grouping import Grouper, Ids
 from lookalike.core.model import Group, Member
+from lookalike.core.ranking import keeper_rank
 from tests.core.test_grouping import Library, Shape, random_library, shape
 
 
@@ -31,7 +32,7 @@ def batch_rule(lib: Library, apart: dict[int, set[int]]) -> Shape:
             keepers.append(p)
     out: Shape = set()
     for k in keepers:
-        files = sorted(lib.files[k], key=keeper_rank_similar)
+        files = sorted(lib.files[k], key=keeper_rank)
         rows = {(f.path, "identical", 1.0) for f in files[1:]}
         for p in (p for p in boss if boss[p] == k and p != k):
             match = lib.verified[min(k, p), max(k, p)]
@@ -62,9 +63,7 @@ def stream(lib: Library, apart: dict[int, set[int]], rng: random.Random) -> list
             for (a, b), m in zip(pairs, lib.verify(pairs), strict=False)
         ]
 
-    grouper = Grouper(
-        keeper_rank_similar, lambda p: list(arrived[p]), verify, neighbours, kept_apart
-    )
+    grouper = Grouper(keeper_rank, lambda p: list(arrived[p]), verify, neighbours, kept_apart)
     events: dict[int, Group] = {}
     order = [(p, f) for p, fs in enumerate(lib.files) for f in fs]
     rng.shuffle(order)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from lookalike.core.model import MatchKind, ScanMode, ScanOptions, ScanResult, Sensitivity
+from lookalike.core.model import (
+    KeeperReason,
+    MatchKind,
+    ScanMode,
+    ScanOptions,
+    ScanResult,
+    Sensitivity,
+)
 from lookalike.core.scan import collect_result, run_scan
 from tests.core import corpus as corpus_
 
@@ -48,13 +55,19 @@ def test_no_lookalike_is_grouped_at_any_level(corpus: corpus_.Corpus, normal: Sc
             assert str(corpus.lookalike(name)) not in grouped, name
 
 
-def test_keeper_is_the_largest_picture_and_reasons_are_given(
+def test_keeper_is_the_best_full_size_camera_jpeg_and_reasons_are_given(
     corpus: corpus_.Corpus, normal: ScanResult
 ) -> None:
     (group,) = normal.groups
     assert group.keeper.match is MatchKind.KEEPER
-    # Same pixels as the original, and the PNG is the largest file of those with most pixels.
-    assert group.keeper.path == str(corpus.variant("converted.png"))
+    # Every variant here was saved from the same pixels with the same camera EXIF (but the PNG
+    # and no-exif.jpg): at full size and with camera data, the higher JPEG quality wins.
+    assert group.keeper.path == str(corpus.variant("q95.jpg"))
+    assert group.why == (
+        KeeperReason.FULL_SIZE,
+        KeeperReason.CAMERA_ORIGINAL,
+        KeeperReason.QUALITY,
+    )
     by_name = {Path(m.path).name: m for m in group.members}
     assert by_name["half.jpg"].match is MatchKind.SAME_PICTURE
     assert by_name["q50.jpg"].match is MatchKind.SAME_PICTURE

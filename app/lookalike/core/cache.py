@@ -20,21 +20,23 @@ running instances share it.
 from __future__ import annotations
 
 import glob
+import json
 import logging
 import os
 import sqlite3
 import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple
 from typing import NamedTuple, TypeVar
 
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint
-from lookalike.core.model import ImageFile, Skipped, SkipReason
+from lookalike.core.model import NO_ORIGIN, ImageFile, Origin, Skipped, SkipReason
 from lookalike.core.reading import skip_stamp
 
 log = logging.getLogger(__name__)
 
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path BLOB PRIMARY KEY,
@@ -45,7 +47,8 @@ CREATE TABLE IF NOT EXISTS files (
     fp_version INTEGER,
     width INTEGER, height INTEGER, format TEXT, taken TEXT, camera TEXT, has_exif INTEGER,
     hashes BLOB, signature BLOB,
-    skip_reason TEXT, skip_detail BLOB, skip_stamp TEXT
+    skip_reason TEXT, skip_detail BLOB, skip_stamp TEXT,
+    origin TEXT
 )
 """
 _PAIRS_SCHEMA = """
@@ -66,18 +69,39 @@ CREATE TABLE IF NOT EXISTS candidate_sets (
 _CANDIDATE_SETS_KEPT = 8
 _COLUMNS = (
     "path, size, mtime_ns, inode, content_hash, fp_version, width, height, format, taken,"
-    " camera, has_exif, hashes, signature, skip_reason, skip_detail, skip_stamp"
+    " camera, has_exif, hashes, signature, skip_reason, skip_detail, skip_stamp, origin"
 )
-# Version 1 keyed paths as text (so a non-UTF-8 name could not be stored) and kept no skips. Its
-# text keys are the UTF-8 bytes that os.fsencode gives for the same names.
-_MIGRATE_FROM_1 = (
-    "ALTER TABLE files ADD COLUMN skip_reason TEXT",
-    "ALTER TABLE files ADD COLUMN skip_detail BLOB",
-    "ALTER TABLE files ADD COLUMN skip_stamp TEXT",
-    "UPDATE files SET path = CAST(path AS BLOB)",
-    "UPDATE pairs SET first = CAST(first AS BLOB), second = CAST(second AS BLOB)",
-    f"PRAGMA user_version={_SCHEMA_VERSION}",  # in the same transaction: another instance waits
-)
+# What brings a file of each older version to the next one. Version 1 keyed paths as text (so a
+# non-UTF-8 name could not be stored) and kept no skips; its text keys are the UTF-8 bytes that
+# os.fsencode gives for the same names. Version 2 kept no origin facts (the keeper rank's).
+_MIGRATIONS = {
+    1: (
+        "ALTER TABLE files ADD COLUMN skip_reason TEXT",
+        "ALTER TABLE files ADD COLUMN skip_detail BLOB",
+        "ALTER TABLE files ADD COLUMN skip_stamp TEXT",
+        "UPDATE files SET path = CAST(path AS BLOB)",
+        "UPDATE pairs SET first = CAST(first AS BLOB), second = CAST(second AS BLOB)",
+    ),
+    2: ("ALTER TABLE files ADD COLUMN origin TEXT",),
+}
+
+
+def _origin_text(origin: Origin) -> str | None:
+    """An origin as a short JSON list, in the field order of ``Origin``; None for no facts."""
+    if origin == NO_ORIGIN:
+        return None
+    return json.dumps(astuple(origin), ensure_ascii=False, separators=(",", ":"))
+
+
+def _origin_from(text: str | None) -> Origin:
+    if not text:
+        return NO_ORIGIN
+    try:
+        return Origin(*json.loads(text))
+    except (ValueError, TypeError):  # a damaged row: the facts are optional, the rank copes
+        return NO_ORIGIN
+
+
 _BATCH = 500  # SQLite's variable limit is 32766; stay far below it
 # Judged by the file's bytes alone, so worth remembering until the file changes. Not the others:
 # a missing decoder can be installed, a crash or an I/O error may not happen again.
@@ -146,17 +170,21 @@ class FingerprintCache:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, 1, _SCHEMA_VERSION):
+            if version != 0 and version not in _MIGRATIONS and version != _SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"unknown cache schema version {version}")
             db.execute(_SCHEMA)
-            if version == 1:
+            if version in _MIGRATIONS:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
                     # Another instance may have migrated it meanwhile.
-                    if db.execute("PRAGMA user_version").fetchone()[0] == 1:
+                    current = db.execute("PRAGMA user_version").fetchone()[0]
+                    if current in _MIGRATIONS:
                         db.execute(_PAIRS_SCHEMA)  # a version 1 file may predate it
-                        for statement in _MIGRATE_FROM_1:
-                            db.execute(statement)
+                        for step in range(current, _SCHEMA_VERSION):
+                            for statement in _MIGRATIONS[step]:
+                                db.execute(statement)
+                        # In the same transaction: another instance waits.
+                        db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
             db.execute(f"SELECT {_COLUMNS} FROM files LIMIT 1")
             # Changed and stamped only once the file proved to be ours: a foreign one is set
             # aside unchanged.
@@ -219,6 +247,7 @@ class FingerprintCache:
                 reason,
                 detail,
                 judged_by,
+                origin,
             ) in rows:
                 f = by_key[key]
                 if (size, mtime_ns, inode) != (f.size, f.mtime_ns, f.inode):
@@ -227,7 +256,17 @@ class FingerprintCache:
                     known.hashes[f.path] = chash
                 if version == ALGORITHM_VERSION and hs is not None:
                     known.prints[f.path] = Fingerprint(
-                        f.path, w, h, fmt, taken, cam, bool(exif), hs, sig, chash or ""
+                        f.path,
+                        w,
+                        h,
+                        fmt,
+                        taken,
+                        cam,
+                        bool(exif),
+                        hs,
+                        sig,
+                        chash or "",
+                        _origin_from(origin),
                     )
                 elif version == ALGORITHM_VERSION and reason and judged_by == stamp:
                     text = _from_text(detail)
@@ -265,7 +304,7 @@ class FingerprintCache:
                 int(fp.has_exif) if fp else None, fp.hashes if fp else None,
                 fp.signature if fp else None,
                 skip.reason.name if skip else None, _text(skip.detail) if skip else None,
-                stamp if skip else None,
+                stamp if skip else None, _origin_text(fp.origin) if fp else None,
             ))  # fmt: skip
         if rows:
             self._guarded(lambda: self._write(rows))
@@ -275,7 +314,7 @@ class FingerprintCache:
             self._db.execute("BEGIN")
             self._db.executemany(
                 f"INSERT OR REPLACE INTO files ({_COLUMNS})"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
 

@@ -62,17 +62,6 @@ _NO_BOSS = -1  # a picture that lost its keeper and waits to be placed again
 _ABSENT, _MEMBER, _KEEPER, _ARRIVING = 0, 1, 2, 3
 
 
-def keeper_rank_exact(m: Member) -> Rank:
-    """Identical files: reference folders first, then the oldest, then the shortest path."""
-    return (not m.is_reference, m.mtime_ns, len(m.path), m.path)
-
-
-def keeper_rank_similar(m: Member) -> Rank:
-    """Similar photos: reference folders first, then most pixels, largest file, EXIF present,
-    oldest, shortest path."""
-    return (not m.is_reference, -m.pixels, -m.size, not m.taken, m.mtime_ns, len(m.path), m.path)
-
-
 class _Picture:
     """One picture's place in the grouping."""
 

@@ -1,5 +1,6 @@
 """What a picture file says about itself before its pixels are decoded: format, size as shown,
-EXIF orientation, date taken and camera; and the pixel cap above which nothing is decoded.
+EXIF orientation, date taken, camera and the program that saved it; and the pixel cap above
+which nothing is decoded.
 
 The scan's workers (fingerprints) and the window's preview both read these facts here, so the
 two agree on a photo's date, camera and turned dimensions. Pillow parses only the header.
@@ -21,8 +22,10 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 250_000_000
 
 _ORIENTATION_TAG = 0x0112
-_MAKE_TAG, _MODEL_TAG = 0x010F, 0x0110
+_MAKE_TAG, _MODEL_TAG, _SOFTWARE_TAG = 0x010F, 0x0110, 0x0131
 _DATETIME_TAG, _EXIF_IFD, _DATETIME_ORIGINAL_TAG = 0x0132, 0x8769, 0x9003
+_MAKER_NOTE_TAG = 0x927C
+_SOFTWARE_CHARS = 64  # enough to name a program and its version; a hostile tag can be huge
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,9 @@ class ExifFacts:
     taken: str = ""  # DateTimeOriginal (else DateTime) as written: "2021:06:01 12:00:05"
     camera: str = ""  # make and model, the make said once
     present: bool = False  # the file has an EXIF block at all
+    software: str = ""  # the Software tag (EXIF, or a PNG text chunk): who saved the file last
+    rewritten: bool = False  # DateTime (last saved) is later than DateTimeOriginal (taken)
+    maker_note: bool = False  # the camera's private block; editors and converters often drop it
 
     @property
     def quarter_turned(self) -> bool:
@@ -44,25 +50,47 @@ def exif_facts(image: Image.Image) -> ExifFacts:
 
     A hostile or broken EXIF block gives no facts rather than an error: they are optional.
     """
+    # PNG keeps the program's name in a text chunk, also when it has no EXIF block.
+    text_software = _text(image.info.get("Software", ""))[:_SOFTWARE_CHARS]
     if image.format == "PNG" and "exif" not in image.info:
         # Pillow decodes a whole PNG to look for an eXIf chunk after the pixels (1.3 GB for a
         # 225 MP one): only a chunk met in the header counts.
-        return ExifFacts()
+        return ExifFacts(software=text_software)
     try:
         exif = image.getexif()
         if not exif:
-            return ExifFacts()
+            return ExifFacts(software=text_software)
         orientation = exif.get(_ORIENTATION_TAG, 1)
         detail = exif.get_ifd(_EXIF_IFD)
-        taken = detail.get(_DATETIME_ORIGINAL_TAG) or exif.get(_DATETIME_TAG) or ""
-        make = str(exif.get(_MAKE_TAG, "")).strip("\x00 ")
-        model = str(exif.get(_MODEL_TAG, "")).strip("\x00 ")
+        original = _text(detail.get(_DATETIME_ORIGINAL_TAG, ""))
+        saved = _text(exif.get(_DATETIME_TAG, ""))
+        make = _text(exif.get(_MAKE_TAG, ""))
+        model = _text(exif.get(_MODEL_TAG, ""))
+        software = _text(exif.get(_SOFTWARE_TAG, "")) or text_software
+        maker_note = _MAKER_NOTE_TAG in detail
     except (OSError, ValueError, SyntaxError, KeyError, TypeError):
         return ExifFacts()
     # Many cameras repeat the make in the model ("Canon" + "Canon EOS 80D").
     camera = model if model.startswith(make) else f"{make} {model}".strip()
     valid = orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
-    return ExifFacts(valid, str(taken).strip("\x00 "), camera, True)
+    # Both dates are written "YYYY:MM:DD HH:MM:SS", so they compare as text.
+    rewritten = bool(original and saved) and saved > original
+    return ExifFacts(
+        valid,
+        original or saved,
+        camera,
+        True,
+        software[:_SOFTWARE_CHARS],
+        rewritten,
+        maker_note,
+    )
+
+
+def _text(value: object) -> str:
+    """An EXIF or PNG text value as clean text (tags may be bytes, padded with NULs)."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value).strip("\x00 ")
 
 
 @dataclass(frozen=True, slots=True)

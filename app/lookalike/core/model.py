@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -136,8 +137,37 @@ IDENTITY = Transform()
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """What a file says about where it came from, beyond its size: the facts the keeper rank
+    reads (``core/ranking.py``) to tell the camera's file from the copies made of it.
+
+    Computed by the scan's workers from what they read anyway (the header, the EXIF block, the
+    JPEG quantisation tables, the reduced decode) and cached with the fingerprint.
+    """
+
+    software: str = ""  # EXIF (or PNG) Software: the program that last saved the file
+    rewritten: bool = False  # EXIF DateTime later than DateTimeOriginal: saved again after capture
+    maker_note: bool = False  # the camera's own EXIF block (MakerNote) is still there
+    lossless: bool = False  # PNG, TIFF, BMP, lossless WebP: the format itself loses nothing
+    quality: int = 0  # a JPEG's quality (1-100) estimated from its quantisation tables
+    # A lossless file whose pixels are a decoded JPEG: that JPEG's quality (0: no JPEG past).
+    jpeg_past: int = 0
+    upscale: float = 1.0  # how many times the picture was enlarged (1.0: its pixels are real)
+
+
+NO_ORIGIN = Origin()
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
-    """One file of a duplicate group, with what the scan learned about it."""
+    """One file of a duplicate group, with what the scan learned about it.
+
+    ``match`` and ``score`` say how it relates to its group's keeper. After the keeper was
+    changed by hand or by a rule, a member may have been verified only against the file that
+    was the keeper when the scan grouped them: ``proven_with`` then names that file, and
+    ``match`` and ``score`` are its relation to that file (the keeper itself was verified against
+    the same file, so the member is still proven to show the keeper's picture).
+    """
 
     path: str
     size: int
@@ -153,18 +183,127 @@ class Member:
     sidecars: tuple[str, ...] = ()  # its sidecar files: trashed, moved and restored with it
     # How this file shows its keeper's picture (the keeper's own is the identity).
     transform: Transform = IDENTITY
+    camera: str = ""  # EXIF make and model, when present
+    origin: Origin = NO_ORIGIN
+    proven_with: str = ""  # "" when ``match`` relates it to the keeper itself (see above)
 
     @property
     def pixels(self) -> int:
         return self.width * self.height
 
 
+class KeeperReason(enum.Enum):
+    """Why a group's keeper was chosen over the other members (``core/ranking.py``)."""
+
+    REFERENCE = "reference"  # it is in a reference folder
+    FULL_SIZE = "full size"  # the most real pixels
+    OTHERS_ENLARGED = "others enlarged"  # the larger members are enlargements
+    CAMERA_ORIGINAL = "camera original"  # the camera's metadata, never rewritten
+    CAMERA_DATA = "camera data"  # more of the camera's metadata than the others
+    QUALITY = "quality"  # lossless, or the best JPEG quality
+    UNEDITED = "unedited"  # the others are edits of it (cropped, grayscale, overlaid)
+    ORIGINAL_NAME = "original name"  # its name and folder look like a camera's
+    TAKEN_FIRST = "taken first"  # the oldest date taken
+    OLDEST = "oldest"  # the oldest file
+    SHORTEST_PATH = "shortest path"
+    CHOSEN = "chosen"  # a person made it the keeper
+
+
+class Criterion(enum.Enum):
+    """What a selection rule compares; the value is the rule's name on the command line."""
+
+    RESOLUTION = "resolution"  # most pixels
+    FILE_SIZE = "size"  # largest file
+    TAKEN = "taken"  # oldest date taken (files without one last)
+    MODIFIED = "modified"  # oldest modification date
+    FORMAT = "format"  # formats in the order given (format=jpeg+heic+png)
+    FOLDER = "folder"  # files inside a folder (folder=/home/me/Photos)
+    PATH_LENGTH = "path"  # shortest path
+    NAME = "name"  # names matching a pattern (name=IMG_*)
+
+
+RULES_WITH_VALUE = frozenset({Criterion.FORMAT, Criterion.FOLDER, Criterion.NAME})
+_FORMAT_ALIASES = {"JPG": "JPEG", "TIF": "TIFF", "HEIC": "HEIF"}  # what people call a format
+
+
+class RuleError(ValueError):
+    """A selection rule that cannot be read, with a sentence saying why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One selection rule: a criterion, its direction, and a value for the ones that take one.
+
+    Written as text the same way on the command line and in the settings: ``size`` keeps the
+    largest file, ``-size`` the smallest; ``folder=/home/me/Photos`` keeps files inside that
+    folder, ``-folder=/home/me/Downloads`` files outside it; ``format=jpeg+heic`` prefers those
+    formats in that order; ``name=IMG_*`` names matching a pattern (any case), ``-name=*copy*``
+    names that do not.
+    """
+
+    criterion: Criterion
+    reverse: bool = False
+    value: str = ""
+
+    @property
+    def text(self) -> str:
+        sign = "-" if self.reverse else ""
+        value = f"={self.value}" if self.criterion in RULES_WITH_VALUE else ""
+        return f"{sign}{self.criterion.value}{value}"
+
+    @classmethod
+    def parse(cls, text: str) -> Rule:
+        """Read one rule; raises ``RuleError`` saying what is wrong."""
+        word = text.strip()
+        reverse = word.startswith("-")
+        name, has_value, value = word.lstrip("-").partition("=")
+        try:
+            criterion = Criterion(name.strip().lower())
+        except ValueError:
+            known = ", ".join(c.value for c in Criterion)
+            raise RuleError(f"unknown rule {word!r} (the rules are: {known})") from None
+        value = value.strip()
+        if criterion in RULES_WITH_VALUE and not value:
+            raise RuleError(f"the rule {criterion.value!r} needs a value: {criterion.value}=…")
+        if criterion not in RULES_WITH_VALUE and has_value:
+            raise RuleError(f"the rule {criterion.value!r} takes no value")
+        if criterion is Criterion.FOLDER:
+            value = os.path.abspath(os.path.expanduser(value))
+        if criterion is Criterion.FORMAT:
+            value = "+".join(format_name(f) for f in value.split("+") if f.strip())
+        return cls(criterion, reverse, value)
+
+
+def format_name(fmt: str) -> str:
+    """A format as Pillow names it ("JPEG"), from what people call it ("jpg")."""
+    upper = fmt.strip().upper()
+    return _FORMAT_ALIASES.get(upper, upper)
+
+
+def parse_rules(text: str) -> tuple[Rule, ...]:
+    """Rules written ``resolution,-size,folder=~/Photos``; raises ``RuleError``."""
+    rules = tuple(Rule.parse(item) for item in text.split(",") if item.strip())
+    if not rules:
+        raise RuleError("no rules given")
+    return rules
+
+
+def rules_text(rules: tuple[Rule, ...]) -> str:
+    """Rules in the form ``parse_rules`` reads."""
+    return ",".join(rule.text for rule in rules)
+
+
+Reason = KeeperReason | Rule  # a rule, when a person's selection rules chose the keeper
+
+
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Files that show the same picture. ``members[0]`` is the suggested keeper."""
+    """Files that show the same picture. ``members[0]`` is the suggested keeper, and ``why``
+    says, most important first, what made it win."""
 
     id: int
     members: tuple[Member, ...]
+    why: tuple[Reason, ...] = ()
 
     @property
     def keeper(self) -> Member:

@@ -4,10 +4,11 @@ JSON format, version 1 (absolute paths; extra keys are ignored on load)::
 
     {"format": "lookalike-scan-result", "version": 1,
      "roots": [...], "reference_roots": [...], "mode": "similar", "sensitivity": "normal",
-     "groups": [{"id": 1, "keeper": "/abs/keep.jpg",
+     "groups": [{"id": 1, "keeper": "/abs/keep.jpg", "why": ["camera original", "rule:size"],
                  "members": [{"path", "size", "mtime_ns", "width", "height",
                               "match": "keeper|identical|same-picture|similar", "score",
-                              "is_reference", "content_hash", "format", "taken", "selected",
+                              "is_reference", "content_hash", "format", "taken", "camera",
+                              "origin": {...}, "proven_with": "/abs/old-keeper.jpg", "selected",
                               "transform": {"turn_degrees", "mirrored", "scale",
                                             "first_shown", "second_shown", "grayscale",
                                             "colourised", "brightness", "contrast", "added",
@@ -26,6 +27,10 @@ export writes the name's own bytes (read it with ``errors="surrogateescape"``). 
 A hand-edited or damaged file is refused with one sentence saying what is wrong (``ReportError``):
 numbers out of range (a size below zero, a date beyond 64 bits), a path that is not absolute or
 holds a NUL, JSON nested too deeply or with NaN, wrong types.
+
+``why`` says why the keeper was chosen (``model.KeeperReason`` values, or "rule:" and a selection
+rule). A member verified against another file than its keeper (the keeper was changed after the
+scan) names that file in ``proven_with``; ``origin`` holds the facts the keeper rank reads.
 """
 
 from __future__ import annotations
@@ -43,9 +48,15 @@ from typing import Any, TypeVar
 
 from lookalike.core import names, words
 from lookalike.core.model import (
+    NO_ORIGIN,
     Group,
+    KeeperReason,
     MatchKind,
     Member,
+    Origin,
+    Reason,
+    Rule,
+    RuleError,
     ScanMode,
     ScanResult,
     ScanSummary,
@@ -100,6 +111,9 @@ def _member_dict(member: Member, selected: bool) -> dict[str, Any]:
         "format": member.format,
         "taken": member.taken,
         "sidecars": [os.path.abspath(p) for p in member.sidecars],
+        "camera": member.camera,
+        **({"origin": asdict(member.origin)} if member.origin != NO_ORIGIN else {}),
+        **({"proven_with": os.path.abspath(member.proven_with)} if member.proven_with else {}),
         "selected": selected,
         "transform": asdict(member.transform),
     }
@@ -110,8 +124,49 @@ def changes(group: Group, member: Member) -> str:
     byte copies."""
     if member.match not in (MatchKind.SAME_PICTURE, MatchKind.SIMILAR):
         return ""
-    new_format = member.format if member.format != group.keeper.format else ""
+    # A member proven against another file than the keeper is described against that file.
+    base = next((m for m in group.members if m.path == member.proven_with), group.keeper)
+    new_format = member.format if member.format != base.format else ""
     return words.transform_text(member.transform, new_format)
+
+
+_RULE_PREFIX = "rule:"
+
+
+def _reason_text(reason: Reason) -> str:
+    return _RULE_PREFIX + reason.text if isinstance(reason, Rule) else reason.value
+
+
+def _load_reasons(raw: Any, where: str) -> tuple[Reason, ...]:
+    """The keeper's reasons; one this version does not know is left out (a newer file)."""
+    if not isinstance(raw, list):
+        raise ReportError(f"{where}: 'why' is not a list")
+    reasons: list[Reason] = []
+    for item in raw:
+        if not isinstance(item, str):
+            raise ReportError(f"{where}: 'why' lists something that is not text")
+        if item.startswith(_RULE_PREFIX):
+            try:
+                reasons.append(Rule.parse(item[len(_RULE_PREFIX) :]))
+            except RuleError:
+                continue
+        elif item in _REASON_VALUES:
+            reasons.append(KeeperReason(item))
+    return tuple(reasons)
+
+
+_REASON_VALUES = frozenset(r.value for r in KeeperReason)
+
+
+def _load_origin(raw: Any, where: str) -> Origin:
+    if not isinstance(raw, dict):
+        raise ReportError(f"{where}: 'origin' is not an object")
+    defaults = asdict(NO_ORIGIN)
+    values = {}
+    for name, default in defaults.items():
+        if name in raw:
+            values[name] = _get(raw, name, type(default), where)
+    return Origin(**values)
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -129,6 +184,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             {
                 "id": g.id,
                 "keeper": os.path.abspath(g.keeper.path),
+                "why": [_reason_text(r) for r in g.why],
                 "members": [
                     _member_dict(m, os.path.abspath(m.path) in selected) for m in g.members
                 ],
@@ -287,6 +343,11 @@ def _load_member(raw: Any, where: str) -> tuple[Member, bool]:
             for p in _opt(raw, "sidecars", list, [], where)
         ),
         transform=_load_transform(raw.get("transform", {}), where),
+        camera=_opt(raw, "camera", str, "", where),
+        origin=_load_origin(raw["origin"], where) if "origin" in raw else NO_ORIGIN,
+        proven_with=(
+            _abs_path(_get(raw, "proven_with", str, where), where) if "proven_with" in raw else ""
+        ),
     )
     return member, _opt(raw, "selected", bool, False, where)
 
@@ -321,7 +382,19 @@ def _load_group(raw: Any, where: str, selected: set[str]) -> Group:
     keeper = _abs_path(_opt(raw, "keeper", str, members[0].path, where), where)
     if members[0].path != keeper:
         raise ReportError(f"{where}: its keeper {keeper} is not its first member")
-    return Group(group_id, tuple(members))
+    paths = {m.path for m in members}
+    for m in members:
+        # Proven against another member: never the keeper itself, never "identical" (bytes are
+        # compared with the keeper before a cleanup), and a file of this group.
+        if m.proven_with and (
+            m.proven_with not in paths
+            or m.proven_with == keeper
+            or m.path == keeper
+            or m.match is MatchKind.IDENTICAL
+        ):
+            raise ReportError(f"{where}: {m.path} names a proof its group cannot hold")
+    why = _load_reasons(raw["why"], where) if "why" in raw else ()
+    return Group(group_id, tuple(members), why)
 
 
 def _load_skipped(raw: Any, where: str) -> Skipped:

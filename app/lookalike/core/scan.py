@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from lookalike.core import ranking
 from lookalike.core.cache import FingerprintCache
 from lookalike.core.cancel import CancelledError, CancelToken
 from lookalike.core.events import (
@@ -36,7 +37,7 @@ from lookalike.core.events import (
     ScanEvent,
     Stage,
 )
-from lookalike.core.grouping import Grouper, keeper_rank_exact, keeper_rank_similar
+from lookalike.core.grouping import Grouper
 from lookalike.core.hashing import HASH_THREADS, identical_sets, size_buckets
 from lookalike.core.matching.candidates import Evidence
 from lookalike.core.matching.fingerprint import (
@@ -50,6 +51,7 @@ from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.matcher import Matcher, PairKey
 from lookalike.core.matching.verify import FileRef, ProcessVerifier
 from lookalike.core.model import (
+    NO_ORIGIN,
     Group,
     ImageFile,
     MatchKind,
@@ -146,6 +148,8 @@ def _member(f: ImageFile, fp: Fingerprint | None, content_hash: str) -> Member:
         format=fp.format if fp else "",
         taken=fp.taken if fp else "",
         sidecars=f.sidecars,
+        camera=fp.camera if fp else "",
+        origin=fp.origin if fp else NO_ORIGIN,
     )
 
 
@@ -165,14 +169,14 @@ class _Scan:
         self.matcher = Matcher(
             options.sensitivity, options.find_rotated, self.verifier, lookup=self._evidence
         )
-        rank = keeper_rank_exact if options.mode is ScanMode.EXACT else keeper_rank_similar
         self.grouper = Grouper(
-            rank,
+            ranking.keeper_rank,
             self._files_of,
             self._verify,
             self.matcher.neighbours,
             self._apart_pictures if options.not_duplicates else None,
         )
+        self.groups: dict[int, Group] = {}  # as last emitted, by id
         self.files: list[ImageFile] = []
         self.skipped: list[Skipped] = []
         self.hashes: dict[str, str] = {}  # path -> content digest
@@ -222,8 +226,8 @@ class _Scan:
             self._save_cache()
             if self.cache is not None:
                 self.cache.close()
-        yield from self.grouper.flush()
-        groups = self.grouper.groups()
+        yield from self._flush()
+        groups = list(self.groups.values())
         reasons = Counter(s.reason.value for s in self.skipped)
         yield Progress(Stage.DONE, len(self.files), len(self.files))
         # The image files compared: a file skipped after the walk (not a picture, damaged) is
@@ -357,7 +361,7 @@ class _Scan:
                 for same in sets:
                     self.by_path.update((f.path, f) for f, _ in same)
                     self._identical_set([f.path for f, _ in same], same[0][1])
-                yield from self.grouper.flush()
+                yield from self._flush()
                 done += len(bucket)
                 yield from self._progress(Stage.HASH, done, total, bucket[-1].path)
                 self._save_cache(force=False)
@@ -452,7 +456,18 @@ class _Scan:
         now = time.monotonic()
         if now - self._last_regroup >= REGROUP_INTERVAL_S:
             self._last_regroup = now
-            yield from self.grouper.flush()
+            yield from self._flush()
+
+    def _flush(self) -> Iterator[ScanEvent]:
+        """The grouping's changes, each group with the reasons its keeper was chosen."""
+        for event in self.grouper.flush():
+            if isinstance(event, GroupRemoved):
+                self.groups.pop(event.group_id, None)
+                yield event
+                continue
+            group = ranking.settle(event.group)
+            self.groups[group.id] = group
+            yield GroupFound(group) if isinstance(event, GroupFound) else GroupUpdated(group)
 
     def _fingerprint_in_pool(self, tasks: list[FileTask]) -> Iterator[list[Fingerprint | Skipped]]:
         """Run the tasks in worker processes; yield each chunk's results as they come.

@@ -19,10 +19,13 @@ import stat
 from datetime import datetime
 
 from lookalike.core.model import (
+    Criterion,
     Group,
+    KeeperReason,
     MatchKind,
     Member,
     NotRegularFileError,
+    Rule,
     Skipped,
     SkipReason,
     Transform,
@@ -453,6 +456,78 @@ def groups_shown(shown: int, total: int) -> str:
 def group_header(group: Group) -> str:
     """A group's header line: "4 photos · 12.3 MB reclaimable · identical copies"."""
     return f"{group_count(group)} · {group_detail(group)}"
+
+
+# --- keepers and selection rules ----------------------------------------------------------------
+
+_REASONS = {
+    KeeperReason.REFERENCE: "in a reference folder",
+    KeeperReason.FULL_SIZE: "full size",
+    KeeperReason.OTHERS_ENLARGED: "full size (the larger copies are enlargements)",
+    KeeperReason.CAMERA_ORIGINAL: "camera original",
+    KeeperReason.CAMERA_DATA: "most camera data",
+    KeeperReason.UNEDITED: "unedited",
+    KeeperReason.ORIGINAL_NAME: "original name",
+    KeeperReason.TAKEN_FIRST: "taken first",
+    KeeperReason.OLDEST: "oldest file",
+    KeeperReason.SHORTEST_PATH: "shortest path",
+    KeeperReason.CHOSEN: "chosen by you",
+}
+
+
+def _quality_reason(keeper: Member) -> str:
+    if keeper.origin.lossless and not keeper.origin.jpeg_past:
+        return "lossless"
+    if keeper.format == "JPEG" and keeper.origin.quality:
+        return f"best JPEG quality ({keeper.origin.quality})"
+    return "best quality"
+
+
+def rule_phrase(rule: Rule) -> str:
+    """What one selection rule keeps: "largest file", "in /home/me/Photos"."""
+    c, back = rule.criterion, rule.reverse
+    if c is Criterion.RESOLUTION:
+        return "fewest pixels" if back else "most pixels"
+    if c is Criterion.FILE_SIZE:
+        return "smallest file" if back else "largest file"
+    if c is Criterion.TAKEN:
+        return "taken last" if back else "taken first"
+    if c is Criterion.MODIFIED:
+        return "newest file" if back else "oldest file"
+    if c is Criterion.PATH_LENGTH:
+        return "longest path" if back else "shortest path"
+    if c is Criterion.FORMAT:
+        formats = rule.value.replace("+", ", ")
+        return f"not {formats}" if back else f"format {formats}"
+    if c is Criterion.FOLDER:
+        return f"not in {rule.value}" if back else f"in {rule.value}"
+    return f"name not like {rule.value}" if back else f"name like {rule.value}"
+
+
+def keeper_reason(group: Group) -> str:
+    """Why the keeper was chosen: "keeper: camera original, full size", "keeper by your rules:
+    largest file", "keeper: chosen by you"."""
+    parts = [
+        rule_phrase(r)
+        if isinstance(r, Rule)
+        else _quality_reason(group.keeper)
+        if r is KeeperReason.QUALITY
+        else _REASONS[r]
+        for r in group.why
+    ]
+    if not parts:
+        return "keeper"
+    if any(isinstance(r, Rule) for r in group.why):
+        return f"keeper by your rules: {', '.join(parts)}"
+    return f"keeper: {', '.join(parts)}"
+
+
+def proof_note(member: Member) -> str:
+    """For a member verified against another file than its keeper: "verified against IMG_1.JPG,
+    the keeper the scan chose" (that file and the keeper show the same picture); else ""."""
+    if not member.proven_with:
+        return ""
+    return f"verified against {os.path.basename(member.proven_with)}, the keeper the scan chose"
 
 
 # --- transforms -------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from lookalike.core import words
 from lookalike.core.hashing import content_digest
 from lookalike.core.matching.regions import region_hashes
 from lookalike.core.metadata import MAX_PIXELS, exif_facts
-from lookalike.core.model import SkipFileError, Skipped, SkipReason
+from lookalike.core.model import NO_ORIGIN, Origin, SkipFileError, Skipped, SkipReason
+from lookalike.core.origin import origin_of
 from lookalike.core.reading import (
     HeaderWindow,
     check_file_size,
@@ -30,7 +31,7 @@ from lookalike.core.reading import (
 )
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 
 HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
 SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)
@@ -78,6 +79,7 @@ class Fingerprint:
     # and of its inner region; b"" for a flat picture, whole only if the inner region is flat.
     signature: bytes
     content_hash: str = ""
+    origin: Origin = NO_ORIGIN  # what the keeper rank needs to know of the file's history
 
     @property
     def phash(self) -> int:
@@ -362,6 +364,8 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
         raise SkipFileError(SkipReason.DAMAGED, str(exc)) from None
     if gray is None or gray.size == 0:
         raise SkipFileError(SkipReason.DAMAGED, "the decoder returned no picture")
+    # Only a JPEG is decoded at reduced size; every other format's pixels are all there.
+    origin = origin_of(fmt, header, data, exif, None if fmt == "JPEG" else gray)
     hashes, signature = whole_and_inner(gray)
     hashes += region_hashes(gray)
     return Fingerprint(
@@ -375,6 +379,7 @@ def fingerprint_bytes(path: str, data: bytes, want_content_hash: bool) -> Finger
         hashes=hashes,
         signature=signature,
         content_hash=content_digest(data) if want_content_hash else "",
+        origin=origin,
     )
 
 

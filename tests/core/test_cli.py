@@ -51,7 +51,7 @@ def test_each_copy_says_what_changed(
     assert main(["scan", str(folder), "--no-cache", "--json", str(out_json)]) == 0
     printed = capsys.readouterr().out
     assert f"{folder / 'a.jpg'} (400×300, " in printed
-    assert "): re-saved as JPEG\n" in printed
+    assert "): re-saved as PNG\n" in printed  # the camera JPEG is kept, its PNG goes
     assert f"{folder / 'd.jpg'} (400×300, " in printed
     assert "): mirrored\n" in printed
     groups = json.loads(out_json.read_text())["groups"]

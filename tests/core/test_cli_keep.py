@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,16 @@ def test_a_proof_the_group_cannot_hold_is_refused(photos: Path, tmp_path: Path) 
     out.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(report.ReportError, match="names a proof its group cannot hold"):
         report.load_json(out)
+
+
+def test_a_darker_copy_and_a_turn_seen_backwards_load_back(photos: Path, tmp_path: Path) -> None:
+    # Moving a keeper inverts a proof: a brighter copy's relation seen from it is darker.
+    out = tmp_path / "r.json"
+    assert lookalike("scan", str(photos), "--no-cache", "--json", str(out)).returncode == 0
+    result = report.load_json(out)
+    (group,) = result.groups
+    copy = group.duplicates[0]
+    turned = replace(copy, transform=replace(copy.transform, brightness=-0.2, turn_degrees=-90.0))
+    edited = replace(group, members=(group.keeper, turned, *group.members[2:]))
+    report.save_json(replace(result, groups=(edited,)), out)
+    assert report.load_json(out).groups == (edited,)

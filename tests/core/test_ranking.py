@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lookalike.bench import sources
+from lookalike.bench import photos, sources
 from lookalike.core import ranking, words
 from lookalike.core.model import (
     Group,
@@ -110,6 +110,17 @@ PAIRS: dict[str, tuple[Writer, Writer, KeeperReason]] = {
         lambda p, im: _jpeg(p / "b.jpg", im, 90, _camera_exif(saved="2020:01:01 10:00:00")),
         KeeperReason.CAMERA_ORIGINAL,
     ),
+    # The edits are saved at a higher quality than their original: the edit step comes first.
+    "grayscale": (
+        lambda p, im: _jpeg(p / "a.jpg", im, 85),
+        lambda p, im: _jpeg(p / "b.jpg", images.grayscale(im), 95),
+        KeeperReason.UNEDITED,
+    ),
+    "overlay": (
+        lambda p, im: _jpeg(p / "a.jpg", im, 85),
+        lambda p, im: _jpeg(p / "b.jpg", photos.watermark(im, "lookalike photo club"), 95),
+        KeeperReason.UNEDITED,
+    ),
     "names": (
         lambda p, im: _jpeg(p / "DCIM/100CANON/IMG_1234.JPG", im),
         lambda p, im: _jpeg(p / "Downloads/IMG_1234 (1).JPG", im),
@@ -135,7 +146,9 @@ REAL = {
     "jpeg-quality": "china",
     "camera-vs-stripped": "Wood",
     "camera-vs-edited": "TwoWings",
-    "camera-vs-rewritten": "life",
+    "camera-vs-rewritten": "free",
+    "grayscale": "Aqua",
+    "overlay": "ColorfulCups",
     "names": "friends",
     "taken": "Garden",
     "modified": "LadyBird",
@@ -177,7 +190,7 @@ def scanned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     if request.param == "real":
         _write_pairs(root, lambda kind: _real(REAL[kind]))
     else:
-        seeds = {kind: 40 + i for i, kind in enumerate([*PAIRS, "reference"])}
+        seeds = {kind: 60 + i for i, kind in enumerate([*PAIRS, "reference"])}
         _write_pairs(root, lambda kind: images.photo(seeds[kind], 700, 500))
     options = ScanOptions(roots=(str(root),), reference_roots=(str(root / "reference"),))
     return collect_result(options, run_scan(options))

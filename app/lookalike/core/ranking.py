@@ -7,10 +7,10 @@ The rank, best first (``keeper_rank``; each step only breaks the ties of the one
 2. real pixels: the most pixels, where an enlarged copy counts only its source's pixels;
 3. camera metadata: make and model, date taken and the camera's own block beat stripped or
    rewritten metadata, and an editing program's name counts against a file;
-4. fidelity: a lossless file that never was a JPEG, then JPEG quality (from the quantisation
-   tables); a lossless copy of a JPEG ranks just below the JPEG it was decoded from;
-5. unedited beats edited: where the verifier says how a member shows its keeper's picture
+4. unedited beats edited: where the verifier says how a member shows its keeper's picture
    (cropped, grayscale, overlaid), the file it was made from wins;
+5. fidelity: a lossless file that never was a JPEG, then JPEG quality (from the quantisation
+   tables); a lossless copy of a JPEG ranks just below the JPEG it was decoded from;
 6. a name and folder that look original (IMG_1234, DSC_, PXL_; DCIM and camera folders) beat
    copies ("copy", "(1)", "-edited", "export"; messenger, download and screenshot folders);
 7. the older date taken, then the older file, then the shorter path.
@@ -42,6 +42,7 @@ from lookalike.core.model import (
     Member,
     Reason,
     Rule,
+    Transform,
     format_name,
 )
 
@@ -174,7 +175,7 @@ def keeper_rank(m: Member) -> Rank:
     """The default keeper rank of one file (smaller is better); see the module docstring.
 
     Identical files share every fact of their content, so for them only the name, the dates
-    and the path decide; the edit step (5) compares pairs and is applied to groups by
+    and the path decide; the edit step (4) compares pairs and is applied to groups by
     ``settle``.
     """
     return (
@@ -190,6 +191,30 @@ def keeper_rank(m: Member) -> Rank:
     )
 
 
+# How much of a change the verifier measured says that a copy was edited, not re-encoded.
+_EDIT_CROP = 0.02  # of the picture's area
+_EDIT_OVERLAY = 0.01  # of the common region (the verifier's own noise floor)
+
+
+def _is_edit(t: Transform) -> bool:
+    """Whether the second file of a verified pair is an edit of the first: colour dropped,
+    something drawn on, or cut from it (and not the other way round too)."""
+    edit = t.grayscale or t.added >= _EDIT_OVERLAY or t.first_shown <= 1 - _EDIT_CROP
+    source = t.colourised or t.removed >= _EDIT_OVERLAY or t.second_shown <= 1 - _EDIT_CROP
+    return edit and not source
+
+
+def _is_source(t: Transform) -> bool:
+    """Whether the second file of a verified pair is what the first was edited from."""
+    return _is_edit(t.inverse())
+
+
+def _edit_of_keeper(m: Member) -> bool:
+    # A member's transform maps its keeper onto it; one proven against another file says
+    # nothing about the keeper.
+    return not m.proven_with and _is_edit(m.transform)
+
+
 # --- why the keeper was chosen -------------------------------------------------------------
 
 Key = Callable[[Member], Any]
@@ -199,6 +224,7 @@ _STEPS: tuple[tuple[Key, Reason], ...] = (
     (lambda m: not m.is_reference, KeeperReason.REFERENCE),
     (lambda m: -real_pixels(m), KeeperReason.FULL_SIZE),
     (lambda m: -metadata_score(m), KeeperReason.CAMERA_DATA),
+    (_edit_of_keeper, KeeperReason.UNEDITED),
     (lambda m: -fidelity(m), KeeperReason.QUALITY),
     (lambda m: -name_score(m.path), KeeperReason.ORIGINAL_NAME),
     (_taken_key, KeeperReason.TAKEN_FIRST),
@@ -370,8 +396,24 @@ def _related(m: Member, proof: Member, inverse: bool) -> Member:
 
 
 def settle(group: Group) -> Group:
-    """A group as the scan grouped it, with the reasons its keeper was chosen."""
+    """A group as the scan grouped it, with its keeper chosen and the reasons why: where the
+    scan's keeper is an edit (grayscale, overlaid, cropped) of a member that ties with it up to
+    the camera metadata, that member is the original and is kept."""
+    keeper = group.keeper
+    mine = _content(keeper)
+    originals = [
+        m
+        for m in group.duplicates
+        if not m.proven_with and _is_source(m.transform) and _content(m) == mine
+    ]
+    if originals:
+        group = with_keeper(group, min(originals, key=keeper_rank).path, ())
     return replace(group, why=default_reasons(group))
+
+
+def _content(m: Member) -> Rank:
+    """The steps before "unedited beats edited"."""
+    return (not m.is_reference, -real_pixels(m), -metadata_score(m))
 
 
 def apply_rules(group: Group, rules: Sequence[Rule]) -> Group:

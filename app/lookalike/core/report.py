@@ -268,6 +268,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "height": (0, 2**31 - 1),
     "score": (-1.0, 1.0),
     "elapsed_s": (0.0, 10.0**9),
+    # A transform's level change is signed (a darker copy), and so is its turn seen backwards.
+    "brightness": (-1.0, 1.0),
+    "turn_degrees": (-360.0, 360.0),
 }
 _COUNT_RANGE = (0, _INT64 - 1)
 

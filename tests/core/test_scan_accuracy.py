@@ -63,9 +63,12 @@ def test_keeper_is_the_best_full_size_camera_jpeg_and_reasons_are_given(
     # Every variant here was saved from the same pixels with the same camera EXIF (but the PNG
     # and no-exif.jpg): at full size and with camera data, the higher JPEG quality wins.
     assert group.keeper.path == str(corpus.variant("q95.jpg"))
+    # The crops are smaller, the PNG has no camera data, gray.jpg is an edit of it (the
+    # verifier says so), and the others are JPEGs of a lower quality.
     assert group.why == (
         KeeperReason.FULL_SIZE,
         KeeperReason.CAMERA_ORIGINAL,
+        KeeperReason.UNEDITED,
         KeeperReason.QUALITY,
     )
     by_name = {Path(m.path).name: m for m in group.members}

@@ -85,13 +85,14 @@ def test_each_command_is_enabled_in_the_states_it_names(qtbot: QtBot) -> None:
     always = {"quit", "about", "about_qt", "shortcuts", "view_grid", "view_table", "filter"}
     # Scan is there without folders too: it then says why it cannot start.
     idle = always | {"add_folder", "open_results", "scan", "not_duplicates_manager"}
+    idle |= {"selection_rules"}
     assert enabled(IDLE) == idle
     assert enabled(dataclasses.replace(IDLE, has_folders=True)) == idle
     assert enabled(dataclasses.replace(IDLE, table=True)) == idle | {"duplicates_only"}
     with_groups = dataclasses.replace(IDLE, has_groups=True)
     grouped = {"save_results", "export_csv", "select_duplicates", "go_to_group"}
     grouped |= {"select_in_folder", "invert_selection", "collapse_all", "expand_all"}
-    grouped |= {"not_duplicate", "not_duplicates_pair", "not_duplicates_group"}
+    grouped |= {"not_duplicate", "not_duplicates_pair", "not_duplicates_group", "make_keeper"}
     assert enabled(with_groups) == idle | grouped
     in_table = dataclasses.replace(with_groups, table=True)
     assert enabled(in_table) == idle | grouped - {"collapse_all", "expand_all"} | {

@@ -23,6 +23,7 @@ from lookalike.core.scan import run_scan
 from lookalike.gui.about import AboutDialog
 from lookalike.gui.cleanup import CleanupChoice
 from lookalike.gui.errors import ExceptionDialog, ProblemListDialog
+from lookalike.gui.folder_dialog import FolderTreeDialog
 from lookalike.gui.main_window import MainWindow
 from lookalike.gui.results_model import SortKey
 from lookalike.gui.settings import Settings
@@ -281,19 +282,13 @@ def test_select_in_folder_marks_only_that_folder(qtbot: QtBot, tmp_path: Path) -
     window = _window(qtbot)
     window.add_folder(str(tree.root))
     _scan(qtbot, window)
-
-    def choose_copies() -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        dialog = window.findChild(QInputDialog)
-        if dialog is None or not dialog.isVisible():
-            QTimer.singleShot(20, choose_copies)
-            return
-        dialog.setTextValue(str(tree.copies[0].parent))
-        dialog.accept()
-
-    QTimer.singleShot(0, choose_copies)
     window.action("select_in_folder").trigger()
+    dialog = window.findChild(FolderTreeDialog)
+    assert dialog is not None
+    item = dialog.item_of(str(tree.copies[0].parent))
+    assert item is not None
+    dialog.tree.setCurrentItem(item)
+    dialog.ok_button.click()
     assert sorted(window.results_model.checked_paths()) == sorted(str(p) for p in tree.copies)
 
 

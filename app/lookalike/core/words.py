@@ -522,6 +522,93 @@ def keeper_reason(group: Group) -> str:
     return f"keeper: {', '.join(parts)}"
 
 
+_CRITERIA = {
+    Criterion.RESOLUTION: "Resolution",
+    Criterion.FILE_SIZE: "File size",
+    Criterion.TAKEN: "Date taken",
+    Criterion.MODIFIED: "Date modified",
+    Criterion.FORMAT: "Format",
+    Criterion.FOLDER: "Folder",
+    Criterion.PATH_LENGTH: "Path length",
+    Criterion.NAME: "Name pattern",
+}
+
+
+def criterion_label(criterion: Criterion) -> str:
+    """A selection criterion's name in the rules dialog: "File size"."""
+    return _CRITERIA[criterion]
+
+
+def rules_summary(rules: tuple[Rule, ...]) -> str:
+    """The rules in one line: "largest file, then in /home/me/Photos", or Lookalike's own."""
+    if not rules:
+        return "Lookalike's own rank: the camera original"
+    return ", then ".join(rule_phrase(r) for r in rules)
+
+
+def keepers_changed(count: int) -> str:
+    """After rules were applied: "The keeper changed in 3 groups"."""
+    if not count:
+        return "No keeper changed"
+    return _plural(count, "The keeper changed in {n} group", "The keeper changed in {n} groups")
+
+
+def made_keeper(name: str) -> str:
+    """After "Make This the Keeper": "IMG_1234.JPG is now the keeper of its group"."""
+    return f"{name} is now the keeper of its group"
+
+
+def marked_in_folder(marked: int, total: int, folder: str) -> str:
+    """What Select in Folder did: "Marked 1 of 30 photos in PNG conversions"."""
+    return _plural(
+        total,
+        "Marked {marked} of {n} photo in {folder}",
+        "Marked {marked} of {n} photos in {folder}",
+        marked=number(marked),
+        folder=folder,
+    )
+
+
+def not_marked_keepers(n: int) -> str:
+    return _plural(
+        n,
+        "{n} is the keeper of its group (make another photo the keeper, or change the"
+        " selection rules, to mark it)",
+        "{n} are the keepers of their groups (make other photos the keepers, or change the"
+        " selection rules, to mark them)",
+    )
+
+
+def not_marked_reference(n: int) -> str:
+    return _plural(
+        n,
+        "{n} is in a reference folder, whose files are never marked",
+        "{n} are in a reference folder, whose files are never marked",
+    )
+
+
+def not_marked_last_copy(n: int) -> str:
+    return _plural(
+        n,
+        "{n} would leave its group with no copy unmarked",
+        "{n} would leave their groups with no copy unmarked",
+    )
+
+
+def already_marked(n: int) -> str:
+    return _plural(n, "{n} was marked already", "{n} were marked already")
+
+
+def folder_counts(photos_in: int, can_mark: int) -> str:
+    """A folder in the Select in Folder tree: "30 photos, 1 can be marked"."""
+    return _plural(
+        photos_in,
+        "{n} photo, {marks} can be marked",
+        "{n} photos, {marks} can be marked",
+        marks=number(can_mark),
+    )
+
+
 def proof_note(member: Member) -> str:
     """For a member verified against another file than its keeper: "verified against IMG_1.JPG,
     the keeper the scan chose" (that file and the keeper show the same picture); else ""."""

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from lookalike.core import names, words
 from lookalike.core.alignment import align, second_to_first
 from lookalike.core.metadata import PhotoInfo, read_photo_info
-from lookalike.core.model import MatchKind, Member, Transform
+from lookalike.core.model import Group, MatchKind, Member, Transform
 from lookalike.gui.thumb_cache import load_thumbnail
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
@@ -504,6 +504,7 @@ class _Side:
         self.info = DetailsView(f"{name} details")
         self.details_area = _DetailsArea(self.info, parent)
         self.member: Member | None = None
+        self.group: Group | None = None  # the member's group, for why it is kept or proven
         self.photo_info = PhotoInfo()
 
     def set_visible(self, visible: bool, *, caption: bool) -> None:
@@ -539,8 +540,17 @@ class _Side:
                     words.match_label(member)
                     + (" · reference folder" if member.is_reference else ""),
                 ),
+                *self._why(member),
             ]
         )
+
+    def _why(self, member: Member) -> list[tuple[str, str]]:
+        """Why the keeper is kept, or which file a member was verified against."""
+        group = self.group
+        if group is not None and group.keeper.path == member.path:
+            return [("Kept", words.keeper_reason(group).removeprefix("keeper").lstrip(": "))]
+        note = words.proof_note(member)
+        return [("Proof", note)] if note else []
 
 
 class PreviewPane(QWidget):
@@ -714,8 +724,16 @@ class PreviewPane(QWidget):
         """The pictures of the blink or difference on screen (None while they are made)."""
         return self._aligned
 
-    def show_member(self, member: Member | None, other: Member | None = None) -> None:
-        """Show ``member``; when comparing, ``other`` goes on the right (left when swapped)."""
+    def show_member(
+        self, member: Member | None, other: Member | None = None, group: Group | None = None
+    ) -> None:
+        """Show ``member``; when comparing, ``other`` goes on the right (left when swapped).
+        ``group``, their group, lets the details say why its keeper is kept."""
+        for side in self.sides:
+            if side.group != group:
+                side.group = group
+                if side.member is not None:
+                    side.show_info()
         if member is None or member != self._current:
             self.show_notice("")
         self._current = member

@@ -55,6 +55,18 @@ class SortKey(enum.Enum):
     FOLDER = "folder"  # by the keeper's folder, then file name
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FolderMarks:
+    """What *Select in Folder* did with the photos of the groups inside a folder."""
+
+    photos: int  # photos of the groups shown that are inside the folder
+    marked: int  # marked now
+    already: int  # marked before
+    keepers: int  # not marked: the keepers of their groups
+    reference: int  # not marked: in a reference folder
+    last_copy: int  # not marked: their group would have no unmarked copy left
+
+
 @dataclasses.dataclass(slots=True)
 class _Entry:
     """One group row: the group and the serial its member indexes carry as internal id."""
@@ -258,6 +270,13 @@ class ResultsModel(QAbstractItemModel):
 
     def groups(self) -> list[Group]:
         return [entry.group for entry in self._entries]
+
+    def group_of_path(self, path: str) -> Group | None:
+        """The group ``path`` is a member of (the first, should it be in two)."""
+        serials = self._serials_by_path.get(path)
+        if not serials:
+            return None
+        return self._entries[self._row_by_serial[serials[0]]].group
 
     def is_checked(self, path: str) -> bool:
         return path in self._checked
@@ -486,17 +505,34 @@ class ResultsModel(QAbstractItemModel):
         self._checked = self._guarded(wanted, protect_keepers=True)
         self._checked_changed(before)
 
-    def select_in_folder(self, folder: str) -> None:
-        """Check the files under ``folder`` (at any depth), except keepers."""
+    def select_in_folder(self, folder: str) -> FolderMarks:
+        """Check the files under ``folder`` (at any depth), except keepers; return what was
+        marked and why the others were not."""
         prefix = os.path.join(os.path.normpath(folder), "")
-        before = set(self._checked)
-        wanted = set(self._checked)
+        inside: set[str] = set()
+        keepers: set[str] = set()
+        reference: set[str] = set()
         for entry in self._entries:
-            for member in entry.group.duplicates:
-                if os.path.normpath(member.path).startswith(prefix):
-                    wanted.add(member.path)
-        self._checked = self._guarded(wanted, protect_keepers=True)
+            for row, member in enumerate(entry.group.members):
+                if not os.path.normpath(member.path).startswith(prefix):
+                    continue
+                inside.add(member.path)
+                if member.is_reference:
+                    reference.add(member.path)
+                elif row == 0:
+                    keepers.add(member.path)
+        before = set(self._checked)
+        self._checked = self._guarded(before | (inside - keepers - reference), protect_keepers=True)
         self._checked_changed(before)
+        markable = inside - keepers - reference
+        return FolderMarks(
+            photos=len(inside),
+            marked=len(markable & (self._checked - before)),
+            already=len(markable & before & self._checked),
+            keepers=len(keepers),
+            reference=len(reference),
+            last_copy=len(markable - self._checked),
+        )
 
     def invert_selection(self) -> None:
         """Flip every check mark; a group that would end up fully checked keeps its keeper."""

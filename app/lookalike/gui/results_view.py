@@ -64,7 +64,7 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core import words
-from lookalike.core.model import Group, Member
+from lookalike.core.model import Group, MatchKind, Member
 from lookalike.gui.preview import PreviewPane, open_file, show_in_folder
 from lookalike.gui.results_model import CheckableRole, ResultsModel
 from lookalike.gui.results_table import ResultsTable, ResultsTableModel
@@ -107,6 +107,7 @@ class ResultsGrid(QAbstractItemView):
     member_activated = Signal(object)  # Member: Enter or double-click
     compare_requested = Signal(object)  # Member: Ctrl+click picks the other side of a comparison
     launch_failed = Signal(str)  # what could not be opened, in words
+    keeper_requested = Signal(object)  # Member: "Make This the Keeper" from its menu
 
     def __init__(self, model: ResultsModel, cache: ThumbCache, parent: QWidget | None = None):
         super().__init__(parent)
@@ -673,8 +674,9 @@ class ResultsGrid(QAbstractItemView):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             group_index, part, row = self.hit(event.pos())
             member = self._model.member_at(self._model.index(row, 0, group_index))
-            if member is not None and part in (Part.CARD, Part.CHECKBOX):
-                QToolTip.showText(event.globalPos(), _tooltip(member), self.viewport())
+            group = self._model.group_at(group_index)
+            if member is not None and group is not None and part in (Part.CARD, Part.CHECKBOX):
+                QToolTip.showText(event.globalPos(), _tooltip(member, group), self.viewport())
             elif part is Part.TOGGLE:
                 collapsed = self.is_collapsed(group_index.row())
                 QToolTip.showText(
@@ -696,6 +698,7 @@ class ResultsGrid(QAbstractItemView):
             return
         self.set_current(group_index.row(), row)
         menu = MemberMenu(self, self._model, member)
+        menu.keeper_chosen.connect(self.keeper_requested)
         menu.preview.triggered.connect(self._on_preview_triggered)
         menu.compare.triggered.connect(self._on_compare_triggered)
         menu.toggle.triggered.connect(self.toggle_current)
@@ -901,6 +904,8 @@ _MOVES = {
 class MemberMenu(QMenu):
     """The context menu of a photo, in the grid and in the table."""
 
+    keeper_chosen = Signal(object)  # Member: make it the keeper of its group
+
     def __init__(self, parent: QWidget, model: ResultsModel, member: Member) -> None:
         super().__init__(parent)
         checked = model.is_checked(member.path)
@@ -909,6 +914,10 @@ class MemberMenu(QMenu):
         self.toggle.setEnabled(bool(index.data(CheckableRole)) if index.isValid() else False)
         self.keep = QAction("Keep only this one", self)
         self.keep.setToolTip("Mark every other photo of this group for the trash")
+        self.make_keeper = QAction("Make This the &Keeper", self)
+        self.make_keeper.setToolTip("Keep this photo instead of the suggested keeper")
+        self.make_keeper.setEnabled(member.match is not MatchKind.KEEPER)
+        self._member = member
         self.preview = QAction("Preview", self)
         self.compare = QAction("Compare with current", self)
         self.open_file = QAction("Open", self)
@@ -916,9 +925,11 @@ class MemberMenu(QMenu):
         self._model = model
         self._index = QPersistentModelIndex(index)
         self.keep.triggered.connect(self._on_keep_triggered)
+        self.make_keeper.triggered.connect(self._on_make_keeper_triggered)
         for action in (
             self.toggle,
             self.keep,
+            self.make_keeper,
             None,
             self.preview,
             self.compare,
@@ -930,6 +941,10 @@ class MemberMenu(QMenu):
                 self.addSeparator()
             else:
                 self.addAction(action)
+
+    @Slot()
+    def _on_make_keeper_triggered(self) -> None:
+        self.keeper_chosen.emit(self._member)
 
     @Slot()
     def _on_keep_triggered(self) -> None:
@@ -945,10 +960,13 @@ def _index_of(model: ResultsModel, member: Member) -> QModelIndex:
     return QModelIndex()
 
 
-def _tooltip(member: Member) -> str:
+def _tooltip(member: Member, group: Group) -> str:
+    why = words.keeper_reason(group) if member.path == group.keeper.path else ""
+    proof = words.proof_note(member)
     return (
         f"{member.path}\n{member.width} × {member.height} · {words.size(member.size)}"
-        f" · {words.photo_date(member)}\n{words.match_label(member)}"
+        f" · {words.photo_date(member)}\n{why or words.match_label(member)}"
+        + (f"\n{proof}" if proof else "")
         + ("\nIn a reference folder: never marked for the trash" if member.is_reference else "")
     )
 
@@ -1002,6 +1020,7 @@ class ResultsView(QWidget):
     member_activated = Signal(object)  # Member: Enter or double-click on a card
     current_member_changed = Signal(object)  # Member | None
     message_requested = Signal(str)  # something to tell the user in the window's status bar
+    keeper_requested = Signal(object)  # Member: a person asked for it to be its group's keeper
 
     def __init__(
         self,
@@ -1052,6 +1071,7 @@ class ResultsView(QWidget):
         self.grid.member_activated.connect(self._on_grid_member_activated)
         self.grid.compare_requested.connect(self._on_grid_compare_requested)
         self.grid.launch_failed.connect(self._on_launch_failed)
+        self.grid.keeper_requested.connect(self.keeper_requested)
         self.table.current_member_changed.connect(self._on_table_current_member_changed)
         self.table.member_activated.connect(self._on_grid_member_activated)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
@@ -1228,7 +1248,7 @@ class ResultsView(QWidget):
         self.grid.set_compare_path(
             partner.path if partner is not None and self.preview.is_comparing() else ""
         )
-        self.preview.show_member(member, partner)
+        self.preview.show_member(member, partner, group)
 
     def _sync_table_to_grid(self) -> None:
         """Make the table's current row the grid's current member (or, with keepers hidden,
@@ -1269,6 +1289,7 @@ class ResultsView(QWidget):
             return
         self.table.setCurrentIndex(index)
         menu = MemberMenu(self.table, self._model, member)
+        menu.keeper_chosen.connect(self.keeper_requested)
         menu.preview.triggered.connect(self.grid._on_preview_triggered)
         menu.compare.triggered.connect(self.grid._on_compare_triggered)
         menu.toggle.triggered.connect(self.grid.toggle_current)

@@ -18,13 +18,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from lookalike.core import report
+from lookalike.core import ranking, report
 from lookalike.core.cleanup.events import BatchProgress
 from lookalike.core.cleanup.plan import Plan, plan_cleanup
 from lookalike.core.events import Progress
 from lookalike.core.model import (
     Group,
     Member,
+    Rule,
     ScanMode,
     ScanOptions,
     ScanResult,
@@ -61,6 +62,7 @@ class Session(QObject):
     results_loaded = Signal(object)  # ScanResult, now in the model
     file_task_failed = Signal(str, object)  # what was being done, Failure
     not_duplicates_changed = Signal()  # a choice was remembered or forgotten
+    keepers_changed = Signal(int)  # groups whose keeper a person's choice or rules changed
 
     def __init__(
         self,
@@ -73,6 +75,10 @@ class Session(QObject):
         # A file of a few kilobytes, read once like the settings; None: the user's own.
         self.not_duplicates = not_duplicates if not_duplicates is not None else NotDuplicates()
         self._kept_checks: set[str] | None = None  # marks to bring back after a regroup
+        # The selection rules that choose every group's keeper (none: Lookalike's own rank),
+        # and the files a person made keepers by hand since: kept keepers when groups change.
+        self.keeper_rules: tuple[Rule, ...] = ()
+        self._hand_keepers: set[str] = set()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
         self.results_model = ResultsModel(self)
@@ -179,11 +185,11 @@ class Session(QObject):
 
     @Slot(list)
     def _on_worker_groups_found(self, groups: list[Group]) -> None:
-        self.results_model.add_groups(groups)
+        self.results_model.add_groups(self._arranged(groups))
 
     @Slot(list)
     def _on_worker_groups_updated(self, groups: list[Group]) -> None:
-        self.results_model.update_groups(groups)
+        self.results_model.update_groups(self._arranged(groups))
 
     @Slot(list)
     def _on_worker_groups_removed(self, group_ids: list[int]) -> None:
@@ -218,6 +224,71 @@ class Session(QObject):
             return False
         self._kept_checks = kept
         return True
+
+    # --- keepers --------------------------------------------------------------------------
+
+    def _arranged(self, groups: list[Group]) -> list[Group]:
+        """Groups from the scan with the keepers a person chose: by hand, else by the rules
+        (else the scan's own)."""
+        out = []
+        for group in groups:
+            chosen = next((m.path for m in group.members if m.path in self._hand_keepers), None)
+            if chosen is not None:
+                out.append(ranking.with_keeper(group, chosen))
+            elif self.keeper_rules:
+                out.append(ranking.apply_rules(group, self.keeper_rules))
+            else:
+                out.append(group)
+        return out
+
+    def make_keeper(self, path: str) -> bool:
+        """Make the member at ``path`` the keeper of its group, at once. Its mark goes: a new
+        keeper that was marked is unmarked, and the old keeper marked in its place. Every
+        member stays proven against the new keeper or the file the scan kept (``proven_with``).
+        False when it is the keeper already, or a cleanup or a file task runs."""
+        if self.cleanup_worker is not None or self.file_task is not None:
+            return False
+        group = self.results_model.group_of_path(path)
+        if group is None or group.keeper.path == path:
+            return False
+        self._hand_keepers -= {m.path for m in group.members}
+        self._hand_keepers.add(path)
+        self._replace_keepers([(group, ranking.with_keeper(group, path))])
+        return True
+
+    def set_keeper_rules(self, rules: tuple[Rule, ...]) -> int:
+        """Choose every group's keeper by ``rules`` (none: Lookalike's own rank) in place of
+        any made by hand; returns in how many groups the keeper changed."""
+        if self.cleanup_worker is not None or self.file_task is not None:
+            return 0
+        self.keeper_rules = tuple(rules)
+        self._hand_keepers.clear()
+        pairs = [
+            (g, ranking.apply_rules(g, self.keeper_rules)) for g in self.results_model.groups()
+        ]
+        return self._replace_keepers(pairs)
+
+    def _replace_keepers(self, pairs: list[tuple[Group, Group]]) -> int:
+        """Show the groups with their new keepers in one change; the marks move with them."""
+        checked = set(self.results_model.checked_paths())
+        changed = []
+        moved = 0
+        for old, new in pairs:
+            if new == old:
+                continue
+            changed.append(new)
+            if new.keeper.path != old.keeper.path:
+                moved += 1
+                if new.keeper.path in checked:
+                    checked.discard(new.keeper.path)
+                    checked.add(old.keeper.path)
+        if not changed:
+            return 0
+        self.results_model.update_groups(changed)
+        self.results_model.set_checked_paths(checked)
+        self.results_unsaved = True
+        self.keepers_changed.emit(moved)
+        return moved
 
     # --- "not duplicates" -----------------------------------------------------------------
 
@@ -411,6 +482,8 @@ class Session(QObject):
     @Slot(object)
     def _on_open_task_finished(self, result: ScanResult) -> None:
         self.file_task = None
+        # The file's own keepers are shown as it saved them (chosen by hand or by rules).
+        self._hand_keepers.clear()
         self.results_model.clear()
         self.results_model.add_groups(list(result.groups))
         self.results_model.sort_groups(self.sort_key)

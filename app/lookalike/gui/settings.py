@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from lookalike.core.model import ScanMode, Sensitivity
+from lookalike.core.model import Rule, RuleError, ScanMode, Sensitivity, parse_rules, rules_text
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,23 @@ class Settings:
         self._store.setValue("scan/include_subfolders", "true" if value else "false")
 
     # --- review ---------------------------------------------------------------------------
+
+    @property
+    def keeper_rules(self) -> tuple[Rule, ...]:
+        """The selection rules that choose each group's keeper; none: Lookalike's own rank."""
+        text = self._get_str("review/keeper_rules", "")
+        if not text:
+            return ()
+        try:
+            return parse_rules(text)
+        except RuleError as exc:
+            log.warning("setting review/keeper_rules is not a list of rules (%s); ignoring it", exc)
+            return ()
+
+    @keeper_rules.setter
+    def keeper_rules(self, value: tuple[Rule, ...]) -> None:
+        # Written as the command line's --keep takes them.
+        self._store.setValue("review/keeper_rules", rules_text(value))
 
     @property
     def sort_key(self) -> str:

@@ -330,3 +330,13 @@ def test_select_in_folder_names_reference_folders(qtbot: QtBot, tmp_path: Path) 
     box = window.findChild(QMessageBox, FOLDER_MARKS_BOX_NAME)
     assert box is not None
     assert "3 are in a reference folder, whose files are never marked" in box.informativeText()
+
+
+def test_a_keeper_made_by_hand_survives_a_regroup(qtbot: QtBot, tmp_path: Path) -> None:
+    made = _photos(tmp_path / "photos", count=1)
+    window = _window(qtbot)
+    _scan(qtbot, window, tmp_path / "photos")
+    assert window.session.make_keeper(str(made[0]["half"]))
+    with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS):
+        assert window.session.regroup()
+    assert _group_of(window, made[0]["half"]).keeper.path == str(made[0]["half"])

@@ -288,6 +288,11 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
     return rules
 
 
+def rules_text(rules: tuple[Rule, ...]) -> str:
+    """Rules in the form ``parse_rules`` reads (the settings store them so)."""
+    return ",".join(rule.text for rule in rules)
+
+
 Reason = KeeperReason | Rule  # a rule, when a person's selection rules chose the keeper
 
 

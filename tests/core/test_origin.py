@@ -140,9 +140,8 @@ def test_a_rewritten_date_and_the_makers_note_are_read(tmp_path: Path) -> None:
     exif = Image.Exif()
     exif[0x010F], exif[0x0110] = "Canon", "Canon EOS 80D"
     exif[0x0132] = "2021:07:01 10:00:00"  # saved again, a month after it was taken
-    detail = exif.get_ifd(0x8769)
-    detail[0x9003] = "2021:06:01 12:00:00"
-    detail[0x927C] = b"Canon\x00private"
+    # Taken, and the maker's note, in the Exif IFD (a dict, which every Pillow writes).
+    exif[0x8769] = {0x9003: "2021:06:01 12:00:00", 0x927C: b"Canon\x00private"}
     path = tmp_path / "p.jpg"
     Image.fromarray(images.photo(22, 320, 240)).save(path, "JPEG", exif=exif.tobytes())
     facts = fingerprint_bytes(str(path), path.read_bytes(), False).origin

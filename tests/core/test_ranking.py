@@ -59,7 +59,7 @@ def _camera_exif(
     exif[0x0132] = saved or taken
     if software:
         exif[0x0131] = software
-    exif.get_ifd(0x8769)[0x9003] = taken
+    exif[0x8769] = {0x9003: taken}  # a dict: Pillow 10.4 writes no sub-IFD that get_ifd made
     return exif
 
 

@@ -220,7 +220,9 @@ def _exif_bytes(
         exif[0x0131] = software
     if taken is not None:
         exif[0x0132] = taken
-        exif.get_ifd(0x8769)[0x9003] = taken  # DateTimeOriginal
+        # DateTimeOriginal, in the Exif IFD given as a dict: Pillow 10.4 does not write an IFD
+        # that only get_ifd() created.
+        exif[0x8769] = {0x9003: taken}
     return exif.tobytes()
 
 

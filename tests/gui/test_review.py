@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from lookalike.bench.photos import quarter_turns
@@ -572,7 +572,11 @@ def test_quitting_with_unsaved_results_can_save_them_first(qtbot: QtBot, tmp_pat
         if dialog is None:
             QTimer.singleShot(20, fill_in_the_file_dialog)
             return
-        dialog.selectFile(str(saved))
+        # Typed into the name box: selectFile() leaves the box alone while it has the focus,
+        # which it has once earlier tests made the offscreen window active.
+        name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert isinstance(name_box, QLineEdit)
+        name_box.setText(str(saved))
         dialog.accept()
 
     _answer_box(QUIT_BOX_NAME, _button(QMessageBox.ButtonRole.AcceptRole), seen)

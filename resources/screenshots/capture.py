@@ -1,8 +1,15 @@
-"""Capture ``main-window.png``: the real window after scanning a generated demo collection.
+"""Capture the README's screenshots: the real window after a real scan, the results as the
+table (``main-window.png``), and compare showing the difference of a copy laid on its keeper
+(``compare-difference.png``, with ``--compare``).
 
-Run under a display (the README's screenshot is made under Xvfb):
+Run under a display (the README's screenshots are made under Xvfb), on real photographs: a
+library built by ``lookalike accuracy --fetch`` (read only: a few of its pictures and all their
+copies are copied into a temporary folder first), or else a generated demo collection:
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python resources/screenshots/capture.py
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python resources/screenshots/capture.py \
+        --photos ~/.cache/lookalike/eval/quick/library-*
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python resources/screenshots/capture.py \
+        --photos ~/.cache/lookalike/eval/quick/library-* --compare
 
 Everything it touches (photos, settings, cache, trash) lives in a temporary folder.
 """
@@ -47,6 +54,53 @@ def _make_collection(root: Path) -> Path:
     return library
 
 
+# The copies shown of each picture of the real-photo library, most telling first.
+_KINDS_SHOWN = (
+    "original",
+    "overlay",
+    "mirror",
+    "turn 90°/180°",
+    "byte copy",
+    "resize",
+    "crop 10–30 %",
+    "format",
+    "re-encode",
+)
+_EDITS = ("overlay", "mirror")
+PICTURES = 14
+COPIES = 5  # of each picture, besides the original: a screenful shows several groups
+
+
+def _copy_library(library: Path, root: Path, count: int, *, overlays: bool) -> Path:
+    """Copy ``count`` pictures of a labelled library, each with a few of its copies (edited
+    ones, with a logo added or mirrored, only if ``overlays``), into ``root/Pictures``: the
+    originals stay untouched, and the paths shown are short."""
+    import json
+
+    items = json.loads((library / "labels.json").read_text())["items"]
+    by_picture: dict[str, list[dict[str, str]]] = {}
+    for item in items:
+        by_picture.setdefault(item["picture"], []).append(item)
+    # Pictures with an added logo or date stamp first (what the difference shows best).
+    ranked = sorted(
+        (p for p, group in by_picture.items() if len(group) > 2),
+        key=lambda p: (not any(i["kind"] == "overlay" for i in by_picture[p]), p),
+    )
+    target = root / "Pictures"
+    for picture in ranked[:count]:
+        # Edited copies (a logo, a mirror) only where the difference is the point.
+        kinds = _KINDS_SHOWN if overlays else tuple(k for k in _KINDS_SHOWN if k not in _EDITS)
+        shown = sorted(
+            (i for i in by_picture[picture] if i["kind"] in kinds),
+            key=lambda i: _KINDS_SHOWN.index(i["kind"]),
+        )
+        for item in shown[: COPIES + 1]:
+            copy = target / item["path"]
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(library / item["path"], copy)
+    return target
+
+
 def _shrink(path: str) -> None:
     """Palette PNG: the README image stays small (photos in thumbnails compress badly)."""
     from PIL import Image
@@ -56,39 +110,43 @@ def _shrink(path: str) -> None:
     small.save(path, optimize=True)
 
 
-def _use_dark_palette(app: object) -> None:
-    """What a dark desktop theme hands Qt: checks that nothing paints with fixed colours."""
-    from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QApplication
+def _show_difference(window: object, pump: object) -> None:
+    """Compare an edited copy with its keeper, as their difference: the grid beside a wide
+    preview."""
+    from lookalike.core.model import MatchKind
+    from lookalike.gui.main_window import MainWindow
+    from lookalike.gui.preview import CompareMode
 
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
-    role = QPalette.ColorRole
-    palette = QPalette()
-    for r, colour in (
-        (role.Window, "#2b2b2b"),
-        (role.WindowText, "#e6e6e6"),
-        (role.Base, "#1e1e1e"),
-        (role.AlternateBase, "#2a2a2a"),
-        (role.Text, "#e6e6e6"),
-        (role.Button, "#353535"),
-        (role.ButtonText, "#e6e6e6"),
-        (role.Highlight, "#3d7bd9"),
-        (role.HighlightedText, "#ffffff"),
-        (role.ToolTipBase, "#353535"),
-        (role.ToolTipText, "#e6e6e6"),
-        (role.PlaceholderText, "#8a8a8a"),
-        (role.Link, "#7fb2ff"),
-        (role.Mid, "#4a4a4a"),
-        (role.Midlight, "#3f3f3f"),
-        (role.Dark, "#202020"),
-        (role.Light, "#505050"),
-    ):
-        palette.setColor(r, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
-    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
-    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#7a7a7a"))
-    app.setPalette(palette)
+    assert isinstance(window, MainWindow)
+    view = window.results_view
+    # A copy with something added (a logo, a date stamp), the more so if it is also turned
+    # or mirrored: the difference shows the addition, and the rest lies flat.
+    telling = sorted(
+        (
+            (
+                m.transform.added > 0.002,
+                m.transform.mirrored or 2 <= m.transform.turn_degrees <= 358,
+                -row,
+                row,
+                n,
+            )
+            for row, group in enumerate(window.results_model.groups())
+            for n, m in enumerate(group.members)
+            if m.match is MatchKind.SIMILAR
+        ),
+        reverse=True,
+    )
+    row, member_row = telling[0][3:] if telling else (0, 1)
+    window.splitter.setSizes([210, 1070])
+    view.splitter.setSizes([400, 670])
+    view.set_current(row, member_row)
+    view.compare(None)
+    view.preview.set_compare_mode(CompareMode.DIFFERENCE)
+    aligned: list[object] = []
+    view.preview.pair_aligned.connect(lambda: aligned.append(1))
+    end = time.monotonic() + 60
+    while not aligned and view.preview.aligned is None and time.monotonic() < end:
+        pump(0.1)  # type: ignore[operator]
 
 
 def main() -> int:
@@ -98,9 +156,17 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--empty", action="store_true", help="the first-run window instead")
     parser.add_argument("--dark", action="store_true", help="a dark palette, as a dark desktop")
+    parser.add_argument("--photos", type=Path, help="a labelled real-photo library (read only)")
+    parser.add_argument("--pictures", type=int, default=PICTURES, help="pictures of it shown")
+    parser.add_argument(
+        "--compare", action="store_true", help="compare-difference.png: a copy on its keeper"
+    )
     args = parser.parse_args()
+    if args.compare and args.out == parser.get_default("out"):
+        args.out = str(Path(__file__).with_name("compare-difference.png"))
 
-    work = Path(tempfile.mkdtemp(prefix="lookalike-shot-"))
+    # A short folder, so the paths in the picture are readable.
+    work = Path(tempfile.mkdtemp(prefix="shot"))
     for var, sub in (
         ("XDG_DATA_HOME", "data"),
         ("XDG_CACHE_HOME", "cache"),
@@ -108,7 +174,11 @@ def main() -> int:
         ("XDG_STATE_HOME", "state"),
     ):
         os.environ[var] = str(work / sub)
-    library = _make_collection(work)
+    library = (
+        _copy_library(args.photos, work, args.pictures, overlays=args.compare)
+        if args.photos
+        else _make_collection(work)
+    )
 
     from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
@@ -119,7 +189,9 @@ def main() -> int:
     set_identity()
     app = QApplication(sys.argv)
     if args.dark:
-        _use_dark_palette(app)
+        from lookalike.gui.theme import Theme, apply_theme
+
+        apply_theme(app, Theme.DARK)
     app.setWindowIcon(app_icon())
     from lookalike.gui.main_window import MainWindow
 
@@ -152,8 +224,15 @@ def main() -> int:
     while not done:
         pump(0.1)
     window.select_duplicates()
-    window.results_view.set_current(0, 1)
-    window.results_view.grid.setFocus()
+    view = window.results_view
+    if args.compare:
+        _show_difference(window, pump)
+    else:
+        window.action("view_table").trigger()
+        window.splitter.setSizes([190, 1090])
+        view.splitter.setSizes([760, 330])
+        view.set_current(0, 1)
+        view.table.setFocus()
     pump(3.0)  # thumbnails and the preview decode on their pools
     window.grab().toImage().save(args.out)
     _shrink(args.out)

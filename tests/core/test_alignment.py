@@ -114,3 +114,11 @@ def test_an_unknown_transform_falls_back_to_resizing(picture) -> None:
     assert not result.used_transform
     assert result.mean_difference < 0.03
     assert result.second.shape == picture.shape
+
+
+def test_a_fit_a_little_off_is_polished_on_the_pixels(picture) -> None:
+    """A crop's share measured 4 % short and half a degree of turn: a few pixels off at the
+    edges, which the polish (ECC on the pixels) takes out."""
+    copy = crop_sides(picture, 0.06, 0.06, 0.06, 0.06)  # shows 77 % of the area
+    measured = Transform(first_shown=0.74, turn_degrees=0.5)
+    assert _aligned_difference(picture, copy, measured) < 0.03

@@ -671,7 +671,7 @@ def transform_text(transform: Transform, new_format: str = "") -> str:
     if transform.mirrored:
         parts.append("mirrored")
     turn = abs((transform.turn_degrees + 180) % 360 - 180)  # the shorter way round
-    if turn >= _MIN_TURN_DEG:
+    if turn >= _MIN_TURN_DEG and round(turn) >= 1:  # never "turned 0°"
         parts.append(_turned(turn))
     if 1 - transform.first_shown >= _MIN_CROP:
         parts.append(_cropped(1 - transform.first_shown))
@@ -707,12 +707,22 @@ def transform_text(transform: Transform, new_format: str = "") -> str:
 # --- comparing two photos ------------------------------------------------------------------
 
 
-def laid_on_each_other(changes: list[str]) -> str:
-    """How a blink or difference put two photos on each other: undoing what the match found
-    (``changes``, each from ``transform_text``), or by their size alone."""
-    if changes:
-        return f"laid on each other as matched ({'; '.join(changes)})"
-    return "laid on each other by size"
+def laid_on_each_other(transforms: list[Transform]) -> str:
+    """How a blink or difference put two photos on each other: undoing the mirror, turn and
+    crop the match found (``transforms``: of the copies compared with their keeper), or by
+    their size alone."""
+    undone = []
+    for transform in transforms:
+        turn = round(abs((transform.turn_degrees + 180) % 360 - 180))
+        if transform.mirrored:
+            undone.append("mirrored")
+        if turn >= 1:
+            undone.append(_turned(turn))
+        if 1 - min(transform.first_shown, transform.second_shown) >= _MIN_CROP:
+            undone.append("cropped")
+    if undone:
+        return f"aligned as matched ({', '.join(dict.fromkeys(undone))})"
+    return "aligned by size"
 
 
 def difference_summary(mean_difference: float, how: str) -> str:

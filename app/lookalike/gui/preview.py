@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from lookalike.core import names, words
 from lookalike.core.alignment import align, second_to_first
 from lookalike.core.metadata import PhotoInfo, read_photo_info
-from lookalike.core.model import Group, MatchKind, Member, Transform
+from lookalike.core.model import Group, MatchKind, Member
 from lookalike.gui.thumb_cache import load_thumbnail
 
 PREVIEW_EDGE_PX = 2048  # decoded size cap: sharp on a 4K pane, ~16 MB per picture at most
@@ -110,16 +110,6 @@ def _to_image(pixels: np.ndarray) -> QImage:
     return image.copy()  # the array dies with this frame
 
 
-def _changed(transform: Transform) -> bool:
-    """Whether a transform turns, mirrors or crops (a size alone needs no transform)."""
-    turn = abs((transform.turn_degrees + 180) % 360 - 180)
-    return (
-        transform.mirrored
-        or turn >= 0.5
-        or min(transform.first_shown, transform.second_shown) < 0.995
-    )
-
-
 def align_members(first: Member, second: Member, edge_px: int = ALIGN_EDGE_PX) -> AlignedPair:
     """Decode both pictures (EXIF orientation applied) and lay the second on the first, undoing
     the turn, mirror and crop the matcher recorded for each. Any thread. Raises OSError when a
@@ -139,11 +129,7 @@ def align_members(first: Member, second: Member, edge_px: int = ALIGN_EDGE_PX) -
             a.shape[1] / first.width,
             b.shape[1] / second.width,
         )
-    changes = [
-        words.transform_text(m.transform)
-        for m in (first, second)
-        if m.match is not MatchKind.KEEPER and _changed(m.transform)
-    ]
+    changes = [m.transform for m in (first, second) if m.match is not MatchKind.KEEPER]
     crop = any(
         min(m.transform.first_shown, m.transform.second_shown) < 0.995 for m in (first, second)
     )

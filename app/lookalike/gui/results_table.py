@@ -274,6 +274,8 @@ class ResultsTableModel(QAbstractTableModel):
         if role == GroupRole:
             return self._groups[base]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.KEEPER:
+                return words.match_reason(member) if self._member_rows[base] == 0 else None
             if column == Column.FOLDER:
                 return os.path.dirname(member.path)
             if column == Column.MATCH:
@@ -281,6 +283,8 @@ class ResultsTableModel(QAbstractTableModel):
             return member.path
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.KEEPER:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.FontRole and self._member_rows[base] == 0:
             bold = QFont()
             bold.setBold(True)
@@ -295,7 +299,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == Column.GROUP:
             return words.number(self._group_rows[base] + 1)
         if column == Column.KEEPER:
-            return "★ keeper" if self._member_rows[base] == 0 else ""
+            return "★" if self._member_rows[base] == 0 else ""
         if column == Column.FILE:
             return os.path.basename(member.path)
         if column == Column.FOLDER:
@@ -493,10 +497,14 @@ class ResultsTableModel(QAbstractTableModel):
 
 
 class _BandDelegate(QStyledItemDelegate):
-    """Tints every other group, so the rows of one group read as a block when sorted by group."""
+    """Tints every other group, so the rows of one group read as a block when sorted by group;
+    folders are shortened from the left."""
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
+        if index.column() == Column.FOLDER:
+            # A folder's last parts say the most: "…/Phone backup/DCIM".
+            option.textElideMode = Qt.TextElideMode.ElideLeft
         model = index.model()
         if (
             isinstance(model, ResultsTableModel)
@@ -536,19 +544,20 @@ class ResultsTable(QTableView):
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         metrics = self.fontMetrics()
+        # Room for typical values (each column can be widened; long ones elide in the middle).
         widths = {
-            Column.GROUP: "Group  9,999",
-            Column.KEEPER: "★ keeper  ",
-            Column.FILE: "IMG_20240101_123456.jpg    ",
-            Column.FOLDER: "/home/someone/Pictures/2024/holiday",
-            Column.SIZE: "999.9 MB  ",
-            Column.DIMENSIONS: "9999 × 9999  ",
-            Column.TAKEN: "2024-01-01 12:00  ",
-            Column.MATCH: "similar 100 % · reference",
-            Column.SCORE: "Score  0.000",
+            Column.GROUP: "Group ▾ ",
+            Column.KEEPER: "Keeper",
+            Column.FILE: "IMG_20240101_1234.jpg  ",
+            Column.FOLDER: "/home/someone/Pictures/2024",
+            Column.SIZE: "999.9 MB",
+            Column.DIMENSIONS: "9999 × 9999",
+            Column.TAKEN: "2024-01-01 12:00",
+            Column.MATCH: "similar 100 %",
+            Column.SCORE: "Score ",
         }
         for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self._kept: tuple[Key | None, Key | None, int] = (None, None, 0)
         model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         model.modelReset.connect(self._on_model_reset)
@@ -563,9 +572,9 @@ class ResultsTable(QTableView):
         row = self._table.row_of(group_id, path)
         if row < 0:
             return False
-        index = self._table.index(row, Column.FILE)
-        self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.setCurrentIndex(self._table.index(row, Column.FILE))
+        # Scrolled by its first column: only up or down, never sideways to the file's column.
+        self.scrollTo(self._table.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
         return True
 
     def toggle_current(self) -> bool:
@@ -633,7 +642,7 @@ class ResultsTable(QTableView):
         if top >= 0:
             self.verticalScrollBar().setValue(top)
         else:
-            self.scrollTo(model.index(row, Column.FILE))
+            self.scrollTo(model.index(row, 0))
 
     @Slot()
     def _on_model_rows_synced(self) -> None:

@@ -69,7 +69,13 @@ from lookalike.gui.preview import PreviewPane, open_file, show_in_folder
 from lookalike.gui.results_model import CheckableRole, ResultsModel
 from lookalike.gui.results_table import ResultsTable, ResultsTableModel
 from lookalike.gui.thumb_cache import ThumbCache
-from lookalike.gui.thumb_delegate import THUMB_EDGE_PX, Part, StripLayout, ThumbDelegate
+from lookalike.gui.thumb_delegate import (
+    MARGIN_PX,
+    THUMB_EDGE_PX,
+    Part,
+    StripLayout,
+    ThumbDelegate,
+)
 
 _PRUNE_DELAY_MS = 120  # after scrolling settles, forget queued thumbnails no longer in view
 _SCROLL_STEP_PX = 48
@@ -211,7 +217,15 @@ class ResultsGrid(QAbstractItemView):
         model.modelReset.connect(self._on_model_reset)
         model.layoutChanged.connect(self._on_model_layout_changed)
         model.dataChanged.connect(self._on_model_data_changed)
+        self._fit_one_card()
         self._relayout()
+
+    def _fit_one_card(self) -> None:
+        """Never narrower than one card: a splitter or a small window at 2x would otherwise cut
+        the cards off at the right."""
+        layout = self.strip_layout()
+        bar = self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(layout.card_w + 2 * MARGIN_PX + bar + 2 * self.frameWidth())
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -824,6 +838,7 @@ class ResultsGrid(QAbstractItemView):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._fit_one_card()
             self._relayout()
 
     def _sync_device_pixel_ratio(self) -> None:
@@ -1039,6 +1054,7 @@ class ResultsBar(QWidget):
         self.filter_edit.setPlaceholderText("Filter by file or folder name")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter groups by file or folder name")
+        self.filter_edit.setMinimumWidth(self.filter_edit.fontMetrics().averageCharWidth() * 14)
         self.filter_edit.setToolTip(
             "Show only the groups with a file whose name or folder contains this"
         )

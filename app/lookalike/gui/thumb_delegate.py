@@ -57,7 +57,7 @@ from lookalike.gui.results_model import (
 THUMB_EDGE_PX = 160  # logical pixels; the cache is asked for this times the device pixel ratio
 _PAD_PX = 8  # inside a card
 _SPACING_PX = 10  # between cards
-_MARGIN_PX = 14  # strip sides
+MARGIN_PX = 14  # strip sides
 _TEXT_LINES = 5  # resolution + size, file name, folder, date, match reason
 _BADGE_PX = 22  # checkbox, lock and keeper badges
 _FALLBACK_WIDTH_PX = 800  # before the view has a width
@@ -98,7 +98,7 @@ class StripLayout:
         self.bottom_px = 12
 
     def per_line(self, width: int) -> int:
-        usable = width - 2 * _MARGIN_PX + _SPACING_PX
+        usable = width - 2 * MARGIN_PX + _SPACING_PX
         return max(1, usable // (self.card_w + _SPACING_PX))
 
     def size(self, count: int, width: int, *, collapsed: bool = False) -> QSize:
@@ -112,19 +112,19 @@ class StripLayout:
         """The collapse/expand arrow at the start of the header."""
         edge = self.line_px
         return QRect(
-            strip.left() + _MARGIN_PX - 4, strip.top() + (self.header_px - edge) // 2, edge, edge
+            strip.left() + MARGIN_PX - 4, strip.top() + (self.header_px - edge) // 2, edge, edge
         )
 
     def header_rect(self, strip: QRect) -> QRect:
         """Where the header's words go (after the arrow)."""
         left = self.toggle_rect(strip).right() + 4
-        return QRect(left, strip.top(), strip.right() - _MARGIN_PX - left, self.header_px)
+        return QRect(left, strip.top(), strip.right() - MARGIN_PX - left, self.header_px)
 
     def card_rect(self, strip: QRect, member_row: int) -> QRect:
         per_line = self.per_line(strip.width())
         line, column = divmod(member_row, per_line)
         return QRect(
-            strip.left() + _MARGIN_PX + column * (self.card_w + _SPACING_PX),
+            strip.left() + MARGIN_PX + column * (self.card_w + _SPACING_PX),
             strip.top() + self.header_px + line * (self.card_h + _SPACING_PX),
             self.card_w,
             self.card_h,
@@ -255,7 +255,7 @@ class ThumbDelegate(QStyledItemDelegate):
         separator.setAlpha(90)
         painter.setPen(QPen(separator, 1))
         painter.drawLine(
-            rect.left() + _MARGIN_PX, rect.bottom(), rect.right() - _MARGIN_PX, rect.bottom()
+            rect.left() + MARGIN_PX, rect.bottom(), rect.right() - MARGIN_PX, rect.bottom()
         )
         painter.restore()
 

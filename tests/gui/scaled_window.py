@@ -18,7 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def clipped(window: object) -> dict[str, object]:
     """What the window shows cut off (empty lists: nothing)."""
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QFont, QFontMetrics
+
+    # Layouts settle in posted events (a label's new minimum height, its parent's relayout).
+    for _ in range(3):
+        QCoreApplication.processEvents()
 
     from lookalike.gui.main_window import MainWindow
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import PySide6
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette
@@ -176,13 +175,6 @@ def _assert_nothing_cut_off(report: dict) -> None:
         assert detail["whole_in_tooltip"], detail
 
 
-# Qt 6.7 (the declared minimum) lays a wrapped path in the compare details 14 px taller than
-# the label reserves for it (needs 280 px in 266); newer Qt does not. Known gap, fixed in place
-# only for the Qt the app is tested and bundled with.
-@pytest.mark.skipif(
-    tuple(int(p) for p in PySide6.__version__.split(".")[:2]) < (6, 8),
-    reason="Qt 6.7 wraps the compare details' long paths taller than their label reserves",
-)
 def test_headers_and_details_are_not_cut_off_in_a_narrow_window(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

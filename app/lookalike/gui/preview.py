@@ -366,12 +366,6 @@ class WrappedText(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:
-        if text != self._text:
-            self._text = text
-            self.updateGeometry()
-            self.update()
-
     def layout_lines(self, width: int) -> tuple[QTextLayout, float, float]:
         """The text laid out in ``width``: the layout, its height and its widest line."""
         layout = QTextLayout(self._text, self.font())
@@ -404,6 +398,21 @@ class WrappedText(QWidget):
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         return QSize(metrics.averageCharWidth() * 4, metrics.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Held as a minimum too: not every Qt honours height-for-width inside a grid (6.7
+        # gave a wrapped path 266 px where it needed 280), but every one honours a minimum.
+        needed = self.heightForWidth(self.width())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.setMinimumHeight(self.heightForWidth(self.width()))
+            self.updateGeometry()
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

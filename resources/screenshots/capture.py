@@ -111,36 +111,34 @@ def _shrink(path: str) -> None:
 
 
 def _show_difference(window: object, pump: object) -> None:
-    """Compare an edited copy with its keeper, as their difference: the grid beside a wide
-    preview."""
+    """Compare a copy with a logo or date added with another, turned copy, as their
+    difference: laid on each other through their keeper, only the addition stands out. The
+    grid is beside a wide preview."""
     from lookalike.core.model import MatchKind
     from lookalike.gui.main_window import MainWindow
     from lookalike.gui.preview import CompareMode
 
     assert isinstance(window, MainWindow)
     view = window.results_view
-    # A copy with something added (a logo, a date stamp), the more so if it is also turned
-    # or mirrored: the difference shows the addition, and the rest lies flat.
-    telling = sorted(
-        (
-            (
-                m.transform.added > 0.002,
-                m.transform.mirrored or 2 <= m.transform.turn_degrees <= 358,
-                -row,
-                row,
-                n,
-            )
-            for row, group in enumerate(window.results_model.groups())
-            for n, m in enumerate(group.members)
-            if m.match is MatchKind.SIMILAR
-        ),
-        reverse=True,
-    )
-    row, member_row = telling[0][3:] if telling else (0, 1)
+    row, member_row, other = 0, 1, None
+    for n, group in enumerate(window.results_model.groups()):
+        turned = [
+            k
+            for k, m in enumerate(group.members)
+            if m.match is MatchKind.SIMILAR and 2 <= m.transform.turn_degrees <= 358
+        ]
+        # The library names its overlaid copies so: "_logo", "_stamp".
+        marked = [
+            k for k, m in enumerate(group.members) if m.path.endswith(("_logo.jpg", "_stamp.jpg"))
+        ]
+        if turned and marked:
+            # The marked copy upright on the left, the turned one laid on it.
+            row, member_row, other = n, marked[0], group.members[turned[0]]
+            break
     window.splitter.setSizes([210, 1070])
     view.splitter.setSizes([400, 670])
     view.set_current(row, member_row)
-    view.compare(None)
+    view.compare(other)
     view.preview.set_compare_mode(CompareMode.DIFFERENCE)
     aligned: list[object] = []
     view.preview.pair_aligned.connect(lambda: aligned.append(1))

@@ -8,6 +8,7 @@ alone and the peak of the whole tree (sampled every 20 ms), and the load average
     .venv/bin/python tests/bench/bench_large.py /tmp/lookalike-speed/tiny-100k
     .venv/bin/python tests/bench/bench_large.py DIR --runs decode cold warm exact-cold exact-warm
     .venv/bin/python tests/bench/bench_large.py DIR --subfolders 10 --rounds 2 --czkawka
+    .venv/bin/python tests/bench/bench_large.py DIR --sensitivity strict --runs cold warm
 
 A run's kind is one of: ``decode`` (read + reduced decode in a pool of the scan's size, nothing
 else), ``cold`` (a scan with a fresh cache file), ``warm`` (a rescan with the cache ``cold`` left),
@@ -84,10 +85,12 @@ def _groups_digest(groups: list[list[str]]) -> str:
     return hashlib.sha1(json.dumps(canon).encode()).hexdigest()[:12]
 
 
-def one(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, object]:
+def one(
+    kind: str, roots: list[str], cache: str, workers: int, sensitivity: str
+) -> dict[str, object]:
     """Run one measurement in this (fresh) process."""
     from lookalike.bench.speed import time_decode_only, tree_cpu_seconds
-    from lookalike.core.model import ImageFile, ScanMode, ScanOptions
+    from lookalike.core.model import ImageFile, ScanMode, ScanOptions, Sensitivity
     from lookalike.core.scan import collect_result, run_scan
     from lookalike.core.walk import WalkOptions, walk
 
@@ -114,7 +117,13 @@ def one(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, obje
             out["duplicates"] = sum(len(g) - 1 for g in groups)
         else:
             mode = ScanMode.EXACT if kind.startswith("exact") else ScanMode.SIMILAR
-            options = ScanOptions(roots=tuple(roots), mode=mode, workers=workers, cache_path=cache)
+            options = ScanOptions(
+                roots=tuple(roots),
+                mode=mode,
+                workers=workers,
+                cache_path=cache,
+                sensitivity=Sensitivity(sensitivity),
+            )
             result = collect_result(options, run_scan(options))
             s = result.summary
             out.update(
@@ -123,6 +132,7 @@ def one(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, obje
                 duplicates=s.duplicates,
                 decoded=s.decoded,
                 cached=s.cached,
+                verified=s.measured,
                 digest=_groups_digest([[m.path for m in g.members] for g in result.groups]),
             )
         out["seconds"] = round(time.perf_counter() - t0, 2)
@@ -133,8 +143,10 @@ def one(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, obje
     return out
 
 
-def _child(kind: str, roots: list[str], cache: str, workers: int) -> dict[str, object]:
-    cmd = [sys.executable, __file__, "--one", kind, cache, str(workers), *roots]
+def _child(
+    kind: str, roots: list[str], cache: str, workers: int, sensitivity: str
+) -> dict[str, object]:
+    cmd = [sys.executable, __file__, "--one", kind, cache, str(workers), sensitivity, *roots]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"kind": kind, "error": done.stderr.strip().splitlines()[-1:]}
@@ -155,12 +167,13 @@ def main() -> int:
     parser.add_argument("--czkawka", action="store_true", help="add Czkawka's engine")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sensitivity", default="normal", choices=("strict", "normal", "loose"))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        kind, cache, workers, *roots = args.one
-        print(json.dumps(one(kind, roots, cache, int(workers))))
+        kind, cache, workers, sensitivity, *roots = args.one
+        print(json.dumps(one(kind, roots, cache, int(workers), sensitivity)))
         return 0
     if args.folder is None:
         parser.error("a folder is needed")
@@ -180,7 +193,7 @@ def main() -> int:
                 if kind == "czkawka":
                     for d in _czkawka_cache_dirs():
                         shutil.rmtree(d, ignore_errors=True)
-                res = _child(kind, roots, cache, args.workers)
+                res = _child(kind, roots, cache, args.workers, args.sensitivity)
                 res["round"] = r + 1
                 results.append(res)
                 print(json.dumps(res), flush=True)

@@ -8,6 +8,10 @@ cache (read only), by cropping and resizing, never committed:
 - ``tiny`` (96×72): small random crops (4-40 % of a side) of any photo, quality 85, the kind of
   file a library of thumbnails, icons or web images holds in the hundred thousands.
 
+With ``--distinct`` every file comes from another photo (as many files as photos, 90-100 % of
+each): a library of different pictures rather than many views of a few, whose overlapping
+crops are each other's cropped copies.
+
 Every 20th file (5 %) is a copy of an earlier one: alternately a byte copy and a re-encode at
 quality 75, so both the identical-file and the similar-picture paths are exercised.
 
@@ -54,11 +58,19 @@ def _load_sources(paths: list[str], min_short_side: int) -> None:
         _sources.append(img)
 
 
-def _crop(rng: random.Random, img: np.ndarray, size: tuple[int, int], tiny: bool) -> np.ndarray:
+def _crop(
+    rng: random.Random, img: np.ndarray, size: tuple[int, int], tiny: bool, distinct: bool
+) -> np.ndarray:
     h, w = img.shape[:2]
     width, height = size
     aspect = width / height
-    share = rng.uniform(0.04, 0.4) if tiny else rng.uniform(0.6, 1.0)
+    share = (
+        rng.uniform(0.9, 1.0)
+        if distinct
+        else rng.uniform(0.04, 0.4)
+        if tiny
+        else rng.uniform(0.6, 1.0)
+    )
     cw = min(w, round(h * aspect)) * share
     ch = cw / aspect
     cw, ch = max(int(cw), 8), max(int(ch), 6)
@@ -77,8 +89,8 @@ def _path(folder: Path, index: int) -> Path:
     return folder / f"{index // PER_FOLDER:03d}" / f"IMG_{index:06d}.jpg"
 
 
-def _write_range(args: tuple[str, str, int, int, int]) -> int:
-    folder, kind, start, stop, seed = args
+def _write_range(args: tuple[str, str, int, int, int, bool]) -> int:
+    folder, kind, start, stop, seed, distinct = args
     size = SIZES[kind]
     tiny = kind == "tiny"
     written = 0
@@ -98,14 +110,17 @@ def _write_range(args: tuple[str, str, int, int, int]) -> int:
                 img = cv2.imread(str(original), cv2.IMREAD_COLOR)
                 cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, 75])
         else:
-            img = _crop(rng, rng.choice(_sources), size, tiny)
+            source = _sources[i % len(_sources)] if distinct else rng.choice(_sources)
+            img = _crop(rng, source, size, tiny, distinct)
             quality = 85 if tiny else 90
             cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, quality])
         written += 1
     return written
 
 
-def build(kind: str, count: int, folder: Path, workers: int, seed: int = 14) -> Path:
+def build(
+    kind: str, count: int, folder: Path, workers: int, seed: int = 14, distinct: bool = False
+) -> Path:
     """Make (or complete) the set; returns its folder. Idempotent: existing files are kept."""
     marker = folder / ".complete"
     if marker.exists():
@@ -118,7 +133,10 @@ def build(kind: str, count: int, folder: Path, workers: int, seed: int = 14) -> 
     step = 2000
     # Two passes: copies whose original fell to another worker are written in the second.
     for _ in range(2):
-        jobs = [(str(folder), kind, s, min(s + step, count), seed) for s in range(0, count, step)]
+        jobs = [
+            (str(folder), kind, s, min(s + step, count), seed, distinct)
+            for s in range(0, count, step)
+        ]
         with ProcessPoolExecutor(
             workers, initializer=_load_sources, initargs=(paths, min_side)
         ) as pool:
@@ -134,9 +152,10 @@ def main() -> int:
     parser.add_argument("count", type=int)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--distinct", action="store_true", help="one file per photo")
     args = parser.parse_args()
     started = time.monotonic()
-    build(args.kind, args.count, args.folder, args.workers)
+    build(args.kind, args.count, args.folder, args.workers, distinct=args.distinct)
     print(f"{args.folder}: {time.monotonic() - started:.0f} s", flush=True)
     return 0
 

@@ -185,7 +185,8 @@ def _bits(dct_blocks: np.ndarray, source: np.ndarray, sign: np.ndarray) -> bytes
     """64 bits per row: each low frequency above the median of the AC ones (DC skipped), as
     little-endian uint64s."""
     flat = dct_blocks.ravel()[source] * sign
-    medians = np.median(flat[:, 1:], axis=1, keepdims=True)
+    # The median of 63 values is the 32nd smallest: a partition, ten times cheaper than median.
+    medians = np.partition(flat[:, 1:], 31, axis=1)[:, 31:32]
     # packbits is big-endian within the row; reversing its bytes gives the little-endian uint64
     # of that big-endian number.
     return np.packbits(flat > medians, axis=1)[:, ::-1].tobytes()

@@ -46,7 +46,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(self.tr("About {app}").format(app=APP_NAME))
         icon = QLabel()
         app_icon = QApplication.windowIcon()  # set by run_gui from the package's icons
         if not app_icon.isNull():
@@ -57,7 +57,7 @@ class AboutDialog(QDialog):
         self.text.setOpenExternalLinks(True)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.text.setAccessibleName(f"About {APP_NAME}")
+        self.text.setAccessibleName(self.tr("About {app}").format(app=APP_NAME))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from lookalike import APP_NAME
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from lookalike.gui.main_window import MainWindow
@@ -141,7 +142,7 @@ class ActionSpec:
     """One command of the window."""
 
     name: str  # the key for ``Actions[...]``, ``MENUS`` and ``TOOLBAR``
-    text: str
+    text: str  # marked for translation; ``translated`` gives the window's words
     slot: SlotOf  # the window's @Slot method that ``triggered`` calls
     shortcuts: tuple[Shortcut, ...] = ()
     tip: str = ""  # status tip and tooltip
@@ -164,256 +165,297 @@ def window_actions() -> tuple[ActionSpec, ...]:
     return (
         ActionSpec(
             "add_folder",
-            "&Add Folder…",
+            QT_TRANSLATE_NOOP("Actions", "&Add Folder…"),
             lambda w: w.choose_folder,
             (QKeySequence.StandardKey.Open,),
-            "Add a folder to search for duplicates",
+            QT_TRANSLATE_NOOP("Actions", "Add a folder to search for duplicates"),
             Icon(_THEME.FolderNew, _SP.SP_DirOpenIcon),
             _idle,
         ),
         ActionSpec(
             "scan",
-            "&Scan",
+            QT_TRANSLATE_NOOP("Actions", "&Scan"),
             lambda w: w.start_scan,
             ("Ctrl+R", "F5"),
-            "Search the folders for duplicate photos",
+            QT_TRANSLATE_NOOP("Actions", "Search the folders for duplicate photos"),
             Icon(_THEME.SystemSearch, search_icon),
             # Also without folders: Scan then says why it cannot start and where to add one.
             _idle,
         ),
         ActionSpec(
             "cancel",
-            "&Cancel",
+            QT_TRANSLATE_NOOP("Actions", "&Cancel"),
             lambda w: w.cancel_running,
             ("Esc",),
-            "Stop the running scan, or the cleanup after its current file",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Stop the running scan, or the cleanup after its current file"
+            ),
             Icon(_THEME.ProcessStop, _SP.SP_BrowserStop),
             _can_cancel,
             _running,
         ),
         ActionSpec(
             "open_results",
-            "&Open Results…",
+            QT_TRANSLATE_NOOP("Actions", "&Open Results…"),
             lambda w: w.choose_results_to_open,
             ("Ctrl+Shift+O",),
-            "Open a saved result to continue reviewing it",
+            QT_TRANSLATE_NOOP("Actions", "Open a saved result to continue reviewing it"),
             Icon(_THEME.DocumentOpen, _SP.SP_DialogOpenButton),
             _idle,
         ),
         ActionSpec(
             "save_results",
-            "Save &Results…",
+            QT_TRANSLATE_NOOP("Actions", "Save &Results…"),
             lambda w: w.choose_results_file,
             (QKeySequence.StandardKey.Save,),
-            "Save the groups and your marks to review them later",
+            QT_TRANSLATE_NOOP("Actions", "Save the groups and your marks to review them later"),
             Icon(_THEME.DocumentSave, _SP.SP_DialogSaveButton),
             _idle_with_groups,
         ),
         ActionSpec(
             "export_csv",
-            "&Export as CSV…",
+            QT_TRANSLATE_NOOP("Actions", "&Export as CSV…"),
             lambda w: w.choose_csv_file,
             (),
-            "Write one line per photo, for a spreadsheet",
+            QT_TRANSLATE_NOOP("Actions", "Write one line per photo, for a spreadsheet"),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "quit",
-            "&Quit",
+            QT_TRANSLATE_NOOP("Actions", "&Quit"),
             lambda w: w.request_quit,
             (QKeySequence.StandardKey.Quit,),
-            f"Quit {APP_NAME}",
+            QT_TRANSLATE_NOOP("Actions", "Quit {app}"),
         ),
         ActionSpec(
             "select_duplicates",
-            "Select &Duplicates",
+            QT_TRANSLATE_NOOP("Actions", "Select &Duplicates"),
             lambda w: w.select_duplicates,
             ("Ctrl+D",),
-            "Mark every photo except the suggested keeper in each group",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Mark every photo except the suggested keeper in each group"
+            ),
             Icon(_THEME.EditSelectAll, _SP.SP_DialogApplyButton),
             _idle_with_groups,
         ),
         ActionSpec(
             "select_in_folder",
-            "Select in &Folder…",
+            QT_TRANSLATE_NOOP("Actions", "Select in &Folder…"),
             lambda w: w.choose_select_in_folder,
             (),
-            "Mark the duplicates that are inside one folder",
+            QT_TRANSLATE_NOOP("Actions", "Mark the duplicates that are inside one folder"),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "make_keeper",
-            "Make This the &Keeper",
+            QT_TRANSLATE_NOOP("Actions", "Make This the &Keeper"),
             lambda w: w.make_current_keeper,
             ("Ctrl+K",),
-            "Keep the current photo instead of its group's suggested keeper",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Keep the current photo instead of its group's suggested keeper"
+            ),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "selection_rules",
-            "Selection &Rules…",
+            QT_TRANSLATE_NOOP("Actions", "Selection &Rules…"),
             lambda w: w.choose_selection_rules,
             (),
-            "Choose the keeper of every group by your own rules (resolution, size, date, folder…)",
+            QT_TRANSLATE_NOOP(
+                "Actions",
+                "Choose the keeper of every group by your own rules"
+                " (resolution, size, date, folder…)",
+            ),
             enabled_when=_idle,
         ),
         ActionSpec(
             "invert_selection",
-            "&Invert Selection",
+            QT_TRANSLATE_NOOP("Actions", "&Invert Selection"),
             lambda w: w.invert_selection,
             ("Ctrl+I",),
-            "Flip every mark",
+            QT_TRANSLATE_NOOP("Actions", "Flip every mark"),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "clear_selection",
-            "C&lear Selection",
+            QT_TRANSLATE_NOOP("Actions", "C&lear Selection"),
             lambda w: w.clear_selection,
             ("Ctrl+Shift+A",),
-            "Remove every mark",
+            QT_TRANSLATE_NOOP("Actions", "Remove every mark"),
             enabled_when=_idle_with_marks,
         ),
         ActionSpec(
             "trash",
-            "&Move to Trash…",
+            QT_TRANSLATE_NOOP("Actions", "&Move to Trash…"),
             lambda w: w.trash_selection,
             (QKeySequence.StandardKey.Delete,),
-            "Move the marked photos to the Trash",
+            QT_TRANSLATE_NOOP("Actions", "Move the marked photos to the Trash"),
             Icon("user-trash", _SP.SP_TrashIcon),
             _idle_with_marks,
         ),
         ActionSpec(
             "move_to_folder",
-            "Mo&ve to Folder…",
+            QT_TRANSLATE_NOOP("Actions", "Mo&ve to Folder…"),
             lambda w: w.move_selection,
             (),
-            "Move the marked photos into a folder you choose, keeping their folders",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Move the marked photos into a folder you choose, keeping their folders"
+            ),
             enabled_when=_idle_with_marks,
         ),
         ActionSpec(
             "hardlink",
-            "Replace with &Hard Links…",
+            QT_TRANSLATE_NOOP("Actions", "Replace with &Hard Links…"),
             lambda w: w.hardlink_selection,
             (),
-            "Replace the marked identical copies with hard links to their keepers",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Replace the marked identical copies with hard links to their keepers"
+            ),
             enabled_when=_idle_with_marks,
         ),
         ActionSpec(
             "not_duplicate",
-            "&Not a Duplicate",
+            QT_TRANSLATE_NOOP("Actions", "&Not a Duplicate"),
             lambda w: w.mark_not_duplicate,
             ("Ctrl+Shift+N",),
-            "Take the current photo out of its group, and never group it with these again",
+            QT_TRANSLATE_NOOP(
+                "Actions",
+                "Take the current photo out of its group, and never group it with these again",
+            ),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "not_duplicates_pair",
-            "These &Two Are Not Duplicates",
+            QT_TRANSLATE_NOOP("Actions", "These &Two Are Not Duplicates"),
             lambda w: w.mark_pair_not_duplicates,
             (),
-            "Never group the current photo with the one it is compared with",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Never group the current photo with the one it is compared with"
+            ),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "not_duplicates_group",
-            "&Group Is Not Duplicates",
+            QT_TRANSLATE_NOOP("Actions", "&Group Is Not Duplicates"),
             lambda w: w.mark_group_not_duplicates,
             (),
-            "Dissolve the current group, and never group its photos together again",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Dissolve the current group, and never group its photos together again"
+            ),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "not_duplicates_manager",
-            "Not &Duplicates…",
+            QT_TRANSLATE_NOOP("Actions", "Not &Duplicates…"),
             lambda w: w.show_not_duplicates,
             (),
-            "The photos you said are not duplicates, to undo a choice",
+            QT_TRANSLATE_NOOP(
+                "Actions", "The photos you said are not duplicates, to undo a choice"
+            ),
             enabled_when=_idle,
         ),
         ActionSpec(
             "undo_cleanup",
-            "&Undo Last Cleanup",
+            QT_TRANSLATE_NOOP("Actions", "&Undo Last Cleanup"),
             lambda w: w.undo_last_cleanup,
             (QKeySequence.StandardKey.Undo,),
-            "Put the files of the last cleanup back where they were",
+            QT_TRANSLATE_NOOP("Actions", "Put the files of the last cleanup back where they were"),
             Icon(_THEME.EditUndo, _SP.SP_ArrowBack),
             _can_undo,
         ),
         ActionSpec(
             "skipped",
-            "&Skipped Files…",
+            QT_TRANSLATE_NOOP("Actions", "&Skipped Files…"),
             lambda w: w.show_skipped,
             (),
-            "The files that could not be read, with the reasons",
+            QT_TRANSLATE_NOOP("Actions", "The files that could not be read, with the reasons"),
             enabled_when=_has_skipped,
         ),
         ActionSpec(
             "view_grid",
-            "As &Grid",
+            QT_TRANSLATE_NOOP("Actions", "As &Grid"),
             lambda w: w.show_grid,
             ("Ctrl+1",),
-            "Show each group as a strip of thumbnails",
+            QT_TRANSLATE_NOOP("Actions", "Show each group as a strip of thumbnails"),
             checked_when=_grid_shown,
         ),
         ActionSpec(
             "view_table",
-            "As &Table",
+            QT_TRANSLATE_NOOP("Actions", "As &Table"),
             lambda w: w.show_table,
             ("Ctrl+2",),
-            "Show every photo as a row of a table you can sort by any column",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Show every photo as a row of a table you can sort by any column"
+            ),
             checked_when=_table_shown,
         ),
         ActionSpec(
             "duplicates_only",
-            "&Duplicates Only",
+            QT_TRANSLATE_NOOP("Actions", "&Duplicates Only"),
             lambda w: w.toggle_duplicates_only,
             (),
-            "List only the files a cleanup could act on: hide the keepers",
+            QT_TRANSLATE_NOOP(
+                "Actions", "List only the files a cleanup could act on: hide the keepers"
+            ),
             enabled_when=_table_shown,
             checked_when=_duplicates_only,
         ),
         ActionSpec(
             "filter",
-            "&Filter…",
+            QT_TRANSLATE_NOOP("Actions", "&Filter…"),
             lambda w: w.focus_filter,
             (QKeySequence.StandardKey.Find,),
-            "Show only the groups with a file whose name or folder contains some text",
+            QT_TRANSLATE_NOOP(
+                "Actions",
+                "Show only the groups with a file whose name or folder contains some text",
+            ),
         ),
         ActionSpec(
             "go_to_group",
-            "&Go to Group…",
+            QT_TRANSLATE_NOOP("Actions", "&Go to Group…"),
             lambda w: w.focus_group_number,
             ("Ctrl+G",),
-            "Jump to a group by its number",
+            QT_TRANSLATE_NOOP("Actions", "Jump to a group by its number"),
             enabled_when=_idle_with_groups,
         ),
         ActionSpec(
             "collapse_all",
-            "&Collapse All Groups",
+            QT_TRANSLATE_NOOP("Actions", "&Collapse All Groups"),
             lambda w: w.collapse_groups,
             (),
-            "Show each group as its header line only (Minus collapses the current one)",
+            QT_TRANSLATE_NOOP(
+                "Actions",
+                "Show each group as its header line only (Minus collapses the current one)",
+            ),
             enabled_when=_has_groups_in_grid,
         ),
         ActionSpec(
             "expand_all",
-            "&Expand All Groups",
+            QT_TRANSLATE_NOOP("Actions", "&Expand All Groups"),
             lambda w: w.expand_groups,
             (),
-            "Show every group's photos again (Plus expands the current one)",
+            QT_TRANSLATE_NOOP(
+                "Actions", "Show every group's photos again (Plus expands the current one)"
+            ),
             enabled_when=_has_groups_in_grid,
         ),
         ActionSpec(
             "shortcuts",
-            "&Keyboard Shortcuts",
+            QT_TRANSLATE_NOOP("Actions", "&Keyboard Shortcuts"),
             lambda w: w.show_shortcuts,
             (QKeySequence.StandardKey.HelpContents,),
-            "Every command's keys, and the keys of the results",
+            QT_TRANSLATE_NOOP("Actions", "Every command's keys, and the keys of the results"),
         ),
         ActionSpec(
-            "about", f"&About {APP_NAME}", lambda w: w.show_about, (), "Version and licences"
+            "about",
+            QT_TRANSLATE_NOOP("Actions", "&About {app}"),
+            lambda w: w.show_about,
+            (),
+            QT_TRANSLATE_NOOP("Actions", "Version and licences"),
         ),
-        ActionSpec("about_qt", "About &Qt", lambda w: w.show_about_qt),
+        ActionSpec(
+            "about_qt", QT_TRANSLATE_NOOP("Actions", "About &Qt"), lambda w: w.show_about_qt
+        ),
     )
 
 
@@ -426,13 +468,13 @@ class Submenu:
 
 
 MenuItem = str | Submenu | None  # an action's name, a submenu, or a separator
-RECENT_MENU = Submenu("recent", "Add &Recent Folder")
-SORT_MENU = Submenu("sort", "&Sort Groups By")
-THEME_MENU = Submenu("theme", "T&heme")
+RECENT_MENU = Submenu("recent", QT_TRANSLATE_NOOP("Actions", "Add &Recent Folder"))
+SORT_MENU = Submenu("sort", QT_TRANSLATE_NOOP("Actions", "&Sort Groups By"))
+THEME_MENU = Submenu("theme", QT_TRANSLATE_NOOP("Actions", "T&heme"))
 
 MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
     (
-        "&File",
+        QT_TRANSLATE_NOOP("Actions", "&File"),
         (
             "add_folder",
             RECENT_MENU,
@@ -448,7 +490,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
         ),
     ),
     (
-        "&Edit",
+        QT_TRANSLATE_NOOP("Actions", "&Edit"),
         (
             "undo_cleanup",
             None,
@@ -470,7 +512,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
         ),
     ),
     (
-        "&View",
+        QT_TRANSLATE_NOOP("Actions", "&View"),
         (
             "view_grid",
             "view_table",
@@ -488,7 +530,7 @@ MENUS: tuple[tuple[str, tuple[MenuItem, ...]], ...] = (
             "not_duplicates_manager",
         ),
     ),
-    ("&Help", ("shortcuts", None, "about", "about_qt")),
+    (QT_TRANSLATE_NOOP("Actions", "&Help"), ("shortcuts", None, "about", "about_qt")),
 )
 
 TOOLBAR: tuple[str | None, ...] = (
@@ -505,16 +547,46 @@ TOOLBAR: tuple[str | None, ...] = (
 # Keys the results understand that are not window commands (the shortcuts dialog lists them
 # after the commands).
 RESULT_KEYS: tuple[tuple[str, str], ...] = (
-    ("Arrow keys", "Move between photos and groups"),
-    ("Page Up, Page Down", "Move a screenful"),
-    ("Ctrl+Home, Ctrl+End", "Go to the first or the last photo"),
-    ("Space", "Mark the photo for the Trash, or unmark it"),
-    ("Enter", "Preview the photo"),
-    ("Ctrl+click", "Compare a photo with the current one"),
-    ("Minus, Plus", "Collapse or expand the current group (grid)"),
-    ("Esc", "Clear the filter (in the filter box)"),
-    ("Enter", "Go to the group typed in the Group box"),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Arrow keys"),
+        QT_TRANSLATE_NOOP("Actions", "Move between photos and groups"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Page Up, Page Down"),
+        QT_TRANSLATE_NOOP("Actions", "Move a screenful"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Ctrl+Home, Ctrl+End"),
+        QT_TRANSLATE_NOOP("Actions", "Go to the first or the last photo"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Space"),
+        QT_TRANSLATE_NOOP("Actions", "Mark the photo for the Trash, or unmark it"),
+    ),
+    (QT_TRANSLATE_NOOP("Actions", "Enter"), QT_TRANSLATE_NOOP("Actions", "Preview the photo")),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Ctrl+click"),
+        QT_TRANSLATE_NOOP("Actions", "Compare a photo with the current one"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Minus, Plus"),
+        QT_TRANSLATE_NOOP("Actions", "Collapse or expand the current group (grid)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Esc"),
+        QT_TRANSLATE_NOOP("Actions", "Clear the filter (in the filter box)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Actions", "Enter"),
+        QT_TRANSLATE_NOOP("Actions", "Go to the group typed in the Group box"),
+    ),
 )
+
+
+def translated(text: str) -> str:
+    """A text of the tables above in the window's language (they are written before any
+    translator is installed, so they are marked for lupdate and looked up when used)."""
+    return QCoreApplication.translate("Actions", text).replace("{app}", APP_NAME)
 
 
 class Actions:
@@ -525,12 +597,12 @@ class Actions:
         self._specs = window_actions()
         self._actions: dict[str, QAction] = {}
         for spec in self._specs:
-            action = QAction(spec.text, window)
+            action = QAction(translated(spec.text), window)
             if spec.shortcuts:
                 action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             if spec.tip:
-                action.setStatusTip(spec.tip)
-                action.setToolTip(spec.tip)
+                action.setStatusTip(translated(spec.tip))
+                action.setToolTip(translated(spec.tip))
             if spec.icon is not None:
                 action.setIcon(spec.icon.make(window))
             action.setCheckable(spec.checked_when is not None)
@@ -564,12 +636,12 @@ class Actions:
         fill."""
         submenus: dict[str, QMenu] = {}
         for title, items in MENUS:
-            menu = bar.addMenu(title)
+            menu = bar.addMenu(translated(title))
             for item in items:
                 if item is None:
                     menu.addSeparator()
                 elif isinstance(item, Submenu):
-                    submenus[item.key] = menu.addMenu(item.title)
+                    submenus[item.key] = menu.addMenu(translated(item.title))
                 else:
                     menu.addAction(self._actions[item])
         return submenus

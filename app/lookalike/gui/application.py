@@ -16,6 +16,7 @@ from lookalike import APP_NAME, __version__, desktop
 from lookalike.core import words
 from lookalike.core.paths import log_dir
 from lookalike.gui.errors import ProblemListDialog, install_excepthooks
+from lookalike.gui.i18n import install_translations
 from lookalike.gui.settings import APPLICATION, ORGANIZATION
 from lookalike.launcher import LaunchPaths
 
@@ -82,7 +83,10 @@ def show_main_window(start: LaunchPaths) -> MainWindow:
         dialog = ProblemListDialog(
             words.opened_paths_unusable_title(),
             words.opened_paths_unusable(len(start.unusable)),
-            ["Item", "Reason"],
+            [
+                QCoreApplication.translate("Application", "Item"),
+                QCoreApplication.translate("Application", "Reason"),
+            ],
             [(_shown_path(u.path), u.reason) for u in start.unusable],
             window,
         )
@@ -101,6 +105,7 @@ def run_gui(start: LaunchPaths | None = None) -> int:
     if not icon.isNull():
         app.setWindowIcon(icon)
     install_excepthooks()
+    _translations = install_translations(app)  # the translators live while the window does
     log.info("%s %s starting; log file %s", APP_NAME, __version__, log_path)
     _window = show_main_window(start or LaunchPaths())  # referenced until the loop ends
     status = app.exec()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from lookalike.core import words
@@ -66,40 +66,48 @@ class CleanupChoice:
         return words.moving_to_trash(count)
 
 
-_CHECKED_AGAIN = (
-    "Each file is checked again first: the suggested keeper of every group stays, and files "
-    "in reference folders are never touched."
-)
-
-
 def _wording(plan: Plan, choice: CleanupChoice) -> tuple[str, str, str, str, str]:
     """Title, nothing-to-do text, question, details and confirming button for ``choice``."""
     count, size = len(plan.files), plan.total_bytes
     if choice.kind is ActionKind.MOVE:
         return (
-            "Move to Folder",
+            QCoreApplication.translate("Cleanup", "Move to Folder"),
             words.nothing_to_move(),
             words.confirm_move(count, size, choice.destination),
-            f"{_CHECKED_AGAIN} Their folders are made again inside it, and no file there is "
-            "overwritten. Edit ▸ Undo Last Cleanup moves them back.",
+            QCoreApplication.translate(
+                "Cleanup",
+                "Each file is checked again first: the suggested keeper of every group stays, "
+                "and files in reference folders are never touched. Their folders are made "
+                "again inside it, and no file there is overwritten. Edit ▸ Undo Last Cleanup "
+                "moves them back.",
+            ),
             words.move_files(count),
         )
     if choice.kind is ActionKind.HARDLINK:
         return (
-            "Replace with Hard Links",
+            QCoreApplication.translate("Cleanup", "Replace with Hard Links"),
             words.nothing_to_link(),
             words.confirm_hardlink(count, size),
-            f"{_CHECKED_AGAIN} Only byte-for-byte copies on the keeper's drive are linked; "
-            "the others are skipped. Every name stays, but the names then share one file: a "
-            "change through one of them shows in all. Undo Last Cleanup cannot separate them.",
+            QCoreApplication.translate(
+                "Cleanup",
+                "Each file is checked again first: the suggested keeper of every group stays, "
+                "and files in reference folders are never touched. Only byte-for-byte copies "
+                "on the keeper's drive are linked; the others are skipped. Every name stays, "
+                "but the names then share one file: a change through one of them shows in "
+                "all. Undo Last Cleanup cannot separate them.",
+            ),
             words.replace_files(count),
         )
     return (
-        "Move to Trash",
+        QCoreApplication.translate("Cleanup", "Move to Trash"),
         words.nothing_to_trash(),
         words.confirm_move_to_trash(count, size),
-        f"{_CHECKED_AGAIN} You can undo this with Edit ▸ Undo Last Cleanup, or restore the "
-        "files from the Trash.",
+        QCoreApplication.translate(
+            "Cleanup",
+            "Each file is checked again first: the suggested keeper of every group stays, and "
+            "files in reference folders are never touched. You can undo this with Edit ▸ Undo "
+            "Last Cleanup, or restore the files from the Trash.",
+        ),
         words.move_to_trash(count),
     )
 
@@ -184,11 +192,19 @@ def show_cleanup_report(parent: QWidget, report: CleanupReport) -> ProblemListDi
     if report.batch.message and report.batch.outcomes:
         summary += f"\n\n{report.batch.message}"
     if rows:
-        summary += "\n\nThese files were left where they are:"
+        summary += "\n\n" + QCoreApplication.translate(
+            "Cleanup", "These files were left where they are:"
+        )
     dialog = ProblemListDialog(
-        "Undo result" if report.is_undo else "Cleanup result",
+        QCoreApplication.translate("Cleanup", "Undo result")
+        if report.is_undo
+        else QCoreApplication.translate("Cleanup", "Cleanup result"),
         summary,
-        ["File", "Outcome", "Reason"],
+        [
+            QCoreApplication.translate("Cleanup", "File"),
+            QCoreApplication.translate("Cleanup", "Outcome"),
+            QCoreApplication.translate("Cleanup", "Reason"),
+        ],
         rows,
         parent,
     )

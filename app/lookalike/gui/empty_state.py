@@ -17,8 +17,8 @@ class EmptyState(QWidget):
 
     def __init__(self, add_action: QAction, scan_action: QAction, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setAccessibleName("Getting started")
-        self.title = QLabel("Find duplicate photos")
+        self.setAccessibleName(self.tr("Getting started"))
+        self.title = QLabel(self.tr("Find duplicate photos"))
         title_font = QFont(self.title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.8)
         title_font.setBold(True)
@@ -27,12 +27,12 @@ class EmptyState(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.add_button = QPushButton("Add folder…")
-        self.add_button.setAccessibleName("Add folder")
+        self.add_button = QPushButton(self.tr("Add folder…"))
+        self.add_button.setAccessibleName(self.tr("Add folder"))
         self.add_button.setIcon(add_action.icon())
         self.add_button.clicked.connect(add_action.trigger)
-        self.scan_button = QPushButton("Scan")
-        self.scan_button.setAccessibleName("Start scanning")
+        self.scan_button = QPushButton(self.tr("Scan"))
+        self.scan_button.setAccessibleName(self.tr("Start scanning"))
         self.scan_button.setIcon(scan_action.icon())
         self.scan_button.clicked.connect(scan_action.trigger)
         for button in (self.add_button, self.scan_button):
@@ -78,7 +78,7 @@ class EmptyState(QWidget):
                 widget.setParent(None)  # gone from the box now, not at the next event loop
                 widget.deleteLater()
         if recent:
-            heading = QLabel("Recent folders")
+            heading = QLabel(self.tr("Recent folders"))
             heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.recent_layout.addWidget(heading)
             for folder in recent:
@@ -86,7 +86,7 @@ class EmptyState(QWidget):
                 link.setFlat(True)
                 link.setStyleSheet("color: palette(link);")  # a link, in the system's colours
                 link.setCursor(Qt.CursorShape.PointingHandCursor)
-                link.setAccessibleName(f"Add recent folder {folder}")
+                link.setAccessibleName(self.tr("Add recent folder {folder}").format(folder=folder))
                 link.setProperty("folder", folder)
                 link.clicked.connect(self._on_recent_clicked)
                 self.recent_layout.addWidget(link)

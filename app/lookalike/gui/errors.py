@@ -18,6 +18,7 @@ from types import TracebackType
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -52,21 +53,23 @@ class ExceptionDialog(QDialog):
 
     def __init__(self, summary: str, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Lookalike ran into a problem")
-        self.setAccessibleName("Error report")
+        self.setWindowTitle(self.tr("Lookalike ran into a problem"))
+        self.setAccessibleName(self.tr("Error report"))
         self.details = details
         intro = QLabel(
             f"<b>{_escape(summary)}</b><br>"
-            "This is a bug in Lookalike. Your files were not changed by this error. "
-            "Copying the details below into a bug report helps us fix it."
+            + self.tr(
+                "This is a bug in Lookalike. Your files were not changed by this error. "
+                "Copying the details below into a bug report helps us fix it."
+            )
         )
         intro.setWordWrap(True)
         text = QPlainTextEdit(details)
         text.setReadOnly(True)
-        text.setAccessibleName("Error details")
+        text.setAccessibleName(self.tr("Error details"))
         text.setMinimumSize(560, 220)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("&Copy details")
+        self.copy_button = QPushButton(self.tr("&Copy details"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self._on_copy_clicked)
         buttons.rejected.connect(self.reject)
@@ -78,7 +81,7 @@ class ExceptionDialog(QDialog):
     @Slot()
     def _on_copy_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
 
 
 class _ErrorBridge(QObject):
@@ -151,7 +154,8 @@ def install_excepthooks() -> None:
 def show_action_error(parent: QWidget | None, action: str, reason: str) -> None:
     """Tell the user that ``action`` failed and why, in plain words (no traceback)."""
     log.warning("%s failed: %s", action, reason)
-    QMessageBox.warning(parent, "Lookalike", f"{action} failed.\n\n{reason}")
+    message = QCoreApplication.translate("Errors", "{action} failed.\n\n{reason}")
+    QMessageBox.warning(parent, "Lookalike", message.format(action=action, reason=reason))
 
 
 # --- route 3: lists of files with reasons -------------------------------------------------
@@ -224,7 +228,7 @@ class ProblemListDialog(QDialog):
         self.model = ProblemTableModel(headers, rows, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Files and reasons")
+        self.table.setAccessibleName(self.tr("Files and reasons"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
@@ -238,7 +242,7 @@ class ProblemListDialog(QDialog):
         widths = self._column_widths(headers, rows)
         self.table.setVisible(self.model.rowCount() > 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("&Copy list")
+        self.copy_button = QPushButton(self.tr("&Copy list"))
         self.copy_button.setEnabled(self.model.rowCount() > 0)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self._on_copy_clicked)

@@ -58,22 +58,24 @@ class FolderTreeDialog(QDialog):
 
     def __init__(self, groups: Iterable[Group], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Select in Folder")
+        self.setWindowTitle(self.tr("Select in Folder"))
         intro = QLabel(
-            "Mark the photos inside a folder and its subfolders. The keeper of each group and"
-            " the photos in reference folders are never marked.",
+            self.tr(
+                "Mark the photos inside a folder and its subfolders. The keeper of each group and"
+                " the photos in reference folders are never marked."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Folder", "Photos"])
-        self.tree.setAccessibleName("Folders of the groups")
+        self.tree.setHeaderLabels([self.tr("Folder"), self.tr("Photos")])
+        self.tree.setAccessibleName(self.tr("Folders of the groups"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Mark")
+        self.ok_button.setText(self.tr("&Mark"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tree, 1)

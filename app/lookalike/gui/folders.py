@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core.names import quoted
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _FOLDER_COLUMN = 0
@@ -56,7 +57,7 @@ class _FolderTree(QTreeWidget):
     and says what goes in it while it is empty."""
 
     delete_pressed = Signal()
-    placeholder_text = "No folders yet —\nadd one or drop it here"
+    placeholder_text = QT_TRANSLATE_NOOP("_FolderTree", "No folders yet —\nadd one or drop it here")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -67,7 +68,7 @@ class _FolderTree(QTreeWidget):
             painter.drawText(
                 area,
                 int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                self.placeholder_text,
+                self.tr(self.placeholder_text),
             )
 
     def event(self, event: QEvent) -> bool:
@@ -109,14 +110,15 @@ class FolderPanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.tree = _FolderTree()
-        self.tree.setAccessibleName("Folders to scan")
+        self.tree.setAccessibleName(self.tr("Folders to scan"))
         self.tree.setAccessibleDescription(
-            "Folders Lookalike will search. Tick Reference to protect a folder's files."
+            self.tr("Folders Lookalike will search. Tick Reference to protect a folder's files.")
         )
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Folder", "Reference"])
+        self.tree.setHeaderLabels([self.tr("Folder"), self.tr("Reference")])
         self.tree.headerItem().setToolTip(
-            _REFERENCE_COLUMN, "Files in a reference folder are never selected or moved to Trash"
+            _REFERENCE_COLUMN,
+            self.tr("Files in a reference folder are never selected or moved to Trash"),
         )
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
@@ -129,11 +131,11 @@ class FolderPanel(QWidget):
         self.tree.itemChanged.connect(self._on_tree_item_changed)
         self.tree.itemSelectionChanged.connect(self._on_tree_selection_changed)
 
-        self.add_button = QPushButton("&Add folder…")
-        self.add_button.setAccessibleName("Add folder")
+        self.add_button = QPushButton(self.tr("&Add folder…"))
+        self.add_button.setAccessibleName(self.tr("Add folder"))
         self.add_button.clicked.connect(self.add_requested)
-        self.remove_button = QPushButton("&Remove")
-        self.remove_button.setAccessibleName("Remove selected folders")
+        self.remove_button = QPushButton(self.tr("&Remove"))
+        self.remove_button.setAccessibleName(self.tr("Remove selected folders"))
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self.remove_selected)
         self.tree.delete_pressed.connect(self.remove_selected)
@@ -266,7 +268,7 @@ class FolderPanel(QWidget):
         item.setCheckState(
             _REFERENCE_COLUMN, Qt.CheckState.Checked if reference else Qt.CheckState.Unchecked
         )
-        item.setToolTip(_REFERENCE_COLUMN, "Never select or delete files in this folder")
+        item.setToolTip(_REFERENCE_COLUMN, self.tr("Never select or delete files in this folder"))
         # Signals off while building: the caller emits one folders_changed for the whole change.
         blocked = self.tree.blockSignals(True)
         self.tree.addTopLevelItem(item)

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -61,6 +61,7 @@ from lookalike.gui.empty_state import EmptyState
 from lookalike.gui.errors import ProblemListDialog, show_action_error, show_bug_report
 from lookalike.gui.folder_dialog import FolderTreeDialog
 from lookalike.gui.folders import FolderPanel, folders_in_mime, normalize_folder
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 from lookalike.gui.not_duplicates_dialog import NotDuplicatesDialog
 from lookalike.gui.options_panel import OptionsPanel
 from lookalike.gui.progress_panel import ProgressPanel
@@ -80,9 +81,9 @@ SHUTDOWN_WAIT_MS = 5000  # how long closing the window waits for a cancelled sca
 SIDE_PANEL_PX = 250  # initial width of the folders/options column
 PREVIEW_PANE_PX = 400  # initial width of the preview beside the grid
 _SORT_KEYS = (
-    (SortKey.RECLAIMABLE, "Space Reclaimable"),
-    (SortKey.SIMILARITY, "Similarity"),
-    (SortKey.FOLDER, "Folder"),
+    (SortKey.RECLAIMABLE, QT_TRANSLATE_NOOP("MainWindow", "Space Reclaimable")),
+    (SortKey.SIMILARITY, QT_TRANSLATE_NOOP("MainWindow", "Similarity")),
+    (SortKey.FOLDER, QT_TRANSLATE_NOOP("MainWindow", "Folder")),
 )
 
 ConfirmCleanup = Callable[[QWidget, Plan, CleanupChoice], bool]
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         self.sort_group = QActionGroup(self)
         self.sort_actions: dict[SortKey, QAction] = {}
         for key, label in _SORT_KEYS:
-            action = QAction(label, self)
+            action = QAction(QCoreApplication.translate("MainWindow", label), self)
             action.setCheckable(True)
             action.setData(key.value)
             action.triggered.connect(self._on_sort_action_triggered)
@@ -180,14 +181,14 @@ class MainWindow(QMainWindow):
         self.folder_panel = FolderPanel()
         self.folder_panel.add_requested.connect(self.choose_folder)
         self.folder_panel.folders_changed.connect(self._on_folder_panel_folders_changed)
-        folders_box = QGroupBox("Folders")
+        folders_box = QGroupBox(self.tr("Folders"))
         folders_layout = QVBoxLayout(folders_box)
         folders_layout.addWidget(self.folder_panel)
         self.options_panel = OptionsPanel()
 
         scan_action = self.action("scan")
-        self.scan_button = QPushButton(scan_action.icon(), "Scan")
-        self.scan_button.setAccessibleName("Scan")
+        self.scan_button = QPushButton(scan_action.icon(), self.tr("Scan"))
+        self.scan_button.setAccessibleName(self.tr("Scan"))
         self.scan_button.setMinimumHeight(36)
         self.scan_button.clicked.connect(scan_action.trigger)
 
@@ -230,14 +231,14 @@ class MainWindow(QMainWindow):
 
         # Status bar: the selection summary is always visible, with the two follow-up actions.
         self.selection_label = QLabel()
-        self.selection_label.setAccessibleName("Selection summary")
+        self.selection_label.setAccessibleName(self.tr("Selection summary"))
         self.skipped_button = QPushButton()
         self.skipped_button.setFlat(True)
-        self.skipped_button.setAccessibleName("Show files that could not be read")
+        self.skipped_button.setAccessibleName(self.tr("Show files that could not be read"))
         self.skipped_button.clicked.connect(self.action("skipped").trigger)
         trash_action = self.action("trash")
-        self.trash_button = QPushButton(trash_action.icon(), "Move to Trash")
-        self.trash_button.setAccessibleName("Move the selected files to the Trash")
+        self.trash_button = QPushButton(trash_action.icon(), self.tr("Move to Trash"))
+        self.trash_button.setAccessibleName(self.tr("Move the selected files to the Trash"))
         self.trash_button.clicked.connect(trash_action.trigger)
         status = self.statusBar()
         status.addPermanentWidget(self.skipped_button)
@@ -256,7 +257,7 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
 
     def _create_toolbar(self) -> None:
-        self.toolbar = QToolBar("Main")
+        self.toolbar = QToolBar(self.tr("Main"))
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_folder(self) -> None:
         start = self.settings.last_browse_dir or os.path.expanduser("~")
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to search", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder to search"), start)
         if folder:
             self.settings.last_browse_dir = os.path.dirname(normalize_folder(folder))
             self.add_folder(folder)
@@ -356,7 +357,11 @@ class MainWindow(QMainWindow):
     def add_folder(self, path: str) -> bool:
         """Add ``path`` to the folders to scan and to the recent folders."""
         if not os.path.isdir(path):
-            show_action_error(self, "Adding the folder", f"{path} is not a folder any more.")
+            show_action_error(
+                self,
+                self.tr("Adding the folder"),
+                self.tr("{path} is not a folder any more.").format(path=path),
+            )
             return False
         added = self.folder_panel.add_folder(path)
         self.settings.add_recent_folder(normalize_folder(path))
@@ -388,9 +393,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(self._on_recent_action_triggered)
         if recent:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear List").triggered.connect(self._on_clear_recent)
+            self.recent_menu.addAction(self.tr("Clear List")).triggered.connect(
+                self._on_clear_recent
+            )
         else:
-            self.recent_menu.addAction("No recent folders").setEnabled(False)
+            self.recent_menu.addAction(self.tr("No recent folders")).setEnabled(False)
 
     @Slot()
     def _on_recent_action_triggered(self) -> None:
@@ -457,10 +464,12 @@ class MainWindow(QMainWindow):
         try:
             choice = self.session.mark_not_duplicates(kind, members)
         except NotDuplicatesError as exc:
-            show_action_error(self, "Remembering the choice", str(exc))
+            show_action_error(self, self.tr("Remembering the choice"), str(exc))
             return
         if choice is not None:
-            self.statusBar().showMessage(f"Remembered: {describe(choice)}")
+            self.statusBar().showMessage(
+                self.tr("Remembered: {choice}").format(choice=describe(choice))
+            )
         self._update_state()
 
     @Slot()
@@ -525,15 +534,19 @@ class MainWindow(QMainWindow):
         self.progress_panel.hide()
         groups = self.results_model.rowCount()
         if summary.cancelled:
-            message = f"Scan cancelled · {words.groups(groups)} found so far"
+            message = self.tr("Scan cancelled · {groups} found so far").format(
+                groups=words.groups(groups)
+            )
         else:
             reclaimable = words.reclaimable(self.results_model.reclaimable_bytes())
             # The count the progress showed ("of 3,006 files"), skipped files included (the
             # status bar lists those beside).
             found = max(self.session.files_found, summary.files)
-            message = (
-                f"Scanned {words.files(found)} in {words.duration(summary.elapsed_s)} · "
-                f"{words.groups(groups)} · {reclaimable}"
+            message = self.tr("Scanned {files} in {duration} · {groups} · {reclaimable}").format(
+                files=words.files(found),
+                duration=words.duration(summary.elapsed_s),
+                groups=words.groups(groups),
+                reclaimable=reclaimable,
             )
         self.statusBar().showMessage(message)
         self._update_state()
@@ -545,9 +558,9 @@ class MainWindow(QMainWindow):
     def _on_session_scan_failed(self, failure: Failure) -> None:
         self.progress_panel.hide()
         self._update_state()
-        self.statusBar().showMessage("The scan stopped because of an error")
+        self.statusBar().showMessage(self.tr("The scan stopped because of an error"))
         self.scan_failed.emit(failure.details)
-        show_bug_report("The scan stopped because of an error.", failure.details, self)
+        show_bug_report(self.tr("The scan stopped because of an error."), failure.details, self)
 
     # --- selection ------------------------------------------------------------------------
 
@@ -664,7 +677,7 @@ class MainWindow(QMainWindow):
         ]
         if marks.keepers or marks.reference or marks.last_copy:
             box = QMessageBox(
-                QMessageBox.Icon.Information, "Select in Folder", done + ".", parent=self
+                QMessageBox.Icon.Information, self.tr("Select in Folder"), done + ".", parent=self
             )
             box.setObjectName(FOLDER_MARKS_BOX_NAME)
             box.setInformativeText("\n".join(f"• {r}." for r in reasons))
@@ -713,7 +726,9 @@ class MainWindow(QMainWindow):
         self.settings.keeper_rules = rules
         changed = self.session.set_keeper_rules(rules)
         self.statusBar().showMessage(
-            f"{words.rules_summary(rules)}. {words.keepers_changed(changed)}."
+            self.tr("{rules}. {changed}.").format(
+                rules=words.rules_summary(rules), changed=words.keepers_changed(changed)
+            )
         )
 
     @Slot(int, int)
@@ -745,7 +760,7 @@ class MainWindow(QMainWindow):
         if self.session.is_busy() or not self.results_model.checked_count():
             return
         folder = QFileDialog.getExistingDirectory(
-            self, "Move the Marked Photos to", self._result_dialog_dir()
+            self, self.tr("Move the Marked Photos to"), self._result_dialog_dir()
         )
         if folder:
             self.clean_selection(CleanupChoice(ActionKind.MOVE, normalize_folder(folder)))
@@ -772,7 +787,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def undo_last_cleanup(self) -> None:
         if self.session.undo_last_cleanup():
-            self._show_cleanup_started("Restoring the last cleanup")
+            self._show_cleanup_started(self.tr("Restoring the last cleanup"))
 
     def _show_cleanup_started(self, text: str) -> None:
         self.progress_panel.start(text)
@@ -787,7 +802,9 @@ class MainWindow(QMainWindow):
         self.progress_panel.hide()
         message = cleanup.summary_text()
         if cleanup.is_undo and self.session.restored_into_groups:
-            message += f" · {words.back_in_groups(self.session.restored_into_groups)}"
+            message = self.tr("{summary} · {restored}").format(
+                summary=message, restored=words.back_in_groups(self.session.restored_into_groups)
+            )
         self.statusBar().showMessage(message)
         self._update_state()
         self.cleanup_finished.emit(cleanup)
@@ -798,7 +815,7 @@ class MainWindow(QMainWindow):
     def _on_session_cleanup_failed(self, failure: Failure) -> None:
         self.progress_panel.hide()
         self._update_state()
-        show_bug_report("The cleanup stopped because of an error.", failure.details, self)
+        show_bug_report(self.tr("The cleanup stopped because of an error."), failure.details, self)
 
     # --- result files ---------------------------------------------------------------------
 
@@ -813,7 +830,7 @@ class MainWindow(QMainWindow):
     def choose_results_file(self) -> None:
         start = os.path.join(self._result_dialog_dir(), "lookalike-results.json")
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save results", start, "Lookalike results (*.json)"
+            self, self.tr("Save results"), start, self.tr("Lookalike results (*.json)")
         )
         if path:
             self.save_results(path)
@@ -821,14 +838,19 @@ class MainWindow(QMainWindow):
     @Slot()
     def choose_csv_file(self) -> None:
         start = os.path.join(self._result_dialog_dir(), "lookalike-results.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export as CSV", start, "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export as CSV"), start, self.tr("CSV files (*.csv)")
+        )
         if path:
             self.export_csv(path)
 
     @Slot()
     def choose_results_to_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open results", self._result_dialog_dir(), "Lookalike results (*.json)"
+            self,
+            self.tr("Open results"),
+            self._result_dialog_dir(),
+            self.tr("Lookalike results (*.json)"),
         )
         if path:
             self.open_results(path)
@@ -850,13 +872,14 @@ class MainWindow(QMainWindow):
     def _show_file_task_started(self) -> None:
         task = self.session.file_task
         if task is not None:
-            self.statusBar().showMessage(f"{task.description}…")
+            described = QCoreApplication.translate("Session", task.description)
+            self.statusBar().showMessage(self.tr("{task}…").format(task=described))
         self._update_state()
 
     @Slot(str)
     def _on_session_results_saved(self, path: str) -> None:
         self.settings.last_browse_dir = os.path.dirname(path)
-        self.statusBar().showMessage(f"Saved {path}")
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path))
         self._update_state()
         self.results_saved.emit(path)
         if self._close_after_save:
@@ -879,7 +902,11 @@ class MainWindow(QMainWindow):
         self._update_state()
         self.statusBar().clearMessage()
         self._close_after_save = False  # the save before quitting failed: stay open
-        action = description or "The file operation"
+        action = (
+            QCoreApplication.translate("Session", description)
+            if description
+            else self.tr("The file operation")
+        )
         error = failure.error
         if isinstance(error, report.ReportError | OSError):
             show_action_error(self, action, str(error))
@@ -892,9 +919,9 @@ class MainWindow(QMainWindow):
     def show_skipped(self) -> None:
         skipped = self.session.skipped
         dialog = ProblemListDialog(
-            "Skipped files",
+            self.tr("Skipped files"),
             words.not_compared(len(skipped)),
-            ["File", "Reason"],
+            [self.tr("File"), self.tr("Reason")],
             [(s.path, s.message) for s in skipped],
             self,
         )
@@ -970,11 +997,15 @@ class MainWindow(QMainWindow):
         summary = self.session.last_summary
         cleanup = self.session.last_cleanup
         if cleanup is not None and not cleanup.is_undo and cleanup.done_paths:
-            return f"Nothing left to review: {cleanup.summary_text()}. Scan again to look for more."
+            return self.tr(
+                "Nothing left to review: {summary}. Scan again to look for more."
+            ).format(summary=cleanup.summary_text())
         if cleanup is not None and cleanup.is_undo and cleanup.batch.done:
             # The restored files are back on disk but not in the (empty) results: "no
             # duplicates" would be wrong here.
-            return f"{cleanup.summary_text()}. Scan again to see them in the results."
+            return self.tr("{summary}. Scan again to see them in the results.").format(
+                summary=cleanup.summary_text()
+            )
 
         if summary is not None and not summary.cancelled:
             options = self.session.last_options
@@ -985,8 +1016,10 @@ class MainWindow(QMainWindow):
             )
         if has_folders:
             count = len(self.folder_panel.folders())
-            return f"Ready to search {words.folders(count)}. Press Scan to start."
-        return "Add the folders to search, or drop them onto this window."
+            return self.tr("Ready to search {folders}. Press Scan to start.").format(
+                folders=words.folders(count)
+            )
+        return self.tr("Add the folders to search, or drop them onto this window.")
 
     # --- shutdown -------------------------------------------------------------------------
 
@@ -1008,7 +1041,7 @@ class MainWindow(QMainWindow):
             return True
         box = QMessageBox(self)
         box.setObjectName(QUIT_BOX_NAME)
-        box.setWindowTitle(f"Quit {APP_NAME}")
+        box.setWindowTitle(self.tr("Quit {app}").format(app=APP_NAME))
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(words.quit_question())
         box.setInformativeText(words.quit_details(marked, self.results_model.rowCount()))
@@ -1024,7 +1057,7 @@ class MainWindow(QMainWindow):
         if clicked is save:
             start = os.path.join(self._result_dialog_dir(), "lookalike-results.json")
             path, _ = QFileDialog.getSaveFileName(
-                self, "Save results", start, "Lookalike results (*.json)"
+                self, self.tr("Save results"), start, self.tr("Lookalike results (*.json)")
             )
             if path and self.session.save_results(path, self.current_result()):
                 self._close_after_save = True

@@ -30,21 +30,23 @@ class NotDuplicatesDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("not_duplicates")
-        self.setWindowTitle("Not Duplicates")
+        self.setWindowTitle(self.tr("Not Duplicates"))
         self.resize(640, 380)
         self._session = session
         self.summary = QLabel()
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Choice", "Made"])
+        self.tree.setHeaderLabels([self.tr("Choice"), self.tr("Made")])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setUniformRowHeights(True)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.header().setStretchLastSection(False)
         self.tree.setColumnWidth(0, 460)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.forget_button = QPushButton("&Forget")
-        self.forget_button.setToolTip("Undo the selected choices: the files may be grouped again")
-        self.forget_all_button = QPushButton("Forget &All")
+        self.forget_button = QPushButton(self.tr("&Forget"))
+        self.forget_button.setToolTip(
+            self.tr("Undo the selected choices: the files may be grouped again")
+        )
+        self.forget_all_button = QPushButton(self.tr("Forget &All"))
         for button in (self.forget_button, self.forget_all_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -98,5 +100,5 @@ class NotDuplicatesDialog(QDialog):
         try:
             self._session.forget_not_duplicates(ids)
         except NotDuplicatesError as exc:
-            show_action_error(self, "Forgetting the choice", str(exc))
+            show_action_error(self, self.tr("Forgetting the choice"), str(exc))
         self.refresh()

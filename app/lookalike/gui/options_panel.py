@@ -16,11 +16,26 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core.model import ScanMode, Sensitivity
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 
 _SENSITIVITIES = (
-    (Sensitivity.STRICT, "Strict", "Only near-identical copies (resized or recompressed)"),
-    (Sensitivity.NORMAL, "Normal", "Copies and lightly edited versions (recommended)"),
-    (Sensitivity.LOOSE, "Loose", "Also more heavily edited versions; review before deleting"),
+    (
+        Sensitivity.STRICT,
+        QT_TRANSLATE_NOOP("OptionsPanel", "Strict"),
+        QT_TRANSLATE_NOOP("OptionsPanel", "Only near-identical copies (resized or recompressed)"),
+    ),
+    (
+        Sensitivity.NORMAL,
+        QT_TRANSLATE_NOOP("OptionsPanel", "Normal"),
+        QT_TRANSLATE_NOOP("OptionsPanel", "Copies and lightly edited versions (recommended)"),
+    ),
+    (
+        Sensitivity.LOOSE,
+        QT_TRANSLATE_NOOP("OptionsPanel", "Loose"),
+        QT_TRANSLATE_NOOP(
+            "OptionsPanel", "Also more heavily edited versions; review before deleting"
+        ),
+    ),
 )
 
 
@@ -31,29 +46,30 @@ class OptionsPanel(QGroupBox):
     options_changed = Signal()  # mode, sensitivity or subfolders changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Find", parent)
-        self.identical_radio = QRadioButton("&Identical files only")
-        self.identical_radio.setToolTip("Byte-for-byte copies; the fastest scan")
-        self.similar_radio = QRadioButton("Similar &photos")
+        super().__init__(parent)
+        self.setTitle(self.tr("Find"))
+        self.identical_radio = QRadioButton(self.tr("&Identical files only"))
+        self.identical_radio.setToolTip(self.tr("Byte-for-byte copies; the fastest scan"))
+        self.similar_radio = QRadioButton(self.tr("Similar &photos"))
         self.similar_radio.setToolTip(
-            "The same picture resized, recompressed, converted, rotated or lightly edited"
+            self.tr("The same picture resized, recompressed, converted, rotated or lightly edited")
         )
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.identical_radio)
         self.mode_group.addButton(self.similar_radio)
         self.sensitivity_combo = QComboBox()
-        self.sensitivity_combo.setAccessibleName("Sensitivity")
+        self.sensitivity_combo.setAccessibleName(self.tr("Sensitivity"))
         for sensitivity, label, tip in _SENSITIVITIES:
-            self.sensitivity_combo.addItem(label, sensitivity.value)
+            self.sensitivity_combo.addItem(self.tr(label), sensitivity.value)
             self.sensitivity_combo.setItemData(
-                self.sensitivity_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                self.sensitivity_combo.count() - 1, self.tr(tip), Qt.ItemDataRole.ToolTipRole
             )
-        self.subfolders_check = QCheckBox("Include &subfolders")
-        self.subfolders_check.setAccessibleName("Include subfolders")
+        self.subfolders_check = QCheckBox(self.tr("Include &subfolders"))
+        self.subfolders_check.setAccessibleName(self.tr("Include subfolders"))
         form = QFormLayout(self)
         form.addRow(self.identical_radio)
         form.addRow(self.similar_radio)
-        self.sensitivity_label = QLabel("Se&nsitivity:")
+        self.sensitivity_label = QLabel(self.tr("Se&nsitivity:"))
         self.sensitivity_label.setBuddy(self.sensitivity_combo)
         form.addRow(self.sensitivity_label, self.sensitivity_combo)
         form.addRow(self.subfolders_check)

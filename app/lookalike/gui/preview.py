@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import (
+    QCoreApplication,
     QObject,
     QPointF,
     QRectF,
@@ -519,21 +520,48 @@ class _Side:
         self.caption.setToolTip(names.quoted(member.path))
         width, height = info.width or member.width, info.height or member.height
         taken = info.taken or member.taken
-        taken_text = words.exif_date(taken) if taken else "unknown"
+        unknown = QCoreApplication.translate("PreviewPane", "unknown")
+        taken_text = words.exif_date(taken) if taken else unknown
         self.info.set_rows(
             [
-                ("File", names.quoted(os.path.basename(member.path))),
-                ("Folder", names.quoted(os.path.dirname(member.path))),
-                ("Dimensions", f"{width} × {height} px"),
-                ("Size", f"{words.size(member.size)} ({words.exact_size(member.size)})"),
-                ("Format", info.format or member.format or "unknown"),
-                ("Taken", taken_text),
-                ("Modified", words.timestamp(member.mtime_ns)),
-                ("Camera", info.camera or "unknown"),
                 (
-                    "Match",
+                    QCoreApplication.translate("PreviewPane", "File"),
+                    names.quoted(os.path.basename(member.path)),
+                ),
+                (
+                    QCoreApplication.translate("PreviewPane", "Folder"),
+                    names.quoted(os.path.dirname(member.path)),
+                ),
+                (
+                    QCoreApplication.translate("PreviewPane", "Dimensions"),
+                    QCoreApplication.translate("PreviewPane", "{width} × {height} px").format(
+                        width=width, height=height
+                    ),
+                ),
+                (
+                    QCoreApplication.translate("PreviewPane", "Size"),
+                    QCoreApplication.translate("PreviewPane", "{size} ({exact})").format(
+                        size=words.size(member.size), exact=words.exact_size(member.size)
+                    ),
+                ),
+                (
+                    QCoreApplication.translate("PreviewPane", "Format"),
+                    info.format or member.format or unknown,
+                ),
+                (QCoreApplication.translate("PreviewPane", "Taken"), taken_text),
+                (
+                    QCoreApplication.translate("PreviewPane", "Modified"),
+                    words.timestamp(member.mtime_ns),
+                ),
+                (QCoreApplication.translate("PreviewPane", "Camera"), info.camera or unknown),
+                (
+                    QCoreApplication.translate("PreviewPane", "Match"),
                     words.match_label(member)
-                    + (" · reference folder" if member.is_reference else ""),
+                    + (
+                        QCoreApplication.translate("PreviewPane", " · reference folder")
+                        if member.is_reference
+                        else ""
+                    ),
                 ),
                 *self._why(member),
             ]
@@ -543,9 +571,10 @@ class _Side:
         """Why the keeper is kept, or which file a member was verified against."""
         group = self.group
         if group is not None and group.keeper.path == member.path:
-            return [("Kept", words.keeper_reason(group).removeprefix("keeper").lstrip(": "))]
+            kept = words.keeper_reason(group).removeprefix("keeper")
+            return [(QCoreApplication.translate("PreviewPane", "Kept"), kept.lstrip(": "))]
         note = words.proof_note(member)
-        return [("Proof", note)] if note else []
+        return [(QCoreApplication.translate("PreviewPane", "Proof"), note)] if note else []
 
 
 class PreviewPane(QWidget):
@@ -558,7 +587,7 @@ class PreviewPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Preview")
+        self.setAccessibleName(self.tr("Preview"))
         # The pool goes first so it is destroyed (waiting for running loads) before the
         # signal carriers those loads emit on.
         self._pool = QThreadPool(self)
@@ -581,31 +610,35 @@ class PreviewPane(QWidget):
         self._blink_second = False
         self.zoom = ZoomState(self)
 
-        self.title = ElidedLabel("No photo selected", self)
+        self.title = ElidedLabel(self.tr("No photo selected"), self)
         title_font = self.title.font()
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.1)
         self.title.setFont(title_font)
-        self.title.setAccessibleName("Photo name")
+        self.title.setAccessibleName(self.tr("Photo name"))
 
         self.compare_button = QToolButton(self)
-        self.compare_button.setText("Compare")
+        self.compare_button.setText(self.tr("Compare"))
         self.compare_button.setCheckable(True)
-        self.compare_button.setToolTip("Show this photo next to another member of its group")
-        self.compare_button.setAccessibleName("Compare side by side")
+        self.compare_button.setToolTip(
+            self.tr("Show this photo next to another member of its group")
+        )
+        self.compare_button.setAccessibleName(self.tr("Compare side by side"))
         self.compare_button.toggled.connect(self._on_compare_button_toggled)
         self.fit_button = QToolButton(self)
-        self.fit_button.setText("Fit")
-        self.fit_button.setToolTip("Fit the whole picture (double-click the picture to zoom)")
-        self.fit_button.setAccessibleName("Zoom to fit")
+        self.fit_button.setText(self.tr("Fit"))
+        self.fit_button.setToolTip(
+            self.tr("Fit the whole picture (double-click the picture to zoom)")
+        )
+        self.fit_button.setAccessibleName(self.tr("Zoom to fit"))
         self.fit_button.clicked.connect(self.zoom.reset)
-        self.open_button = QPushButton("Open", self)
-        self.open_button.setToolTip("Open with the default image viewer")
-        self.open_button.setAccessibleName("Open in default viewer")
+        self.open_button = QPushButton(self.tr("Open"), self)
+        self.open_button.setToolTip(self.tr("Open with the default image viewer"))
+        self.open_button.setAccessibleName(self.tr("Open in default viewer"))
         self.open_button.clicked.connect(self._on_open_button_clicked)
-        self.folder_button = QPushButton("Show in folder", self)
-        self.folder_button.setToolTip("Open the folder that holds this photo")
-        self.folder_button.setAccessibleName("Show in folder")
+        self.folder_button = QPushButton(self.tr("Show in folder"), self)
+        self.folder_button.setToolTip(self.tr("Open the folder that holds this photo"))
+        self.folder_button.setAccessibleName(self.tr("Show in folder"))
         self.folder_button.clicked.connect(self._on_folder_button_clicked)
 
         for tool in (self.compare_button, self.fit_button):
@@ -626,27 +659,33 @@ class PreviewPane(QWidget):
         tools.setContentsMargins(0, 0, 0, 0)
         tools.setSpacing(6)
         self.swap_button = QToolButton(self.compare_tools)
-        self.swap_button.setText("⇄ Swap")
-        self.swap_button.setToolTip("Swap the two sides")
-        self.swap_button.setAccessibleName("Swap sides")
+        self.swap_button.setText(self.tr("⇄ Swap"))
+        self.swap_button.setToolTip(self.tr("Swap the two sides"))
+        self.swap_button.setAccessibleName(self.tr("Swap sides"))
         self.swap_button.clicked.connect(self.swap)
         tools.addWidget(self.swap_button)
         tools.addSpacing(8)
         self.mode_buttons: dict[CompareMode, QToolButton] = {}
         self._mode_group = QButtonGroup(self)
         for mode, text, tip in (
-            (CompareMode.SIDE_BY_SIDE, "Side by Side", "The two photos next to each other"),
-            (CompareMode.BLINK, "Blink", "One photo on the other, shown in turn"),
+            (
+                CompareMode.SIDE_BY_SIDE,
+                self.tr("Side by Side"),
+                self.tr("The two photos next to each other"),
+            ),
+            (CompareMode.BLINK, self.tr("Blink"), self.tr("One photo on the other, shown in turn")),
             (
                 CompareMode.DIFFERENCE,
-                "Difference",
-                "Where the two photos differ, laid one on the other as the match found them",
+                self.tr("Difference"),
+                self.tr(
+                    "Where the two photos differ, laid one on the other as the match found them"
+                ),
             ),
         ):
             button = QToolButton(self.compare_tools)
             button.setText(text)
             button.setToolTip(tip)
-            button.setAccessibleName(f"Compare: {text}")
+            button.setAccessibleName(self.tr("Compare: {mode}").format(mode=text))
             button.setCheckable(True)
             button.setProperty("mode", mode.value)
             self._mode_group.addButton(button)
@@ -659,13 +698,16 @@ class PreviewPane(QWidget):
             tool.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.compare_tools.hide()
 
-        self.sides = (_Side(self.zoom, "Current", self), _Side(self.zoom, "Compared", self))
+        self.sides = (
+            _Side(self.zoom, self.tr("Current"), self),
+            _Side(self.zoom, self.tr("Compared"), self),
+        )
         # One picture over both columns for a blink or a difference.
         self.overlay = ImageCanvas(self.zoom, self)
-        self.overlay.setAccessibleName("Compared pictures")
+        self.overlay.setAccessibleName(self.tr("Compared pictures"))
         self.overlay_caption = ElidedLabel("", self)
         self.overlay_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.overlay_caption.setAccessibleName("Comparison")
+        self.overlay_caption.setAccessibleName(self.tr("Comparison"))
         pictures = QGridLayout()
         pictures.setHorizontalSpacing(10)
         pictures.setVerticalSpacing(6)
@@ -690,7 +732,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.compare_tools)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Notice")
+        self.notice.setAccessibleName(self.tr("Notice"))
         self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notice.hide()
         layout.addWidget(self.notice)
@@ -739,7 +781,9 @@ class PreviewPane(QWidget):
             left, right = right, left
         self._load(0, left)
         self._load(1, right)
-        name = names.quoted(os.path.basename(member.path)) if member else "No photo selected"
+        name = (
+            names.quoted(os.path.basename(member.path)) if member else self.tr("No photo selected")
+        )
         self.title.setText(name)
         self.title.setToolTip(names.quoted(member.path) if member else "")
         self._update_buttons()
@@ -791,12 +835,12 @@ class PreviewPane(QWidget):
             del self._pending[old]  # never started: a newer photo replaces it
         if member is None:
             self._wanted.pop(side_no, None)
-            side.canvas.set_image(QImage(), "No photo selected" if side_no == 0 else "")
+            side.canvas.set_image(QImage(), self.tr("No photo selected") if side_no == 0 else "")
             return
         self._token += 1
         self._wanted[side_no] = member.path
         self._tokens[side_no] = self._token
-        side.canvas.set_image(QImage(), "Loading…")
+        side.canvas.set_image(QImage(), self.tr("Loading…"))
         edge = int(PREVIEW_EDGE_PX * max(1.0, self.devicePixelRatioF()) // 1)
         loader = _PreviewLoader(self._token, member.path, min(edge, 4096), self._signals)
         self._pending[self._token] = loader
@@ -811,7 +855,9 @@ class PreviewPane(QWidget):
             side = self.sides[side_no]
             if not image.isNull():
                 image.setDevicePixelRatio(max(1.0, self.devicePixelRatioF()))
-            side.canvas.set_image(image, "" if not image.isNull() else "Cannot show this file")
+            side.canvas.set_image(
+                image, "" if not image.isNull() else self.tr("Cannot show this file")
+            )
             if isinstance(info, PhotoInfo):
                 side.photo_info = info
             side.show_info()
@@ -830,7 +876,7 @@ class PreviewPane(QWidget):
         if first is None or second is None:
             self._aligned = None
             self._blink_timer.stop()
-            self.overlay.set_image(QImage(), "Pick a second photo to compare")
+            self.overlay.set_image(QImage(), self.tr("Pick a second photo to compare"))
             self.overlay_caption.setText("")
             return
         pair = (first.path, second.path)
@@ -844,7 +890,7 @@ class PreviewPane(QWidget):
             self._pool.start(loader)
         if self._aligned is None:
             self._blink_timer.stop()
-            self.overlay.set_image(QImage(), "Laying one photo on the other…")
+            self.overlay.set_image(QImage(), self.tr("Laying one photo on the other…"))
             self.overlay_caption.setText("")
             return
         self._show_aligned()
@@ -890,7 +936,9 @@ class PreviewPane(QWidget):
             self._show_aligned()
             self.pair_aligned.emit()
         else:
-            self.overlay.set_image(QImage(), f"Cannot compare these photos: {result}")
+            self.overlay.set_image(
+                QImage(), self.tr("Cannot compare these photos: {reason}").format(reason=result)
+            )
 
     @Slot()
     def _on_blink_timer_timeout(self) -> None:

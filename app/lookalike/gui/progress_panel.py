@@ -33,12 +33,12 @@ class ProgressPanel(QFrame):
         font.setBold(True)
         self.stage_label.setFont(font)
         self.bar = QProgressBar()
-        self.bar.setAccessibleName("Scan progress")
+        self.bar.setAccessibleName(self.tr("Scan progress"))
         self.bar.setTextVisible(False)
         self.detail_label = QLabel()
-        self.detail_label.setAccessibleName("Scan progress details")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the running scan or cleanup")
+        self.detail_label.setAccessibleName(self.tr("Scan progress details"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the running scan or cleanup"))
         self._cancel_action = cancel_action
         self.cancel_button.clicked.connect(cancel_action.trigger)
         # The button is the action's second face: enabled exactly when the action is.

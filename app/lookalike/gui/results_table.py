@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from lookalike.core import words
 from lookalike.core.model import Group, MatchKind, Member
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 from lookalike.gui.results_model import (
     CheckedRole,
     GroupRole,
@@ -68,15 +70,15 @@ class Column(enum.IntEnum):
 
 
 _HEADINGS = {
-    Column.GROUP: "Group",
-    Column.KEEPER: "Keeper",
-    Column.FILE: "File",
-    Column.FOLDER: "Folder",
-    Column.SIZE: "Size",
-    Column.DIMENSIONS: "Dimensions",
-    Column.TAKEN: "Date taken",
-    Column.MATCH: "Match",
-    Column.SCORE: "Score",
+    Column.GROUP: QT_TRANSLATE_NOOP("ResultsTableModel", "Group"),
+    Column.KEEPER: QT_TRANSLATE_NOOP("ResultsTableModel", "Keeper"),
+    Column.FILE: QT_TRANSLATE_NOOP("ResultsTableModel", "File"),
+    Column.FOLDER: QT_TRANSLATE_NOOP("ResultsTableModel", "Folder"),
+    Column.SIZE: QT_TRANSLATE_NOOP("ResultsTableModel", "Size"),
+    Column.DIMENSIONS: QT_TRANSLATE_NOOP("ResultsTableModel", "Dimensions"),
+    Column.TAKEN: QT_TRANSLATE_NOOP("ResultsTableModel", "Date taken"),
+    Column.MATCH: QT_TRANSLATE_NOOP("ResultsTableModel", "Match"),
+    Column.SCORE: QT_TRANSLATE_NOOP("ResultsTableModel", "Score"),
 }
 _NUMERIC = {Column.GROUP, Column.SIZE, Column.DIMENSIONS, Column.SCORE}
 _MATCH_ORDER = {
@@ -239,7 +241,7 @@ class ResultsTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADINGS[Column(section)]
+            return self.tr(_HEADINGS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole and Column(section) in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -311,8 +313,10 @@ class ResultsTableModel(QAbstractTableModel):
         if column == Column.TAKEN:
             return words.photo_date(member)
         if column == Column.MATCH:
-            return words.match_label(member) + (" · reference" if member.is_reference else "")
-        return f"{member.score:.3f}"
+            return words.match_label(member) + (
+                self.tr(" · reference") if member.is_reference else ""
+            )
+        return QLocale().toString(member.score, "f", 3)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         member = self.member_at(index)
@@ -534,7 +538,7 @@ class ResultsTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setWordWrap(False)
         self.setShowGrid(False)
-        self.setAccessibleName("Duplicate photos table")
+        self.setAccessibleName(self.tr("Duplicate photos table"))
         self.verticalHeader().setVisible(False)
         # Uniform rows: the view never asks 30,000 rows for their heights.
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -195,10 +195,12 @@ class ResultsGrid(QAbstractItemView):
         self.setAutoScroll(False)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Duplicate groups")
+        self.setAccessibleName(self.tr("Duplicate groups"))
         self.setAccessibleDescription(
-            "Arrow keys move between photos, Space marks a photo for the trash, Enter previews "
-            "it, minus and plus collapse and expand a group"
+            self.tr(
+                "Arrow keys move between photos, Space marks a photo for the trash, Enter previews "
+                "it, minus and plus collapse and expand a group"
+            )
         )
         self._dpr = 0.0
         self._sync_device_pixel_ratio()
@@ -746,7 +748,9 @@ class ResultsGrid(QAbstractItemView):
             elif part is Part.TOGGLE:
                 collapsed = self.is_collapsed(group_index.row())
                 QToolTip.showText(
-                    event.globalPos(), "Expand (+)" if collapsed else "Collapse (-)", self
+                    event.globalPos(),
+                    self.tr("Expand (+)") if collapsed else self.tr("Collapse (-)"),
+                    self,
                 )
             else:
                 QToolTip.hideText()
@@ -806,9 +810,9 @@ class ResultsGrid(QAbstractItemView):
             painter.drawText(
                 self.viewport().rect(),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                "Duplicate groups appear here as the scan finds them"
+                self.tr("Duplicate groups appear here as the scan finds them")
                 if self._model.rowCount() == 0
-                else "No group matches the filter",
+                else self.tr("No group matches the filter"),
             )
             return
         scroll = self.verticalScrollBar().value()
@@ -976,19 +980,19 @@ class MemberMenu(QMenu):
     def __init__(self, parent: QWidget, model: ResultsModel, member: Member) -> None:
         super().__init__(parent)
         checked = model.is_checked(member.path)
-        self.toggle = QAction("Unmark" if checked else "Mark for trash", self)
+        self.toggle = QAction(self.tr("Unmark") if checked else self.tr("Mark for trash"), self)
         index = _index_of(model, member)
         self.toggle.setEnabled(bool(index.data(CheckableRole)) if index.isValid() else False)
-        self.keep = QAction("Keep only this one", self)
-        self.keep.setToolTip("Mark every other photo of this group for the trash")
-        self.make_keeper = QAction("Make This the &Keeper", self)
-        self.make_keeper.setToolTip("Keep this photo instead of the suggested keeper")
+        self.keep = QAction(self.tr("Keep only this one"), self)
+        self.keep.setToolTip(self.tr("Mark every other photo of this group for the trash"))
+        self.make_keeper = QAction(self.tr("Make This the &Keeper"), self)
+        self.make_keeper.setToolTip(self.tr("Keep this photo instead of the suggested keeper"))
         self.make_keeper.setEnabled(member.match is not MatchKind.KEEPER)
         self._member = member
-        self.preview = QAction("Preview", self)
-        self.compare = QAction("Compare with current", self)
-        self.open_file = QAction("Open", self)
-        self.show_folder = QAction("Show in folder", self)
+        self.preview = QAction(self.tr("Preview"), self)
+        self.compare = QAction(self.tr("Compare with current"), self)
+        self.open_file = QAction(self.tr("Open"), self)
+        self.show_folder = QAction(self.tr("Show in folder"), self)
         self._model = model
         self._index = QPersistentModelIndex(index)
         self.keep.triggered.connect(self._on_keep_triggered)
@@ -1051,24 +1055,26 @@ class ResultsBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter by file or folder name")
+        self.filter_edit.setPlaceholderText(self.tr("Filter by file or folder name"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter groups by file or folder name")
+        self.filter_edit.setAccessibleName(self.tr("Filter groups by file or folder name"))
         self.filter_edit.setMinimumWidth(self.filter_edit.fontMetrics().averageCharWidth() * 14)
         self.filter_edit.setToolTip(
-            "Show only the groups with a file whose name or folder contains this"
+            self.tr("Show only the groups with a file whose name or folder contains this")
         )
         self.count_label = QLabel(self)
-        self.count_label.setAccessibleName("Groups shown")
-        self.group_label = QLabel("&Group:", self)
+        self.count_label.setAccessibleName(self.tr("Groups shown"))
+        self.group_label = QLabel(self.tr("&Group:"), self)
         self.group_spin = QSpinBox(self)
         self.group_spin.setRange(0, 0)
-        self.group_spin.setAccessibleName("Go to group number")
-        self.group_spin.setToolTip("Type a group's number and press Enter to go there")
+        self.group_spin.setAccessibleName(self.tr("Go to group number"))
+        self.group_spin.setToolTip(self.tr("Type a group's number and press Enter to go there"))
         self.group_spin.setKeyboardTracking(False)
         self.group_label.setBuddy(self.group_spin)
-        self.duplicates_check = QCheckBox("&Duplicates only", self)
-        self.duplicates_check.setToolTip("Hide the keepers: list only the files a cleanup acts on")
+        self.duplicates_check = QCheckBox(self.tr("&Duplicates only"), self)
+        self.duplicates_check.setToolTip(
+            self.tr("Hide the keepers: list only the files a cleanup acts on")
+        )
         self.duplicates_check.hide()  # a table option: shown with the table
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)

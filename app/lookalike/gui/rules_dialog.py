@@ -43,40 +43,42 @@ class RulesDialog(QDialog):
 
     def __init__(self, rules: tuple[Rule, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Selection Rules")
+        self.setWindowTitle(self.tr("Selection Rules"))
         intro = QLabel(
-            "Each group keeps the photo that comes first by these rules, in this order; the"
-            " others can be marked with Select Duplicates. Photos in reference folders are"
-            " always kept first, and Lookalike's own rank (the camera original) decides what"
-            " the rules leave tied.",
+            self.tr(
+                "Each group keeps the photo that comes first by these rules, in this order; the"
+                " others can be marked with Select Duplicates. Photos in reference folders are"
+                " always kept first, and Lookalike's own rank (the camera original) decides what"
+                " the rules leave tied."
+            ),
             self,
         )
         intro.setWordWrap(True)
 
         self.criteria = QListWidget(self)
-        self.criteria.setAccessibleName("Criteria")
+        self.criteria.setAccessibleName(self.tr("Criteria"))
         for criterion in Criterion:
             item = QListWidgetItem(words.criterion_label(criterion), self.criteria)
             item.setData(_RULE_ROLE, criterion.value)
         self.direction = QComboBox(self)
-        self.direction.setAccessibleName("Which way round")
+        self.direction.setAccessibleName(self.tr("Which way round"))
         self.value_edit = QLineEdit(self)
-        self.value_edit.setAccessibleName("Value")
-        self.browse_button = QPushButton("&Browse…", self)
-        self.add_button = QPushButton("&Add →", self)
-        self.add_button.setToolTip("Add this rule after the ones chosen")
+        self.value_edit.setAccessibleName(self.tr("Value"))
+        self.browse_button = QPushButton(self.tr("&Browse…"), self)
+        self.add_button = QPushButton(self.tr("&Add →"), self)
+        self.add_button.setToolTip(self.tr("Add this rule after the ones chosen"))
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Why the rule cannot be added")
+        self.error_label.setAccessibleName(self.tr("Why the rule cannot be added"))
 
         self.chosen = QListWidget(self)
-        self.chosen.setAccessibleName("Rules, first decides first")
-        self.remove_button = QPushButton("&Remove", self)
-        self.up_button = QPushButton("Move &Up", self)
-        self.down_button = QPushButton("Move &Down", self)
+        self.chosen.setAccessibleName(self.tr("Rules, first decides first"))
+        self.remove_button = QPushButton(self.tr("&Remove"), self)
+        self.up_button = QPushButton(self.tr("Move &Up"), self)
+        self.down_button = QPushButton(self.tr("Move &Down"), self)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("The rules in one line")
+        self.summary.setAccessibleName(self.tr("The rules in one line"))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -85,13 +87,13 @@ class RulesDialog(QDialog):
             self,
         )
         self.reset_button = self.buttons.button(QDialogButtonBox.StandardButton.Reset)
-        self.reset_button.setText("Use Lookalike's &Rank")
-        self.reset_button.setToolTip("Remove every rule: keep the camera original")
+        self.reset_button.setText(self.tr("Use Lookalike's &Rank"))
+        self.reset_button.setToolTip(self.tr("Remove every rule: keep the camera original"))
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Apply to Every Group")
+        self.ok_button.setText(self.tr("Apply to Every Group"))
 
         left = QGridLayout()
-        left.addWidget(QLabel("Criteria:", self), 0, 0, 1, 2)
+        left.addWidget(QLabel(self.tr("Criteria:"), self), 0, 0, 1, 2)
         left.addWidget(self.criteria, 1, 0, 1, 2)
         left.addWidget(self.direction, 2, 0, 1, 2)
         left.addWidget(self.value_edit, 3, 0)
@@ -102,7 +104,7 @@ class RulesDialog(QDialog):
         for button in (self.remove_button, self.up_button, self.down_button):
             moves.addWidget(button)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Keep the photo that is, first to last:", self))
+        right.addWidget(QLabel(self.tr("Keep the photo that is, first to last:"), self))
         right.addWidget(self.chosen, 1)
         right.addLayout(moves)
         columns = QHBoxLayout()
@@ -190,7 +192,7 @@ class RulesDialog(QDialog):
     @Slot()
     def _on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Keep the Photos in", self.value_edit.text()
+            self, self.tr("Keep the Photos in"), self.value_edit.text()
         )
         if folder:
             self.value_edit.setText(folder)

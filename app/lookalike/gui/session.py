@@ -36,15 +36,17 @@ from lookalike.core.model import (
 )
 from lookalike.core.not_duplicates import Choice, ChoiceKind, NotDuplicates
 from lookalike.gui.cleanup import CleanupChoice, CleanupReport, CleanupWorker
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
 from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
 from lookalike.gui.workers import Failure, OneShotWorker
 
 log = logging.getLogger(__name__)
 
-SAVING = "Saving the results"
-EXPORTING = "Exporting the results"
-OPENING = "Opening the result file"
+# Marked for translation; the window shows them through QCoreApplication.translate.
+SAVING = QT_TRANSLATE_NOOP("Session", "Saving the results")
+EXPORTING = QT_TRANSLATE_NOOP("Session", "Exporting the results")
+OPENING = QT_TRANSLATE_NOOP("Session", "Opening the result file")
 
 
 class Session(QObject):

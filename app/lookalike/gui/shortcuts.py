@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lookalike.gui.actions import RESULT_KEYS, Actions
+from lookalike.gui.actions import RESULT_KEYS, Actions, translated
 
 
 def _plain(text: str) -> str:
@@ -33,7 +33,7 @@ def shortcut_rows(actions: Actions) -> list[tuple[str, str, str]]:
             if not k.isEmpty()
         )
         if keys:
-            rows.append((_plain(action.text()), keys, spec.tip))
+            rows.append((_plain(action.text()), keys, translated(spec.tip)))
     return rows
 
 
@@ -43,20 +43,20 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: Actions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcuts")
-        self.setWindowTitle("Keyboard Shortcuts")
+        self.setWindowTitle(self.tr("Keyboard Shortcuts"))
         self.tree = QTreeWidget(self)
-        self.tree.setAccessibleName("Keyboard shortcuts")
+        self.tree.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Keys", "Does"])
+        self.tree.setHeaderLabels([self.tr("Keys"), self.tr("Does")])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        commands = QTreeWidgetItem(self.tree, ["Commands"])
+        commands = QTreeWidgetItem(self.tree, [self.tr("Commands")])
         for command, keys, tip in shortcut_rows(actions):
             item = QTreeWidgetItem(commands, [keys, command])
             item.setToolTip(1, tip)
-        results = QTreeWidgetItem(self.tree, ["In the results"])
+        results = QTreeWidgetItem(self.tree, [self.tr("In the results")])
         for keys, does in RESULT_KEYS:
-            QTreeWidgetItem(results, [keys, does])
+            QTreeWidgetItem(results, [translated(keys), translated(does)])
         for section in (commands, results):
             font = section.font(0)
             font.setBold(True)

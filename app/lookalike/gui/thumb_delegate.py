@@ -446,7 +446,7 @@ class ThumbDelegate(QStyledItemDelegate):
                 painter.drawText(
                     thumb.adjusted(4, 0, -4, -10),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                    "Cannot show this file",
+                    self.tr("Cannot show this file"),
                 )
             return
         # Still loading: a quiet frame glyph, not a spinner (hundreds would flicker at once).

@@ -115,9 +115,13 @@ def test_pictures_lost_identical_sets_and_keepers() -> None:
     assert s.pictures == 6
     assert s.identical_sets == Found(0, 1)
     assert s.identical_split == ("a: 2 of 3 identical files in one group",)
-    # Groups 2 and 3 keep an original; group 1 keeps b's PNG although b's camera file is there.
+    # Groups 2 and 3 keep an original (each joins two pictures of one file: the keeper's counts);
+    # group 1 is mostly a's files, so a's camera file is the one it should keep.
     assert s.keeper_groups == Found(2, 3)
-    assert s.kept_instead == ("kept screens/b.png (format: PNG) instead of DCIM/b.JPG",)
+    assert s.kept_instead == (
+        "kept screens/b.png (format: PNG) instead of DCIM/a.JPG (the group joins 2 pictures)",
+    )
+    assert (s.without_original, s.mixed_groups) == ((), 3)
     assert (s.groups, s.files_grouped) == (3, 9)
 
 
@@ -128,6 +132,33 @@ def test_a_byte_copy_kept_counts_as_the_original() -> None:
     assert s.identical_sets == Found(1, 1)
     assert s.pictures_lost == ()
     assert s.precision == 1.0
+
+
+def test_keeping_a_wrongly_joined_original_is_a_miss() -> None:
+    # b's camera file is an original, but the group shows a's picture: a's original is trashed.
+    scan = _scan(("DCIM/b.JPG", "DCIM/a.JPG", "Backup/a.JPG", "Backup/a (1).JPG"))
+    s = accuracy.score(HAND_MADE, scan)
+    assert s.keeper_groups == Found(0, 1)
+    assert s.kept_instead == (
+        "kept DCIM/b.JPG (original: original) instead of DCIM/a.JPG (the group joins 2 pictures)",
+    )
+
+
+def test_a_group_without_its_original_is_listed_not_scored() -> None:
+    # a's crop and resize were split off from its camera file: no rank can keep that file.
+    scan = _scan(
+        ("DCIM/a.JPG", "Backup/a.JPG", "Backup/a (1).JPG"),
+        ("Exports/a_half.jpg", "Edited/a-crop.jpg"),
+    )
+    s = accuracy.score(HAND_MADE, scan)
+    assert s.keeper_groups == Found(1, 1)
+    assert s.without_original == ("a: kept Exports/a_half.jpg (resize: resize), 2 files",)
+    text = accuracy.format_report(HAND_MADE, [s])
+    assert "| groups without their original | 1 |" in text
+    assert "no original: a: kept Exports/a_half.jpg (resize: resize), 2 files" in text
+    assert accuracy.to_json(HAND_MADE, [s])["levels"]["normal"]["groups_without_original"] == [
+        "a: kept Exports/a_half.jpg (resize: resize), 2 files"
+    ]
 
 
 def test_an_empty_scan_claims_nothing() -> None:
@@ -177,7 +208,8 @@ def test_report_json_and_table() -> None:
     assert "| measure | normal | identical files |" in text
     assert "| pairwise precision | 0.3333 | 1.0000 |" in text
     assert "| tiles of one photo | 1/1 | 0/1 |" in text
-    assert "kept screens/b.png (format: PNG) instead of DCIM/b.JPG" in text
+    assert "kept screens/b.png (format: PNG) instead of DCIM/a.JPG" in text
+    assert "| groups joining pictures | 3 | 0 |" in text
     assert "Targets, at the default sensitivity: 1 of 7 met" in text
     assert "| pairwise precision | 0.3333 | ≥ 0.998 | no |" in text
     assert {t["measure"] for t in data["targets"]} >= {"pictures lost", "pairwise precision"}

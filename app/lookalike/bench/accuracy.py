@@ -13,7 +13,9 @@ files, and what a person pressing *Select Duplicates* then *Move to Trash* would
   its keeper) selects;
 - identical sets: whether all N byte-identical files of a picture are in one group;
 - the keeper: in how many groups it is the camera original (or a byte copy of it), and which
-  derived copies were kept instead.
+  derived copies were kept instead. A group is judged by the picture most of its files show,
+  so keeping a wrongly joined picture's original is a miss; a group without its picture's
+  original (the matcher split it off) is listed apart, as is how many groups join pictures.
 """
 
 from __future__ import annotations
@@ -134,8 +136,14 @@ class Score:
     pictures_lost: tuple[str, ...]  # "picture: every file selected (n files)"
     identical_sets: Found  # sets of N ≥ 2 byte-identical files all in one group
     identical_split: tuple[str, ...]
-    keeper_groups: Found  # groups holding an original whose keeper is an original (or copy)
+    # Groups that hold the camera original of their picture (the one most of their files show),
+    # and how many keep it or a byte copy of it.
+    keeper_groups: Found
     kept_instead: tuple[str, ...]  # "kept X (kind) instead of Y"
+    # Groups whose picture's camera original is not in them (split off by the matcher): no rank
+    # could keep it, so they are listed, not scored.
+    without_original: tuple[str, ...]
+    mixed_groups: int  # groups that join files of two or more pictures (scored by the main one)
     groups: int
     files_grouped: int
     seconds: float = 0.0
@@ -246,24 +254,7 @@ def score(
             together = max(sum(where.get(p) == g for p in same) for g in places)
             split.append(f"{picture}: {together} of {len(same)} identical files in one group")
 
-    # The keeper: the camera original or one of its byte copies.
-    keeper_ok = keeper_total = 0
-    kept_instead = []
-    for members in groups:
-        labelled = [items[p] for p in members if p in items]
-        firsts = [i for i in labelled if i.kind in (library.ORIGINAL, library.BYTE_COPY)]
-        if not firsts:
-            continue
-        keeper_total += 1
-        keeper = items.get(members[0])
-        if keeper is not None and keeper in firsts:
-            keeper_ok += 1
-        elif keeper is not None:
-            mine = [i for i in firsts if i.picture == keeper.picture] or firsts
-            wanted = next((i for i in mine if i.kind == library.ORIGINAL), mine[0])
-            kept_instead.append(
-                f"kept {keeper.path} ({keeper.kind}: {keeper.detail}) instead of {wanted.path}"
-            )
+    keeper_ok, keeper_total, kept_instead, without, mixed = _keepers(groups, items)
 
     return Score(
         sensitivity=result.sensitivity.value,
@@ -281,11 +272,60 @@ def score(
         identical_split=tuple(split),
         keeper_groups=Found(keeper_ok, keeper_total),
         kept_instead=tuple(kept_instead),
+        without_original=tuple(without),
+        mixed_groups=mixed,
         groups=len(groups),
         files_grouped=len(where),
         seconds=seconds,
         skipped=len(result.skipped),
     )
+
+
+_FIRST = (library.ORIGINAL, library.BYTE_COPY)
+
+
+def _keepers(
+    groups: Sequence[list[str]], items: dict[str, Item]
+) -> tuple[int, int, list[str], list[str], int]:
+    """How often the keeper is the camera original or a byte copy of it.
+
+    A group is judged by its picture: the one most of its files show (a tie goes to a picture
+    whose original is in the group, then to the keeper's), so a group that wrongly joins a
+    second picture still wants the first one's original, and keeping the stranger's counts as
+    a miss. A group without its picture's original cannot keep it: it is listed apart.
+
+    Returns:
+        groups keeping the original, groups holding it, the derived copies kept instead, the
+        groups without their original, and the groups that join two or more pictures.
+    """
+    ok = total = mixed = 0
+    kept_instead: list[str] = []
+    without: list[str] = []
+    for members in groups:
+        labelled = [items[p] for p in members if p in items]
+        if not labelled:
+            continue
+        keeper = labelled[0] if labelled[0].path == members[0] else None
+        files: dict[str, int] = {}
+        for i in labelled:
+            files[i.picture] = files.get(i.picture, 0) + 1
+        mixed += len(files) > 1
+        has_original = {i.picture for i in labelled if i.kind in _FIRST}
+        mine = keeper.picture if keeper is not None else ""
+        picture = max(files, key=lambda p: (files[p], p in has_original, p == mine))
+        firsts = [i for i in labelled if i.picture == picture and i.kind in _FIRST]
+        joined = f" (the group joins {len(files)} pictures)" if len(files) > 1 else ""
+        shown = f"{keeper.path} ({keeper.kind}: {keeper.detail})" if keeper else members[0]
+        if picture not in has_original:
+            without.append(f"{picture}: kept {shown}, {len(members)} files{joined}")
+            continue
+        total += 1
+        if keeper is not None and keeper in firsts:
+            ok += 1
+        else:
+            wanted = next((i for i in firsts if i.kind == library.ORIGINAL), firsts[0])
+            kept_instead.append(f"kept {shown} instead of {wanted.path}{joined}")
+    return ok, total, kept_instead, without, mixed
 
 
 def run_scans(
@@ -445,6 +485,8 @@ def _score_json(s: Score) -> dict[str, Any]:
         "identical_sets_split": list(s.identical_split),
         "keeper_is_original": _found(s.keeper_groups),
         "kept_instead": list(s.kept_instead),
+        "groups_without_original": list(s.without_original),
+        "groups_joining_pictures": s.mixed_groups,
         "groups": s.groups,
         "files_grouped": s.files_grouped,
         "skipped_files": s.skipped,
@@ -498,6 +540,8 @@ def format_report(lib: Library, scores: Sequence[Score]) -> str:
         _cells(["pictures lost", *(str(len(s.pictures_lost)) for s in scores)]),
         _cells(["identical sets whole", *(_ratio(s.identical_sets) for s in scores)]),
         _cells(["keeper is the original", *(_ratio(s.keeper_groups) for s in scores)]),
+        _cells(["groups without their original", *(str(len(s.without_original)) for s in scores)]),
+        _cells(["groups joining pictures", *(str(s.mixed_groups) for s in scores)]),
         _cells(["groups", *(str(s.groups) for s in scores)]),
         _cells(["seconds", *(f"{s.seconds:.0f}" for s in scores)]),
         "",
@@ -539,7 +583,8 @@ def format_report(lib: Library, scores: Sequence[Score]) -> str:
         details += [f"  identical set split: {p}" for p in s.identical_split[:EXAMPLES]]
         for kind, examples in s.missed_examples.items():
             details += [f"  missed, {kind}: {e}" for e in examples[:2]]
-        details += [f"  {k}" for k in s.kept_instead[:EXAMPLES]]
+        details += [f"  {k}" for k in s.kept_instead]
+        details += [f"  no original: {k}" for k in s.without_original[:EXAMPLES]]
         if details:
             lines += ["", f"{_level_name(s)}:", *details]
     return "\n".join(lines)

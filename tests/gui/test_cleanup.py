@@ -121,6 +121,20 @@ def test_confirmation_shows_the_plan_s_numbers_and_refusals(qtbot: QtBot, tmp_pa
     assert refusal_summary(plan_in(tmp_path, [group], {group.members[1].path})) == ""
 
 
+def test_each_confirmation_box_is_deleted_once_answered(qtbot: QtBot, tmp_path: Path) -> None:
+    """A window asks before every cleanup; the boxes must not pile up as its children."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    group = identical_group(1, tmp_path / "p", ["keep.jpg", "a.jpg"], DATA)
+    plan = plan_in(tmp_path, [group], {group.members[1].path})
+    for button, expected in (("Move 1 file", True), ("Cancel", False)):
+        answer = _ConfirmAnswer(button)
+        QTimer.singleShot(0, answer.answer)
+        assert confirm_cleanup(parent, plan, CleanupChoice()) is expected
+        assert len(answer.seen) == 1
+        qtbot.waitUntil(lambda: not parent.findChildren(QMessageBox))
+
+
 def test_confirmation_of_a_plan_with_nothing_to_do_only_explains(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

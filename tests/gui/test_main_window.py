@@ -4,6 +4,7 @@ scanning with progress and cancel, selection summary, skipped files, dialogs, re
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,7 +121,7 @@ def test_recent_folders_are_offered_in_the_empty_state(qtbot: QtBot, tmp_path: P
     links = [
         w
         for w in window.empty_state.recent_box.findChildren(type(window.empty_state.add_button))
-        if w.property("folder") == str(folder)
+        if os.fsdecode(bytes(w.property("folder") or b"")) == str(folder)
     ]
     assert len(links) == 1
     qtbot.waitUntil(lambda: links[0].height() > 0)

@@ -7,14 +7,18 @@ import os
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from lookalike.core import names
 from lookalike.core.model import ScanOptions
 from lookalike.core.scan import collect_result, run_scan
 from lookalike.gui.folders import FolderPanel
+from lookalike.gui.main_window import MainWindow
 from lookalike.gui.preview import PreviewPane
 from lookalike.gui.results_model import BrokenRole, MemberRole, ResultsModel, ThumbnailRole
+from lookalike.gui.settings import Settings
 from lookalike.gui.thumb_cache import ThumbCache
 from tests import images
 
@@ -85,3 +89,40 @@ def test_a_folder_whose_name_is_not_utf8_is_listed_quoted_and_scanned_as_itself(
     assert item.text(0) == '"Fotos \\xe9t\\xe9"'
     assert panel.set_reference(folder, True)
     assert panel.reference_folders() == [folder]
+
+
+def test_a_recent_folder_that_is_not_utf8_comes_back_whole(qtbot: QtBot, tmp_path: Path) -> None:
+    """Through the settings, the File menu and the empty state's links: the same folder, not
+    the one its name loses its bytes to (a sibling "caf" is there to be picked by mistake)."""
+    raw = os.fsencode(tmp_path) + b"/caf\xe9"
+    os.mkdir(raw)
+    (tmp_path / "caf").mkdir()
+    odd = os.fsdecode(raw)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.add_folder(odd)
+    window.close()
+    assert Settings().recent_folders == [odd]
+
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    again.recent_menu.aboutToShow.emit()
+    (entry,) = [a for a in again.recent_menu.actions() if a.data() is not None]
+    assert entry.text() == names.quoted(odd)  # shown with its odd byte escaped
+    entry.trigger()
+    assert again.folder_panel.folders() == [odd]
+    assert again.folder_panel.remove_folder(odd)
+
+    links = [
+        b
+        for b in again.empty_state.recent_box.findChildren(QPushButton)
+        if b.property("folder") is not None
+    ]
+    assert [b.text() for b in links] == [names.quoted(odd)]
+    qtbot.waitUntil(lambda: links[0].height() > 0)
+    qtbot.mouseClick(links[0], Qt.MouseButton.LeftButton)
+    assert again.folder_panel.folders() == [odd]
+    again.close()

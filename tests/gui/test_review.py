@@ -546,6 +546,8 @@ def test_quitting_with_marked_files_asks_first(qtbot: QtBot, tmp_path: Path) -> 
     window.action("quit").trigger()
     assert seen == [words.quit_details(4, 2)]
     assert window.isVisible()  # Cancel: nothing lost
+    # The box answered is deleted, not kept by the window for as long as it lives.
+    qtbot.waitUntil(lambda: not window.findChildren(QMessageBox, QUIT_BOX_NAME))
 
     _answer_box(QUIT_BOX_NAME, _button(QMessageBox.ButtonRole.DestructiveRole), seen)
     window.action("quit").trigger()

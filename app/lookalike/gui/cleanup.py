@@ -115,8 +115,16 @@ def _wording(plan: Plan, choice: CleanupChoice) -> tuple[str, str, str, str, str
 def confirm_cleanup(parent: QWidget, plan: Plan, choice: CleanupChoice) -> bool:
     """Ask before acting on the plan's files, with its real numbers and refusals; Cancel is
     the default. A plan with nothing to do only says why."""
-    title, nothing, question, details, accept = _wording(plan, choice)
     box = QMessageBox(parent)
+    try:
+        return _ask(box, plan, choice)
+    finally:
+        # Parented to the window, the box would live as long as it: one more per cleanup.
+        box.deleteLater()
+
+
+def _ask(box: QMessageBox, plan: Plan, choice: CleanupChoice) -> bool:
+    title, nothing, question, details, accept = _wording(plan, choice)
     box.setObjectName(CONFIRM_BOX_NAME)
     box.setWindowTitle(title)
     refused = refusal_summary(plan)

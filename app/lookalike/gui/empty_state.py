@@ -3,9 +3,13 @@ message that says what happened last, and the recent folders as links."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from lookalike.core.names import quoted
 
 RECENT_SHOWN = 5  # recent folders offered as links; the File menu lists every remembered one
 
@@ -13,7 +17,8 @@ RECENT_SHOWN = 5  # recent folders offered as links; the File menu lists every r
 class EmptyState(QWidget):
     """What the window shows before there are results: an invitation to add folders and scan."""
 
-    recent_folder_chosen = Signal(str)
+    # object, not str: a QString would drop the undecodable bytes of a name that is not UTF-8.
+    recent_folder_chosen = Signal(object)
 
     def __init__(self, add_action: QAction, scan_action: QAction, parent: QWidget | None = None):
         super().__init__(parent)
@@ -82,12 +87,15 @@ class EmptyState(QWidget):
             heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.recent_layout.addWidget(heading)
             for folder in recent:
-                link = QPushButton(folder)
+                link = QPushButton(quoted(folder))
                 link.setFlat(True)
                 link.setStyleSheet("color: palette(link);")  # a link, in the system's colours
                 link.setCursor(Qt.CursorShape.PointingHandCursor)
-                link.setAccessibleName(self.tr("Add recent folder {folder}").format(folder=folder))
-                link.setProperty("folder", folder)
+                link.setAccessibleName(
+                    self.tr("Add recent folder {folder}").format(folder=quoted(folder))
+                )
+                # Bytes: a QString would drop the undecodable bytes of a name that is not UTF-8.
+                link.setProperty("folder", os.fsencode(folder))
                 link.clicked.connect(self._on_recent_clicked)
                 self.recent_layout.addWidget(link)
 
@@ -95,4 +103,4 @@ class EmptyState(QWidget):
     def _on_recent_clicked(self) -> None:
         sender = self.sender()
         if sender is not None:
-            self.recent_folder_chosen.emit(str(sender.property("folder")))
+            self.recent_folder_chosen.emit(os.fsdecode(bytes(sender.property("folder"))))

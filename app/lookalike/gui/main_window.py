@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike import APP_NAME
-from lookalike.core import report, words
+from lookalike.core import names, report, words
 from lookalike.core.cleanup.events import ActionKind, BatchProgress
 from lookalike.core.cleanup.plan import Plan
 from lookalike.core.events import Progress, Stage
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[Theme, QAction] = {}
         for theme in Theme:
-            action = QAction(THEME_LABELS[theme], self)
+            action = QAction(QCoreApplication.translate("MainWindow", THEME_LABELS[theme]), self)
             action.setCheckable(True)
             action.setData(theme.value)
             action.triggered.connect(self._on_theme_action_triggered)
@@ -388,8 +388,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.settings.recent_folders
         for folder in recent:
-            action = self.recent_menu.addAction(folder)
-            action.setData(folder)
+            action = self.recent_menu.addAction(names.quoted(folder))
+            # Bytes: a QString would drop the undecodable bytes of a name that is not UTF-8.
+            action.setData(os.fsencode(folder))
             action.triggered.connect(self._on_recent_action_triggered)
         if recent:
             self.recent_menu.addSeparator()
@@ -403,7 +404,7 @@ class MainWindow(QMainWindow):
     def _on_recent_action_triggered(self) -> None:
         action = self.sender()
         if isinstance(action, QAction):
-            self.add_folder(str(action.data()))
+            self.add_folder(os.fsdecode(bytes(action.data())))
 
     @Slot()
     def _on_clear_recent(self) -> None:
@@ -1045,13 +1046,16 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(words.quit_question())
         box.setInformativeText(words.quit_details(marked, self.results_model.rowCount()))
-        save = box.addButton("&Save Results…", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("&Quit Without Saving", QMessageBox.ButtonRole.DestructiveRole)
+        save = box.addButton(self.tr("&Save Results…"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(
+            self.tr("&Quit Without Saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(save)
         box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
+        box.deleteLater()  # parented to the window: it would live as long as the window
         if clicked is discard:
             return True
         if clicked is save:

@@ -12,6 +12,8 @@ import enum
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from lookalike.gui.i18n import QT_TRANSLATE_NOOP
+
 
 class Theme(enum.Enum):
     """The choices of View ▸ Theme."""
@@ -21,7 +23,12 @@ class Theme(enum.Enum):
     DARK = "dark"
 
 
-THEME_LABELS = {Theme.SYSTEM: "&System", Theme.LIGHT: "&Light", Theme.DARK: "&Dark"}
+# Marked for translation; the window's menu shows them through QCoreApplication.translate.
+THEME_LABELS = {
+    Theme.SYSTEM: QT_TRANSLATE_NOOP("MainWindow", "&System"),
+    Theme.LIGHT: QT_TRANSLATE_NOOP("MainWindow", "&Light"),
+    Theme.DARK: QT_TRANSLATE_NOOP("MainWindow", "&Dark"),
+}
 
 _DARK = {
     QPalette.ColorRole.Window: "#2b2b2b",

@@ -288,7 +288,6 @@ def run_scan_with_progress(options: ScanOptions) -> ScanResult:
 
 def print_result(result: ScanResult, out: TextIO) -> None:
     """A readable summary: each group with its keeper first, then skipped files and totals."""
-    from lookalike.core.report import changes
 
     for n, group in enumerate(result.groups, 1):
         out.write(f"Group {n}: {words.group_header(group)}; {words.keeper_reason(group)}\n")
@@ -296,7 +295,7 @@ def print_result(result: ScanResult, out: TextIO) -> None:
             size = f"{m.width}×{m.height}, " if m.width else ""
             ref = ", reference" if m.is_reference else ""
             path = names.quoted(m.path)
-            changed = changes(group, m)
+            changed = words.changes(group, m)
             how = f": {changed}" if changed else ""
             out.write(
                 f"  {words.match_label(m):>14}  {path} ({size}{words.size(m.size)}{ref}){how}\n"

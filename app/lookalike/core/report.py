@@ -119,17 +119,6 @@ def _member_dict(member: Member, selected: bool) -> dict[str, Any]:
     }
 
 
-def changes(group: Group, member: Member) -> str:
-    """What changed from the keeper to a verified copy, in words; "" for the keeper and for
-    byte copies."""
-    if member.match not in (MatchKind.SAME_PICTURE, MatchKind.SIMILAR):
-        return ""
-    # A member proven against another file than the keeper is described against that file.
-    base = next((m for m in group.members if m.path == member.proven_with), group.keeper)
-    new_format = member.format if member.format != base.format else ""
-    return words.transform_text(member.transform, new_format)
-
-
 _RULE_PREFIX = "rule:"
 
 
@@ -238,7 +227,7 @@ def save_csv(result: ScanResult, path: str | os.PathLike[str]) -> None:
                         os.path.abspath(m.path),
                         m.match.value,
                         words.match_reason(m),
-                        changes(group, m),
+                        words.changes(group, m),
                         f"{m.score:.4f}",
                         m.size,
                         m.width,

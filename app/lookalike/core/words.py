@@ -515,6 +515,26 @@ def match_label(member: Member) -> str:
     return Words.tr("similar {percent}").format(percent=_percent(member.score))
 
 
+def changes(group: Group, member: Member) -> str:
+    """What changed from the keeper to a verified copy, in words ("mirrored", "turned 17°,
+    cropped 12 %"); "" for the keeper and for byte copies."""
+    if member.match not in (MatchKind.SAME_PICTURE, MatchKind.SIMILAR):
+        return ""
+    # A member proven against another file than the keeper is described against that file.
+    base = next((m for m in group.members if m.path == member.proven_with), group.keeper)
+    new_format = member.format if member.format != base.format else ""
+    return transform_text(member.transform, new_format)
+
+
+def match_badge(group: Group, member: Member) -> str:
+    """A card's badge: why the member is in its group and what changed, "similar 98 % ·
+    mirrored"."""
+    changed = changes(group, member)
+    if not changed:
+        return match_label(member)
+    return Words.tr("{match} · {changed}").format(match=match_label(member), changed=changed)
+
+
 def match_reason(member: Member) -> str:
     """Why ``member`` is in its group, in a phrase: "same picture at another size, quality or
     format"."""

@@ -563,9 +563,15 @@ class _Side:
                         else ""
                     ),
                 ),
+                *self._changed(member),
                 *self._why(member),
             ]
         )
+
+    def _changed(self, member: Member) -> list[tuple[str, str]]:
+        """What the verifier found changed from the file the member was proven against."""
+        changed = words.changes(self.group, member) if self.group is not None else ""
+        return [(QCoreApplication.translate("PreviewPane", "Changed"), changed)] if changed else []
 
     def _why(self, member: Member) -> list[tuple[str, str]]:
         """Why the keeper is kept, or which file a member was verified against."""

@@ -1036,7 +1036,7 @@ def _tooltip(member: Member, group: Group) -> str:
     proof = words.proof_note(member)
     return (
         f"{member.path}\n{member.width} × {member.height} · {words.size(member.size)}"
-        f" · {words.photo_date(member)}\n{why or words.match_label(member)}"
+        f" · {words.photo_date(member)}\n{why or words.match_badge(group, member)}"
         + (f"\n{proof}" if proof else "")
         + ("\nIn a reference folder: never marked for the trash" if member.is_reference else "")
     )

@@ -244,6 +244,7 @@ class ThumbDelegate(QStyledItemDelegate):
                 painter,
                 layout,
                 card,
+                group,
                 member,
                 member_index,
                 palette,
@@ -352,6 +353,7 @@ class ThumbDelegate(QStyledItemDelegate):
         painter: QPainter,
         layout: StripLayout,
         card: QRect,
+        group: Group,
         member: Member,
         index: QModelIndex,
         palette: QPalette,
@@ -414,7 +416,7 @@ class ThumbDelegate(QStyledItemDelegate):
             self._paint_lock(painter, badge, palette)
         else:
             self._paint_checkbox(painter, badge, checked, palette)
-        self._paint_text(painter, layout, card, thumb, member, palette, font)
+        self._paint_text(painter, layout, card, thumb, group, member, palette, font)
 
     def _paint_thumbnail(
         self,
@@ -486,11 +488,14 @@ class ThumbDelegate(QStyledItemDelegate):
         font: QFont,
         *,
         anchor_bottom: bool,
+        max_width: int = 0,
     ) -> QRectF:
         small = QFont(font)
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         small.setBold(True)
         metrics = QFontMetrics(small)
+        if max_width:  # a long "what changed" ends in an ellipsis inside the card
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max_width - 12)
         pill = QRectF(
             top_left.x(), top_left.y(), metrics.horizontalAdvance(text) + 12, _BADGE_PX - 2
         )
@@ -587,6 +592,7 @@ class ThumbDelegate(QStyledItemDelegate):
         layout: StripLayout,
         card: QRect,
         thumb: QRect,
+        group: Group,
         member: Member,
         palette: QPalette,
         font: QFont,
@@ -618,7 +624,7 @@ class ThumbDelegate(QStyledItemDelegate):
         painter.setPen(muted)
         painter.drawText(row(2), align_left, metrics.elidedText(folder, elide, width))
         painter.drawText(row(3), align_left, words.photo_date(member))
-        reason = words.match_label(member)
+        reason = words.match_badge(group, member)
         if member.is_reference:
             reason += " · reference"
         self._paint_pill(
@@ -628,6 +634,7 @@ class ThumbDelegate(QStyledItemDelegate):
             _MATCH_TONES[member.match],
             font,
             anchor_bottom=False,
+            max_width=width,
         )
 
 

@@ -141,6 +141,37 @@ def test_an_edited_copy_is_accepted_as_similar_and_refused_at_strict(name: str, 
     assert check(verdict, Sensitivity.STRICT) is None
 
 
+@pytest.mark.parametrize("name", ["hubble_deep_field.jpg", "microaneurysms.png", "moon.png"])
+def test_a_fine_grained_picture_turned_180_degrees_is_accepted(name: str) -> None:
+    # Stars and specks a view pixel wide: a feature fit half a pixel off failed most blocks.
+    img = real(name)
+    verdict = verify(as_file(img), as_file(cv2.rotate(img, cv2.ROTATE_180)))
+    assert check(verdict) is MatchKind.SIMILAR, verdict
+    assert verdict.transform.turn_degrees == pytest.approx(180.0, abs=0.5)
+
+
+def test_a_crop_whose_features_bunch_in_one_place_is_accepted() -> None:
+    # Cells on a bland background: the features the crop keeps sit in a few places, and the
+    # shared fine detail proves the pair instead.
+    img = real("cell.png")
+    verdict = verify(as_file(img), as_file(images.crop_border(img, 0.3)))
+    assert verdict.spread < 0.4
+    assert check(verdict) is MatchKind.SIMILAR, verdict
+
+
+@pytest.mark.parametrize("how", ["half size", "converted to PNG", "turned 90°", "mirrored"])
+def test_a_whole_frame_copy_is_proven_by_its_pixels_without_features(how: str) -> None:
+    img = real("coffee.png")
+    made = {**RESAVED, **EDITS}[how](img)
+    a, b = as_file(img), as_file(made, ".png" if "PNG" in how else ".jpg")
+    verdict = verify(a, b)
+    assert check(verdict) is not None, verdict
+    assert verdict.inliers == 0
+    # No SIFT detection ran: that is most of what a pair costs.
+    assert not a._features
+    assert not b._features
+
+
 def test_the_transform_says_what_was_done() -> None:
     img = real("astronaut.png")
     a = as_file(img)

@@ -62,6 +62,7 @@ MIN_SCALE, MAX_SCALE = 0.15, 6.0  # view-to-view scales beyond these are not a c
 # A crop lies inside its original: one picture must come (almost) wholly from the other. Two
 # overlapping views of one scene (neighbouring shots, a panorama's parts) do not.
 MIN_CONTAINED = 0.96
+NEVER_CONTAINED = 0.92  # below this even a polished fit would not reach MIN_CONTAINED
 
 # The aligned overlap is compared in about 16x16 blocks: a date stamp covers a few of them.
 COMPARE_BLOCKS = 16
@@ -593,6 +594,10 @@ def _check(
     vouched = inliers is not None and spread >= MIN_SPREAD
     first_shown = area / (wa * ha)
     second_shown = area * view_scale**2 / (wb * hb)
+    if max(first_shown, second_shown) < NEVER_CONTAINED:
+        # Overlapping views (a shifted shot, a panorama's parts): no sensitivity accepts them
+        # (MIN_CONTAINED), so their pixels need no check.
+        return Verdict(False, "neither picture lies inside the other", count, spread=spread)
 
     # Compare in the frame that shows the common region with fewer pixels, so that neither
     # side is upsampled into detail it never had.

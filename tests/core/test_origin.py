@@ -78,7 +78,7 @@ def test_a_file_without_tables_has_no_jpeg_quality() -> None:
 
 
 @pytest.mark.parametrize("photo", [*REAL_PNG, *REAL_JPEG])
-@pytest.mark.parametrize("quality", [60, 75])
+@pytest.mark.parametrize("quality", [60, 75, 95, 96])
 def test_a_png_converted_from_a_jpeg_is_recognised_in_real_photos(
     tmp_path: Path, photo: str, quality: int
 ) -> None:
@@ -87,6 +87,20 @@ def test_a_png_converted_from_a_jpeg_is_recognised_in_real_photos(
     found = as_png(tmp_path, jpeg_decoded(img, quality))
     assert found.lossless
     assert abs(found.jpeg_past - quality) <= 5, found
+
+
+@pytest.mark.parametrize("photo", [*REAL_PNG, *REAL_JPEG])
+def test_a_fine_jpeg_inside_a_png_is_never_taken_for_a_better_one(
+    tmp_path: Path, photo: str
+) -> None:
+    # Cameras save "fine" JPEGs at 95-98. A copy's past above its source's own quality would
+    # make the rank keep the copy; at 98 the worker's gray (libpng's own conversion) mostly
+    # hides the lattice, and a copy not recognised ranks as a lossless master.
+    img = real_photo(photo)
+    for quality in (95, 96, 97, 98):
+        past = as_png(tmp_path, jpeg_decoded(img, quality)).jpeg_past
+        assert past <= quality, (quality, past)
+        assert past >= quality - 2 or (quality >= 97 and past == 0), (quality, past)
 
 
 @pytest.mark.parametrize("seed", [3, 4])

@@ -143,12 +143,21 @@ PAIRS: dict[str, tuple[Writer, Writer, KeeperReason]] = {
         lambda p, im: _jpeg(p / "b.jpg", im),
         KeeperReason.OLDEST,
     ),
+    # Cameras save "fine" JPEGs (quality 95-98), whose tables leave steps of 1 at low
+    # frequencies: the PNG made from one holds no more than it. Last, so that the generated
+    # pictures of the pairs above keep their seeds.
+    "png-of-a-fine-jpeg": (
+        lambda p, im: _jpeg(p / "photo.jpg", im, 96),
+        lambda p, im: _png(p / "photo.png", _decoded(im, 96)),
+        KeeperReason.QUALITY,
+    ),
 }
 # Real photos for each pair: the enlargement needs one whose enlargements leave a trace, the
 # lossless master one that never was a JPEG.
 REAL = {
     "enlarged": "chelsea",
     "png-of-a-jpeg": "Storm",
+    "png-of-a-fine-jpeg": "Dragonfly",
     "lossless-master": "astronaut",
     "jpeg-quality": "china",
     "camera-vs-stripped": "Wood",

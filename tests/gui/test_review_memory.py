@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage
@@ -22,6 +24,23 @@ from tests import images
 from tests.gui.model_rows import member_indexes
 
 TIMEOUT_MS = 120_000
+MEMORY_FILE = "not-duplicates.json"
+
+# Every open, os.open and os.replace of the memory's file (and its temporary copy), with whether
+# it ran on the GUI thread: Python's audit events see the real calls, whoever makes them.
+_memory_file_work: list[tuple[str, bool]] | None = None
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    work = _memory_file_work
+    if work is None or event not in ("open", "os.rename"):
+        return
+    names = [os.fsdecode(a) for a in args if isinstance(a, str | bytes)]
+    if any(MEMORY_FILE in name for name in names):
+        work.append((event, threading.current_thread() is threading.main_thread()))
+
+
+sys.addaudithook(_audit)  # for the whole run (hooks cannot be removed); records when asked
 
 
 def _window(qtbot: QtBot) -> MainWindow:
@@ -82,7 +101,8 @@ def test_not_duplicates_marks_are_kept_honoured_and_undone(
 
     # A member: it leaves its group at once, and the choice is on disk.
     _focus(window, "c_crop.jpg")
-    window.action("not_duplicate").trigger()
+    with qtbot.waitSignal(window.session.not_duplicates_remembered, timeout=TIMEOUT_MS):
+        window.action("not_duplicate").trigger()
     assert _groups(window) == [
         {"a_original.jpg", "b_half.jpg"},
         {"x_original.jpg", "y_resaved.jpg"},
@@ -95,7 +115,8 @@ def test_not_duplicates_marks_are_kept_honoured_and_undone(
 
     # A whole group dissolves.
     _focus(window, "y_resaved.jpg")
-    window.action("not_duplicates_group").trigger()
+    with qtbot.waitSignal(window.session.not_duplicates_remembered, timeout=TIMEOUT_MS):
+        window.action("not_duplicates_group").trigger()
     assert _groups(window) == [{"a_original.jpg", "b_half.jpg"}]
 
     # A new scan honours both.
@@ -107,7 +128,8 @@ def test_not_duplicates_marks_are_kept_honoured_and_undone(
     pair = window.results_view.current_pair()
     assert pair is not None
     assert {Path(m.path).name for m in pair} == {"a_original.jpg", "b_half.jpg"}
-    window.action("not_duplicates_pair").trigger()
+    with qtbot.waitSignal(window.session.not_duplicates_remembered, timeout=TIMEOUT_MS):
+        window.action("not_duplicates_pair").trigger()
     assert _groups(window) == []
 
     # The manager lists the three choices and undoes them: the files come back at once.
@@ -252,3 +274,46 @@ def test_the_sidecar_badge_is_painted_only_for_photos_that_have_them(
     qtbot.wait(200)
     assert _slate_pixels(window) == 0
     window.close()
+
+
+def test_the_memory_s_file_is_never_read_or_written_on_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path, isolated_home: Path
+) -> None:
+    """Read when a window opens, written by a mark and by Forget: always on a worker thread.
+    A scan started at once after a mark waits for it to be written, and honours it."""
+    global _memory_file_work
+    root = tmp_path / "photos"
+    _family(root)
+    _memory_file_work = []
+    try:
+        window = _window(qtbot)
+        window.add_folder(str(root))
+        _scan(qtbot, window)
+        _focus(window, "c_crop.jpg")
+        window.action("not_duplicate").trigger()
+        # Before the choice is written (its signal is still to come): the scan waits for it.
+        finished = _scan(qtbot, window)
+        assert not finished.cancelled
+        assert {"a_original.jpg", "b_half.jpg"} in _groups(window)
+        assert all("c_crop.jpg" not in g for g in _groups(window))
+        window.close()
+
+        again = _window(qtbot)
+        qtbot.waitUntil(lambda: again.session.memory.ready)
+        assert len(again.session.memory.choices()) == 1
+        again.action("not_duplicates_manager").trigger()
+        dialog = again.findChild(NotDuplicatesDialog)
+        assert dialog is not None
+        with qtbot.waitSignal(again.session.memory.forgotten, timeout=TIMEOUT_MS):
+            dialog.forget_all_button.click()
+        assert dialog.tree.topLevelItemCount() == 0
+        dialog.findChild(QDialogButtonBox).rejected.emit()
+        again.close()
+        work = list(_memory_file_work)
+    finally:
+        _memory_file_work = None
+    stored = isolated_home / ".local/share/lookalike" / MEMORY_FILE
+    assert json.loads(stored.read_text())["choices"] == []
+    assert ("os.rename", False) in work  # written (twice: the mark, then Forget) ...
+    assert ("open", False) in work  # ... and read
+    assert not [event for event, on_gui_thread in work if on_gui_thread]

@@ -47,7 +47,7 @@ from lookalike.core.model import (
     Sensitivity,
     Skipped,
 )
-from lookalike.core.not_duplicates import ChoiceKind, NotDuplicatesError, describe
+from lookalike.core.not_duplicates import Choice, ChoiceKind, NotDuplicatesError, describe
 from lookalike.core.paths import default_cache_path
 from lookalike.gui.about import AboutDialog
 from lookalike.gui.actions import RECENT_MENU, SORT_MENU, THEME_MENU, Actions, UiState
@@ -276,6 +276,7 @@ class MainWindow(QMainWindow):
         s.results_saved.connect(self._on_session_results_saved)
         s.results_loaded.connect(self._on_session_results_loaded)
         s.file_task_failed.connect(self._on_session_file_task_failed)
+        s.not_duplicates_remembered.connect(self._on_session_not_duplicates_remembered)
 
     # --- settings -------------------------------------------------------------------------
 
@@ -462,15 +463,13 @@ class MainWindow(QMainWindow):
             self._remember(ChoiceKind.GROUP, list(group.members))
 
     def _remember(self, kind: ChoiceKind, members: list[Member]) -> None:
-        try:
-            choice = self.session.mark_not_duplicates(kind, members)
-        except NotDuplicatesError as exc:
-            show_action_error(self, self.tr("Remembering the choice"), str(exc))
-            return
-        if choice is not None:
-            self.statusBar().showMessage(
-                self.tr("Remembered: {choice}").format(choice=describe(choice))
-            )
+        self.session.mark_not_duplicates(kind, members)
+
+    @Slot(object)
+    def _on_session_not_duplicates_remembered(self, choice: Choice) -> None:
+        self.statusBar().showMessage(
+            self.tr("Remembered: {choice}").format(choice=describe(choice))
+        )
         self._update_state()
 
     @Slot()
@@ -909,7 +908,7 @@ class MainWindow(QMainWindow):
             else self.tr("The file operation")
         )
         error = failure.error
-        if isinstance(error, report.ReportError | OSError):
+        if isinstance(error, report.ReportError | NotDuplicatesError | OSError):
             show_action_error(self, action, str(error))
         else:
             show_bug_report(f"{action} failed: {error!r}", failure.details, self)

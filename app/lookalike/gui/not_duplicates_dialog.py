@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from lookalike.core import words
-from lookalike.core.not_duplicates import NotDuplicatesError, describe
-from lookalike.gui.errors import show_action_error
+from lookalike.core.not_duplicates import describe
 from lookalike.gui.session import Session
 
 _ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -66,7 +65,7 @@ class NotDuplicatesDialog(QDialog):
     @Slot()
     def refresh(self) -> None:
         self.tree.clear()
-        choices = self._session.not_duplicates.choices()
+        choices = self._session.memory.choices()
         for choice in reversed(choices):
             item = QTreeWidgetItem([describe(choice), choice.made.replace("T", " ")[:16]])
             item.setData(0, _ID_ROLE, choice.id)
@@ -94,11 +93,9 @@ class NotDuplicatesDialog(QDialog):
 
     @Slot()
     def _on_forget_all_clicked(self) -> None:
-        self._forget([c.id for c in self._session.not_duplicates.choices()])
+        self._forget([c.id for c in self._session.memory.choices()])
 
     def _forget(self, ids: list[int]) -> None:
-        try:
-            self._session.forget_not_duplicates(ids)
-        except NotDuplicatesError as exc:
-            show_action_error(self, self.tr("Forgetting the choice"), str(exc))
-        self.refresh()
+        # The list follows not_duplicates_changed once the file is written; a failure is
+        # reported by the window (file_task_failed).
+        self._session.forget_not_duplicates(ids)

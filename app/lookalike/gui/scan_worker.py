@@ -7,6 +7,7 @@ once per batch, not once per group. ``finished`` or ``failed`` is always the las
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import Signal
@@ -22,6 +23,7 @@ from lookalike.core.events import (
     ScanEvent,
 )
 from lookalike.core.model import Group, ScanOptions, ScanSummary
+from lookalike.core.not_duplicates import Choice
 from lookalike.gui.workers import GeneratorWorker, WorkerSignals
 
 ScanFunction = Callable[[ScanOptions, CancelToken], Iterator[ScanEvent]]
@@ -75,15 +77,26 @@ class _GroupBatch:
 class ScanWorker(GeneratorWorker[ScanWorkerSignals]):
     """One scan. Create on the GUI thread, connect ``signals``, then ``start_on`` a pool."""
 
-    def __init__(self, options: ScanOptions, scan: ScanFunction | None = None) -> None:
+    def __init__(
+        self,
+        options: ScanOptions,
+        scan: ScanFunction | None = None,
+        choices: Callable[[CancelToken], tuple[Choice, ...]] | None = None,
+    ) -> None:
+        """``choices``, when given, gives the "not duplicates" choices for ``options`` on the
+        worker's thread (it may wait for their file)."""
         super().__init__(ScanWorkerSignals(), "scan")
         self.options = options
         self._scan: ScanFunction = scan if scan is not None else _default_scan
+        self._choices = choices
         self._batch = _GroupBatch()
         self._summary: ScanSummary | None = None
 
     def events(self) -> Iterator[ScanEvent]:
-        return self._scan(self.options, self.cancel_token)
+        options = self.options
+        if self._choices is not None:
+            options = dataclasses.replace(options, not_duplicates=self._choices(self.cancel_token))
+        return self._scan(options, self.cancel_token)
 
     def handle(self, event: object) -> None:
         if isinstance(event, GroupFound | GroupUpdated | GroupRemoved):

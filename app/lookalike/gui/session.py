@@ -37,6 +37,7 @@ from lookalike.core.model import (
 from lookalike.core.not_duplicates import Choice, ChoiceKind, NotDuplicates
 from lookalike.gui.cleanup import CleanupChoice, CleanupReport, CleanupWorker
 from lookalike.gui.i18n import QT_TRANSLATE_NOOP
+from lookalike.gui.memory import Memory
 from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
 from lookalike.gui.workers import Failure, OneShotWorker
@@ -64,7 +65,8 @@ class Session(QObject):
     results_saved = Signal(str)  # the file written (results or CSV)
     results_loaded = Signal(object)  # ScanResult, now in the model
     file_task_failed = Signal(str, object)  # what was being done, Failure
-    not_duplicates_changed = Signal()  # a choice was remembered or forgotten
+    not_duplicates_changed = Signal()  # the memory was read, or a choice remembered or forgotten
+    not_duplicates_remembered = Signal(object)  # Choice, saved
     keepers_changed = Signal(int)  # groups whose keeper a person's choice or rules changed
 
     def __init__(
@@ -75,8 +77,12 @@ class Session(QObject):
     ) -> None:
         super().__init__(parent)
         self._scan_function = scan  # None: the engine's run_scan
-        # A file of a few kilobytes, read once like the settings; None: the user's own.
-        self.not_duplicates = not_duplicates if not_duplicates is not None else NotDuplicates()
+        # Its file is read and written on a worker thread; None: the user's own.
+        self.memory = Memory(not_duplicates, self)
+        self.memory.loaded.connect(self.not_duplicates_changed)
+        self.memory.remembered.connect(self._on_memory_remembered)
+        self.memory.forgotten.connect(self._on_memory_forgotten)
+        self.memory.failed.connect(self.file_task_failed)
         self._kept_checks: set[str] | None = None  # marks to bring back after a regroup
         # The selection rules that choose every group's keeper (none: Lookalike's own rank),
         # and the files a person made keepers by hand since: kept keepers when groups change.
@@ -146,7 +152,6 @@ class Session(QObject):
         "not duplicates" choices)."""
         if self.is_busy():
             return False
-        options = dataclasses.replace(options, not_duplicates=self.not_duplicates.choices())
         log.info("scan starting: %s", options)
         _release_results()
         self.results_model.clear()
@@ -157,7 +162,8 @@ class Session(QObject):
         self.last_cleanup = None
         self._groups_before_cleanup, self._cleaned_paths = [], set()
         self.results_unsaved = False
-        worker = ScanWorker(options, self._scan_function)
+        # The choices are fetched on the scan's thread, once the memory's file is settled.
+        worker = ScanWorker(options, self._scan_function, self.memory.settled_choices)
         signals = worker.signals
         signals.progress_changed.connect(self._on_worker_progress_changed)
         signals.groups_found.connect(self._on_worker_groups_found)
@@ -296,14 +302,20 @@ class Session(QObject):
 
     # --- "not duplicates" -----------------------------------------------------------------
 
-    def mark_not_duplicates(self, kind: ChoiceKind, members: list[Member]) -> Choice | None:
+    def mark_not_duplicates(self, kind: ChoiceKind, members: list[Member]) -> bool:
         """Remember that these files are not duplicates (for ``MEMBER``: the member, then the
-        rest of its group) and take them apart in the groups shown at once: the member leaves,
-        the worse of a pair leaves, a group dissolves. The next scan or regroup honours it.
-        Raises ``NotDuplicatesError`` when the choice cannot be saved."""
+        rest of its group); once it is saved (``not_duplicates_remembered``) they are taken
+        apart in the groups shown: the member leaves, the worse of a pair leaves, a group
+        dissolves. The next scan or regroup honours it. A choice that cannot be saved ends in
+        ``file_task_failed``. False when nothing was asked."""
         if self.is_busy() or len(members) < 2:
-            return None
-        choice = self.not_duplicates.add(kind, members)
+            return False
+        self.memory.remember(kind, members)
+        return True
+
+    @Slot(object, list)
+    def _on_memory_remembered(self, choice: Choice, members: list[Member]) -> None:
+        kind = choice.kind
         if kind is ChoiceKind.MEMBER:
             leaving = [members[0].path]
         elif kind is ChoiceKind.PAIR:
@@ -312,18 +324,20 @@ class Session(QObject):
             leaving = [m.path for m in members]
         self.results_model.remove_paths(leaving)
         self.not_duplicates_changed.emit()
-        return choice
+        self.not_duplicates_remembered.emit(choice)
 
-    def forget_not_duplicates(self, ids: Collection[int]) -> int:
-        """Undo remembered choices; the groups shown are regrouped with what remains, when the
-        last scan can be (the files come back into their groups). Raises
-        ``NotDuplicatesError`` when the memory cannot be saved."""
-        forgotten = self.not_duplicates.remove(ids)
+    def forget_not_duplicates(self, ids: Collection[int]) -> None:
+        """Undo remembered choices; once saved, the groups shown are regrouped with what
+        remains, when the last scan can be (the files come back into their groups). A memory
+        that cannot be saved ends in ``file_task_failed``."""
+        self.memory.forget(ids)
+
+    @Slot(int)
+    def _on_memory_forgotten(self, forgotten: int) -> None:
         if forgotten:
             self.not_duplicates_changed.emit()
             if self.last_options is not None and self.last_options.cache_path is not None:
                 self.regroup()
-        return forgotten
 
     def _worse_of(self, a: Member, b: Member) -> str:
         """Of two members of one group, the one that leaves it: never the keeper."""
@@ -526,7 +540,8 @@ class Session(QObject):
             self.scan_worker.cancel()
         if self.cleanup_worker is not None:
             self.cleanup_worker.cancel()
-        return self.pool.waitForDone(timeout_ms)
+        memory_done = self.memory.shutdown(timeout_ms)
+        return self.pool.waitForDone(timeout_ms) and memory_done
 
 
 def _settle_results() -> None:

@@ -188,3 +188,27 @@ def test_transform_inverse_round_trips() -> None:
     assert back.inverse() == t
     mirrored = Transform(turn_degrees=90.0, mirrored=True)
     assert mirrored.inverse() == mirrored  # mirror-then-turn undoes itself
+
+
+def test_a_copy_marked_along_its_borders_is_proposed_by_its_inner_hash(tmp_path: Path) -> None:
+    """A caption band and a mark along the edges move the whole-picture hash beyond the radius;
+    the inner hashes (without 8 % of each side) still agree, so the pair is proposed."""
+    base = images.photo(38, 900, 600)
+    marked = base.copy()
+    h, w = marked.shape[:2]
+    band = int(0.07 * h)
+    marked[h - band :] = (250, 250, 250)
+    cv2.putText(marked, "lookalike photo club", (int(0.1 * w), h - band // 4),
+                cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3, cv2.LINE_AA)  # fmt: skip
+    marked[:, : int(0.07 * w)] = (250, 250, 250)
+    original = images.save(tmp_path / "original.jpg", base)
+    copy = images.save(tmp_path / "marked.jpg", marked)
+    other = images.save(tmp_path / "other.jpg", images.photo(39, 900, 600))
+    prints = fingerprints([original, copy, other])
+    whole = bin(prints[0].phash ^ prints[1].phash).count("1")
+    inner = bin(prints[0].inner_hash ^ prints[1].inner_hash).count("1")
+    radius = Matcher(Sensitivity.NORMAL, find_rotated=True).thresholds.max_hash_distance
+    assert inner <= radius < whole
+    found = proposed(prints, Sensitivity.NORMAL)
+    assert ("marked.jpg", "original.jpg") in found
+    assert not any("other.jpg" in pair for pair in found)

@@ -27,7 +27,7 @@ from lookalike.core.matching.kinds import Match
 from lookalike.core.matching.policy import Thresholds, thresholds
 from lookalike.core.matching.regions import RegionCandidates
 from lookalike.core.matching.signature import SignatureVerifier
-from lookalike.core.matching.whole import WholeCandidates
+from lookalike.core.matching.whole import InnerCandidates, WholeCandidates
 from lookalike.core.model import Sensitivity
 
 PairKey = tuple[str, str]
@@ -41,6 +41,8 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
     sources: list[CandidateSource] = [whole]
     if t.region_hash_distance:
         sources.append(RegionCandidates(t.region_hash_distance, whole.index))
+        # Where crops are searched, so are marks near the borders (same radius as the whole).
+        sources.append(InnerCandidates(t.max_hash_distance))
     return sources
 
 

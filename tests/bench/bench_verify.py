@@ -5,7 +5,7 @@ a half-size re-save and a 17° turned crop as its candidates, plus a different p
 rejected candidate) it prints, in ms, median over the pairs:
 
 - the reduced colour decode of one file (``decode_view``: the largest DCT scaling that keeps
-  the short side at the view size), and the fingerprint stage's own reduced decode for scale;
+  the long side at the view size), and the fingerprint stage's own reduced decode for scale;
 - SIFT features of one view; matching + RANSAC + pixel check of a pair with features known;
 - one whole pair as a scan pays it (``verify_files``: read, decode both, features, verdict);
 - the verdicts (accepted or not at the default sensitivity).
@@ -15,13 +15,23 @@ parent keeps a path, size and date per queued pair only), so the cost of verific
 (pairs the grouping asks about) x (cost per pair); the scan benchmark (bench_scan.py) measures
 what that does to a whole scan.
 
+With ``--library`` (a library built by `lookalike accuracy`) it prints instead the CPU time of
+one pair as the scan pays it, by kind of pair: each kind of copy against its camera original
+and each kind of look-alike (tiles, shifted views, shots and frames of one scene, different
+photos), as a multiple of the fingerprint stage's reduced decode of the same files. CPU time,
+not wall time: the machine is shared, and a ratio in one run is what compares two versions.
+
     .venv/bin/python tests/bench/bench_verify.py
     .venv/bin/python tests/bench/bench_verify.py --photos 8 --mp 12 2
+    .venv/bin/python tests/bench/bench_verify.py --library ~/.cache/lookalike/eval/full/library-*
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
+import random
 import statistics
 import sys
 import tempfile
@@ -151,11 +161,69 @@ def bench(count: int, mp: float) -> None:
         print(f"  accepted at normal: {kind:<14} {sum(accepted)}/{len(accepted)}")
 
 
+def _library_pairs(root: Path, per_kind: int) -> dict[str, list[tuple[Path, Path]]]:
+    """Pairs of each kind from a labelled library, a few of each (a fixed random choice)."""
+    items = json.loads((root / "labels.json").read_text(encoding="utf-8"))["items"]
+    originals = {i["picture"]: i for i in items if i["kind"] == "original"}
+    kinds: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for i in items:
+        first = originals[i["picture"]]
+        if i["kind"] not in ("original", "byte copy") and first["part"] == "whole":
+            kinds.setdefault(i["kind"], []).append((first, i))
+    for a, b in itertools.combinations(list(originals.values()), 2):
+        if a["source"] == b["source"] and a["part"] == b["part"] in ("tile", "view"):
+            kinds.setdefault(f"look-alike: {a['part']}s of one photo", []).append((a, b))
+        elif a["scene"] and a["scene"] == b["scene"]:
+            kinds.setdefault("look-alike: shots of one scene", []).append((a, b))
+        elif a["part"] == b["part"] == "whole":
+            kinds.setdefault("look-alike: different photos", []).append((a, b))
+    rng = random.Random(1)
+    return {
+        kind: [
+            (root / a["path"], root / b["path"]) for a, b in rng.sample(p, min(per_kind, len(p)))
+        ]
+        for kind, p in kinds.items()
+    }
+
+
+def bench_library(root: Path, per_kind: int) -> None:
+    cv2.setNumThreads(1)  # as in the scan's workers
+    pairs = _library_pairs(root, per_kind)
+    decodes: list[float] = []
+    costs: dict[str, list[float]] = {}
+    for kind, chosen in pairs.items():
+        for a, b in chosen:
+            for path in (a, b):
+                buf = np.frombuffer(path.read_bytes(), np.uint8)
+                began = time.process_time()
+                cv2.imdecode(buf, cv2.IMREAD_REDUCED_GRAYSCALE_4)
+                decodes.append(time.process_time() - began)
+            v._views.clear()  # a scan's worker meets most pairs with neither view decoded
+            began = time.process_time()
+            v.verify_files([(_ref(a), _ref(b))])
+            costs.setdefault(kind, []).append(time.process_time() - began)
+    decode = statistics.mean(decodes)
+    print(f"\n{root}: {per_kind} pairs of each kind, CPU ms (mean)")
+    print(f"  fingerprint stage's decode of a file (REDUCED_GRAYSCALE_4) {decode * 1000:8.1f} ms")
+    for kind, spent in costs.items():
+        mean = statistics.mean(spent)
+        print(f"  {kind:<34} {mean * 1000:8.1f} ms a pair = {mean / decode:5.1f}× a decode")
+    overall = statistics.mean(statistics.mean(spent) for spent in costs.values())
+    print(
+        f"  {'mean over the kinds':<34} {overall * 1000:8.1f} ms a pair = {overall / decode:5.1f}×"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=6)
     parser.add_argument("--mp", type=float, nargs="+", default=[12.0, 2.0])
+    parser.add_argument("--library", type=Path, help="a library built by `lookalike accuracy`")
+    parser.add_argument("--pairs", type=int, default=5, help="pairs of each kind (--library)")
     args = parser.parse_args()
+    if args.library:
+        bench_library(args.library, args.pairs)
+        return
     for mp in args.mp:
         bench(args.photos, mp)
 

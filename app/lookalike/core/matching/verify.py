@@ -55,6 +55,7 @@ MIN_FEATURES = 24  # fewer keypoints than this: too little detail to prove anyth
 RATIO_TEST = 0.8  # Lowe's ratio: a match must be clearly better than the second best
 RANSAC_PX = 3.0  # reprojection tolerance at view size
 MIN_INLIERS = 16
+STRONG_INLIERS = 64  # a fit this strong knows where the pictures lie
 MIN_INLIER_SHARE = 0.15  # of the ratio-test matches: below, the fit is a coincidence
 SPREAD_GRID = 4  # the common region is cut into 4x4 cells to measure how inliers spread
 MIN_SPREAD = 0.4  # share of those cells holding an inlier
@@ -63,6 +64,7 @@ MIN_SCALE, MAX_SCALE = 0.15, 6.0  # view-to-view scales beyond these are not a c
 # overlapping views of one scene (neighbouring shots, a panorama's parts) do not.
 MIN_CONTAINED = 0.96
 NEVER_CONTAINED = 0.92  # below this even a polished fit would not reach MIN_CONTAINED
+NOT_CONTAINED = "neither picture lies inside the other"
 
 # The aligned overlap is compared in about 16x16 blocks: a date stamp covers a few of them.
 COMPARE_BLOCKS = 16
@@ -597,7 +599,7 @@ def _check(
     if max(first_shown, second_shown) < NEVER_CONTAINED:
         # Overlapping views (a shifted shot, a panorama's parts): no sensitivity accepts them
         # (MIN_CONTAINED), so their pixels need no check.
-        return Verdict(False, "neither picture lies inside the other", count, spread=spread)
+        return Verdict(False, NOT_CONTAINED, count, spread=spread)
 
     # Compare in the frame that shows the common region with fewer pixels, so that neither
     # side is upsampled into detail it never had.
@@ -789,6 +791,8 @@ def verify(a: View, b: View) -> Verdict:
             return checked
         if checked.score >= verdict.score:
             verdict = checked
+        if checked.reason == NOT_CONTAINED and inliers >= STRONG_INLIERS:
+            break  # a strong fit placed two overlapping views: a mirror would not place them
     # A low-detail picture (a sky with one pole) has too few features, or all in one place, to
     # prove anything: its whole frame may still, under the stricter detail test.
     if (

@@ -672,7 +672,29 @@ def rule_phrase(rule: Rule) -> str:
 def keeper_reason(group: Group) -> str:
     """Why the keeper was chosen: "keeper: camera original, full size", "keeper by your rules:
     largest file", "keeper: chosen by you"."""
-    parts = [
+    parts = _keeper_parts(group)
+    if not parts:
+        return Words.tr("keeper")
+    listed = Words.tr(", ").join(parts)
+    if any(isinstance(r, Rule) for r in group.why):
+        return Words.tr("keeper by your rules: {reasons}").format(reasons=listed)
+    return Words.tr("keeper: {reasons}").format(reasons=listed)
+
+
+def keeper_why(group: Group) -> str:
+    """The reasons alone, where the keeper is already named: "camera original, full size",
+    "by your rules: largest file"; "" when there are none."""
+    parts = _keeper_parts(group)
+    if not parts:
+        return ""
+    listed = Words.tr(", ").join(parts)
+    if any(isinstance(r, Rule) for r in group.why):
+        return Words.tr("by your rules: {reasons}").format(reasons=listed)
+    return listed
+
+
+def _keeper_parts(group: Group) -> list[str]:
+    return [
         rule_phrase(r)
         if isinstance(r, Rule)
         else _quality_reason(group.keeper)
@@ -680,12 +702,6 @@ def keeper_reason(group: Group) -> str:
         else _REASONS[r]()
         for r in group.why
     ]
-    if not parts:
-        return Words.tr("keeper")
-    listed = Words.tr(", ").join(parts)
-    if any(isinstance(r, Rule) for r in group.why):
-        return Words.tr("keeper by your rules: {reasons}").format(reasons=listed)
-    return Words.tr("keeper: {reasons}").format(reasons=listed)
 
 
 _CRITERIA: dict[Criterion, Callable[[], str]] = {

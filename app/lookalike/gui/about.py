@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from lookalike import APP_NAME, __version__
@@ -13,7 +13,9 @@ from lookalike.dependencies import COMPONENTS, installed_version
 
 
 def _installed_version(distribution: str) -> str:
-    return installed_version(distribution) or "not installed"
+    return installed_version(distribution) or QCoreApplication.translate(
+        "AboutDialog", "not installed"
+    )
 
 
 def about_html() -> str:
@@ -24,14 +26,29 @@ def about_html() -> str:
     )
     return (
         f"<h2>{APP_NAME} {__version__}</h2>"
-        "<p>Finds duplicate and near-duplicate photos and moves the copies you do not need "
-        "to the Trash, safely.</p>"
-        "<p>Licensed under the GNU General Public License, version 3 or later "
-        "(GPL-3.0-or-later). It comes with ABSOLUTELY NO WARRANTY.</p>"
-        "<p><b>Built with</b></p>"
+        "<p>"
+        + QCoreApplication.translate(
+            "AboutDialog",
+            "Finds duplicate and near-duplicate photos and moves the copies you do not need "
+            "to the Trash, safely.",
+        )
+        + "</p><p>"
+        + QCoreApplication.translate(
+            "AboutDialog",
+            "Licensed under the GNU General Public License, version 3 or later "
+            "(GPL-3.0-or-later). It comes with ABSOLUTELY NO WARRANTY.",
+        )
+        + "</p><p><b>"
+        + QCoreApplication.translate("AboutDialog", "Built with")
+        + "</b></p>"
         "<table cellspacing='0' cellpadding='3'>"
-        "<tr><th align='left'>Component</th><th align='left'>Version</th>"
-        "<th align='left'>Licence</th></tr>"
+        "<tr><th align='left'>"
+        + QCoreApplication.translate("AboutDialog", "Component")
+        + "</th><th align='left'>"
+        + QCoreApplication.translate("AboutDialog", "Version")
+        + "</th><th align='left'>"
+        + QCoreApplication.translate("AboutDialog", "Licence")
+        + "</th></tr>"
         f"{rows}"
         f"<tr><td>Qt</td><td>{qVersion()}</td><td>LGPL-3.0</td></tr>"
         f"<tr><td>Python</td><td>{platform.python_version()}</td><td>PSF-2.0</td></tr>"

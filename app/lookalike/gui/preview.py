@@ -217,7 +217,7 @@ class ImageCanvas(QWidget):
         super().__init__(parent)
         self._state = state
         self._image = QImage()
-        self._message = "No photo selected"
+        self._message = self.tr("No photo selected")
         self._drag_from: QPointF | None = None
         self._drag_centre = QPointF()
         state.changed.connect(self.update)
@@ -577,8 +577,8 @@ class _Side:
         """Why the keeper is kept, or which file a member was verified against."""
         group = self.group
         if group is not None and group.keeper.path == member.path:
-            kept = words.keeper_reason(group).removeprefix("keeper")
-            return [(QCoreApplication.translate("PreviewPane", "Kept"), kept.lstrip(": "))]
+            kept = words.keeper_why(group)
+            return [(QCoreApplication.translate("PreviewPane", "Kept"), kept)]
         note = words.proof_note(member)
         return [(QCoreApplication.translate("PreviewPane", "Proof"), note)] if note else []
 

@@ -52,8 +52,10 @@ class Library:
     candidates: set[tuple[int, int]]  # unordered pairs, smaller id first
     verified: dict[tuple[int, int], Match]  # a subset; the match maps the smaller id onto the other
     asked: list[tuple[int, int]] = field(default_factory=list)
+    calls: int = 0  # how many times the grouping waited for answers
 
     def verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
+        self.calls += 1
         out = []
         for a, b in pairs:
             key = (min(a, b), max(a, b))
@@ -237,6 +239,37 @@ def test_a_burst_is_verified_once_a_picture_not_once_a_pair() -> None:
     # n * (1 + ln n) asks when pictures come in a random order, against n * (n - 1) / 2 pairs.
     assert len(lib.asked) < 2 * n * (1 + math.log(n))
     assert len(lib.asked) < len(everything) / 10
+
+
+def test_pictures_waiting_together_are_verified_together() -> None:
+    """A rescan gives every picture at once: the grouping asks about the pairs of the next
+    pictures waiting side by side (so the verifier's processes work in parallel), not one
+    pair at a time, and still groups by the rule."""
+    rng = random.Random(4)
+    n = 240
+    files = [[member(f"/pairs/{p:04d}.jpg", rng)] for p in range(n)]
+    pairs = {(p, p + 1) for p in range(0, n, 2)} | {(p, p + 2) for p in range(0, n - 2, 4)}
+    verified = {
+        pair: Match(MatchKind.SIMILAR, 0.95) for pair in sorted(pairs) if rng.random() < 0.6
+    }
+    lib = Library(files, pairs, verified)
+    mates: dict[int, list[int]] = {p: [] for p in range(n)}
+    for a, b in sorted(pairs):
+        mates[a] += [b]
+        mates[b] += [a]
+    grouper = Grouper(
+        keeper_rank,
+        lambda p: list(files[p]),
+        lib.verify,
+        lambda p: np.array(mates[p], dtype=np.int64),
+    )
+    first = np.array([a for a, _ in sorted(pairs)], dtype=np.int64)
+    second = np.array([b for _, b in sorted(pairs)], dtype=np.int64)
+    grouper.add_candidates(list(range(n)), first, second)
+    grouper.flush()
+    assert shape(grouper.groups()) == batch_rule(lib)
+    assert len(set(lib.asked)) > 60
+    assert lib.calls < len(set(lib.asked)) / 4
 
 
 def test_real_files_group_the_same_in_any_order(tmp_path: Path) -> None:

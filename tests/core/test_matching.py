@@ -212,3 +212,24 @@ def test_a_copy_marked_along_its_borders_is_proposed_by_its_inner_hash(tmp_path:
     found = proposed(prints, Sensitivity.NORMAL)
     assert ("marked.jpg", "original.jpg") in found
     assert not any("other.jpg" in pair for pair in found)
+
+
+def test_a_crop_taken_mostly_from_one_side_is_proposed(tmp_path: Path) -> None:
+    """24 % of the width and height cut, most of it from one side: the window kept sits off
+    centre along one axis, where the regions shifted along an axis find it."""
+    base = images.photo(40, 900, 600)
+    made = {
+        "right": images.crop_sides(base, 0.03, 0.12, 0.21, 0.12),
+        "bottom": images.crop_sides(base, 0.12, 0.03, 0.12, 0.21),
+        "left": images.crop_sides(base, 0.21, 0.12, 0.03, 0.12),
+    }
+    copies = [images.save(tmp_path / f"{name}.jpg", img) for name, img in made.items()]
+    original = images.save(tmp_path / "original.jpg", base)
+    other = images.save(tmp_path / "other.jpg", images.photo(41, 900, 600))
+    prints = fingerprints([original, other, *copies])
+    for copy in prints[2:]:
+        # Too far for the whole-picture hash: only a region proposes it.
+        assert bin(prints[0].phash ^ copy.phash).count("1") > 10
+    found = proposed(prints, Sensitivity.NORMAL)
+    assert {tuple(sorted(("original.jpg", f"{name}.jpg"))) for name in made} <= found
+    assert not any("other.jpg" in pair for pair in found)

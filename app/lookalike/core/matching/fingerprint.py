@@ -31,7 +31,7 @@ from lookalike.core.reading import (
 )
 
 # Bump when anything below changes what a fingerprint contains; cached ones are then recomputed.
-ALGORITHM_VERSION = 5  # 5: origin facts find decoded JPEGs of quality 95-98
+ALGORITHM_VERSION = 6  # 5: origin facts find decoded JPEGs of quality 95-98; 6: 4 more regions
 
 HASH_EDGE_PX = 32  # the DCT input; its low 8x8 frequencies give the 64-bit hash
 SIGNATURE_EDGE_PX = 16  # the verification thumbnail (256 bytes a file)

@@ -151,6 +151,20 @@ PAIRS: dict[str, tuple[Writer, Writer, KeeperReason]] = {
         lambda p, im: _png(p / "photo.png", _decoded(im, 96)),
         KeeperReason.QUALITY,
     ),
+    # Two edits the matcher proves but whose direction its transform cannot tell (either file
+    # is the other turned or mirrored): the camera's metadata decides, whatever the quality.
+    "scan-turned-90": (
+        lambda p, im: _jpeg(p / "a.jpg", im, 85, _camera_exif()),
+        lambda p, im: _jpeg(p / "b.jpg", np.ascontiguousarray(np.rot90(im)), 95),
+        KeeperReason.CAMERA_ORIGINAL,
+    ),
+    "mirrored-edit": (
+        lambda p, im: _jpeg(p / "a.jpg", im, 85, _camera_exif()),
+        lambda p, im: _jpeg(
+            p / "b.jpg", cv2.flip(im, 1), 95, _camera_exif(software="Adobe Photoshop 25.0")
+        ),
+        KeeperReason.CAMERA_ORIGINAL,
+    ),
 }
 # Real photos for each pair: the enlargement needs one whose enlargements leave a trace, the
 # lossless master one that never was a JPEG.
@@ -158,6 +172,8 @@ REAL = {
     "enlarged": "chelsea",
     "png-of-a-jpeg": "Storm",
     "png-of-a-fine-jpeg": "Dragonfly",
+    "scan-turned-90": "Bridge",
+    "mirrored-edit": "Picture_0B",
     "lossless-master": "astronaut",
     "jpeg-quality": "china",
     "camera-vs-stripped": "Wood",

@@ -688,11 +688,13 @@ def _refined_frame(
     view's own size (the fine detail the check demands of a low-detail picture only correlates
     when the two are aligned to a fraction of a view pixel). Either picture may be the crop:
     b is tried inside a first, then a inside b."""
+    # Views no larger than the small size were refined at their own size already.
+    small = max(*a.gray.shape, *b.gray.shape) <= ECC_LONG_PX
     for a_inside in (False, True):
         refined = _refine(a, b, m, mirrored, a_inside=a_inside)
         if refined is None:
             continue
-        polished = _refine(a, b, refined, mirrored, VIEW_LONG_PX, a_inside)
+        polished = None if small else _refine(a, b, refined, mirrored, VIEW_LONG_PX, a_inside)
         checked = _check(a, b, refined if polished is None else polished, mirrored, None)
         if checked.proven:
             return checked

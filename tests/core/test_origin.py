@@ -163,6 +163,16 @@ def test_a_rewritten_date_and_the_makers_note_are_read(tmp_path: Path) -> None:
     assert facts.maker_note
 
 
+def test_a_date_stamped_while_the_camera_wrote_the_file_is_not_a_rewrite(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Canon", "Canon EOS 80D"
+    exif[0x0132] = "2021:06:01 12:00:04"  # DateTime four seconds after the shot
+    exif[0x8769] = {0x9003: "2021:06:01 12:00:00"}
+    path = tmp_path / "IMG_0001.JPG"
+    Image.fromarray(images.photo(24, 320, 240)).save(path, "JPEG", exif=exif.tobytes())
+    assert not fingerprint_bytes(str(path), path.read_bytes(), False).origin.rewritten
+
+
 def test_origin_facts_survive_the_cache(tmp_path: Path) -> None:
     path = images.save(tmp_path / "a.jpg", images.photo(23, 320, 240), software="Lightroom 12")
     fp = fingerprint_bytes(str(path), path.read_bytes(), False)

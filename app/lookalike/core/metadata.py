@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image
 
@@ -25,6 +26,7 @@ _ORIENTATION_TAG = 0x0112
 _MAKE_TAG, _MODEL_TAG, _SOFTWARE_TAG = 0x010F, 0x0110, 0x0131
 _DATETIME_TAG, _EXIF_IFD, _DATETIME_ORIGINAL_TAG = 0x0132, 0x8769, 0x9003
 _MAKER_NOTE_TAG = 0x927C
+_EXIF_DATE = "%Y:%m:%d %H:%M:%S"
 _SOFTWARE_CHARS = 64  # enough to name a program and its version; a hostile tag can be huge
 
 
@@ -73,8 +75,7 @@ def exif_facts(image: Image.Image) -> ExifFacts:
     # Many cameras repeat the make in the model ("Canon" + "Canon EOS 80D").
     camera = model if model.startswith(make) else f"{make} {model}".strip()
     valid = orientation if isinstance(orientation, int) and 1 <= orientation <= 8 else 1
-    # Both dates are written "YYYY:MM:DD HH:MM:SS", so they compare as text.
-    rewritten = bool(original and saved) and saved > original
+    rewritten = _saved_later(original, saved)
     return ExifFacts(
         valid,
         original or saved,
@@ -84,6 +85,21 @@ def exif_facts(image: Image.Image) -> ExifFacts:
         rewritten,
         maker_note,
     )
+
+
+# Some cameras stamp DateTime a few seconds after DateTimeOriginal while they write the file;
+# a program saving it again does so minutes to years later.
+_REWRITE_MIN_SECONDS = 120
+
+
+def _saved_later(taken: str, saved: str) -> bool:
+    """Whether the file was saved again well after the picture was taken (EXIF dates)."""
+    try:
+        taken_at = datetime.strptime(taken, _EXIF_DATE)
+        saved_at = datetime.strptime(saved, _EXIF_DATE)
+    except ValueError:  # missing, or not a date: no evidence either way
+        return False
+    return (saved_at - taken_at).total_seconds() > _REWRITE_MIN_SECONDS
 
 
 def _text(value: object) -> str:

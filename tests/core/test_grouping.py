@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,9 +54,11 @@ class Library:
     verified: dict[tuple[int, int], Match]  # a subset; the match maps the smaller id onto the other
     asked: list[tuple[int, int]] = field(default_factory=list)
     calls: int = 0  # how many times the grouping waited for answers
+    seconds_a_pair: float = 0.0  # what a measurement costs (the real verifier reads two files)
 
     def verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
         self.calls += 1
+        time.sleep(self.seconds_a_pair * len(pairs))
         out = []
         for a, b in pairs:
             key = (min(a, b), max(a, b))
@@ -242,9 +245,9 @@ def test_a_burst_is_verified_once_a_picture_not_once_a_pair() -> None:
 
 
 def test_pictures_waiting_together_are_verified_together() -> None:
-    """A rescan gives every picture at once: the grouping asks about the pairs of the next
-    pictures waiting side by side (so the verifier's processes work in parallel), not one
-    pair at a time, and still groups by the rule."""
+    """A rescan gives every picture at once: when answers take a measurement, the grouping
+    asks about the pairs of the next pictures waiting side by side (so the verifier's processes
+    work in parallel), not one pair at a time, and still groups by the rule."""
     rng = random.Random(4)
     n = 240
     files = [[member(f"/pairs/{p:04d}.jpg", rng)] for p in range(n)]
@@ -252,7 +255,7 @@ def test_pictures_waiting_together_are_verified_together() -> None:
     verified = {
         pair: Match(MatchKind.SIMILAR, 0.95) for pair in sorted(pairs) if rng.random() < 0.6
     }
-    lib = Library(files, pairs, verified)
+    lib = Library(files, pairs, verified, seconds_a_pair=0.005)
     mates: dict[int, list[int]] = {p: [] for p in range(n)}
     for a, b in sorted(pairs):
         mates[a] += [b]

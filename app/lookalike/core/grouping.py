@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 
@@ -62,6 +63,13 @@ _AS_IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
 # rule waits for (see `Grouper._prefetch`): enough to keep a few verifier processes busy, few
 # enough that a change of keeper before their turn wastes little.
 _PREFETCH_PICTURES = 8
+# A waiting picture with more candidates than this is left out of the prefetch: finding its next
+# question sorts its candidates, which in a dense cluster (thousands of look-alike skies) cost
+# more than the answer, every time it is looked at again.
+_PREFETCH_MAX_CANDIDATES = 64
+# Answers faster than this a pair come from memory (a rescan's cached evidence): asking ahead
+# then only costs the search for the next questions.
+_COSTLY_ANSWER_S = 0.002
 _NO_BOSS = -1  # a picture that lost its keeper and waits to be placed again
 _ABSENT, _MEMBER, _KEEPER, _ARRIVING = 0, 1, 2, 3
 
@@ -119,6 +127,7 @@ class Grouper:
         self._pictures: dict[int, _Picture] = {}
         self._state = bytearray()  # by picture id: _ABSENT, _MEMBER (or waiting) or _KEEPER
         self._verdicts: dict[tuple[int, int], Match | None] = {}  # during one settle
+        self._costly = True  # the last answers took a measurement: worth asking ahead
         self._changed: set[int] = set()  # keepers whose group must be emitted again
         self._groups: dict[int, Group] = {}  # by keeper picture
         self._group_ids: dict[int, int] = {}
@@ -313,7 +322,7 @@ class Grouper:
         for k in self._earlier_keepers(p, candidates):
             if not self._allowed(p, k):
                 continue
-            if (k, p) not in self._verdicts and self._pictures[p].boss != k:
+            if self._costly and (k, p) not in self._verdicts and self._pictures[p].boss != k:
                 self._prefetch((k, p), rows)
             match = self._check(k, p)
             if match is not None:
@@ -364,19 +373,21 @@ class Grouper:
                 ask.append(question)
         for entry in waiting:
             heapq.heappush(self._heap, entry)
-        if self._verify is None:
-            raise RuntimeError("candidate pairs need a verifier")
-        for key, match in zip(ask, self._verify(ask), strict=True):
+        for key, match in zip(ask, self._answers(ask), strict=True):
             self._verdicts[key] = match
 
     def _next_question(self, q: int, rows: dict[int, Ids]) -> tuple[int, int] | None:
         """The first pair `_place` would ask about ``q`` whose answer is not known, if the
         grouping stays as it is (None when a known answer already places it)."""
         candidates = rows.get(q)
+        if candidates is not None and candidates.shape[0] > _PREFETCH_MAX_CANDIDATES:
+            return None
         if candidates is None:
             if self._neighbours is None:
                 return None
             found = self._neighbours(q)
+            if found.shape[0] > _PREFETCH_MAX_CANDIDATES:
+                return None
             # Without `_candidates`' side effect: pictures not yet known are not keepers yet.
             known = np.array([x in self._pictures for x in found.tolist()], dtype=bool)
             candidates = found[known] if found.shape[0] else found
@@ -461,9 +472,8 @@ class Grouper:
             if self._pictures[p].boss != keeper and (keeper, p) not in self._verdicts
         ]
         if ask:
-            if self._verify is None:
-                raise RuntimeError("candidate pairs need a verifier")
-            for p, match in zip(ask, self._verify([(keeper, p) for p in ask]), strict=True):
+            answers = self._answers([(keeper, p) for p in ask])
+            for p, match in zip(ask, answers, strict=True):
                 self._verdicts[keeper, p] = match
         return [
             self._pictures[p].match
@@ -471,6 +481,15 @@ class Grouper:
             else self._verdicts[keeper, p]
             for p in pictures
         ]
+
+    def _answers(self, pairs: list[tuple[int, int]]) -> list[Match | None]:
+        """The verifier's answers, noting whether they took a measurement (see `_prefetch`)."""
+        if self._verify is None:
+            raise RuntimeError("candidate pairs need a verifier")
+        started = time.perf_counter()
+        answers = self._verify(pairs)
+        self._costly = time.perf_counter() - started > _COSTLY_ANSWER_S * len(pairs)
+        return answers
 
 
 def _with_match(m: Member, match: Match) -> Member:

@@ -35,32 +35,6 @@ from pathlib import Path
 KINDS = ("walk", "decode", "cold", "warm", "exact-cold", "exact-warm", "czkawka")
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                raw = f.read()
-        except OSError:
-            continue
-        fields = raw[raw.rfind(b")") + 2 :].split()
-        parents[int(name)] = int(fields[1])
-        rss[int(name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    children: dict[int, list[int]] = {}
-    for pid, ppid in parents.items():
-        children.setdefault(ppid, []).append(pid)
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
-    return total
-
-
 class _PeakSampler:
     def __init__(self) -> None:
         self.peak_kb = 0
@@ -68,8 +42,10 @@ class _PeakSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        from lookalike.bench.speed import tree_rss_kb
+
         while not self._stop.wait(0.02):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            self.peak_kb = max(self.peak_kb, tree_rss_kb())
 
     def __enter__(self) -> _PeakSampler:
         self._thread.start()

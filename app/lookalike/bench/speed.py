@@ -17,7 +17,7 @@ import platform
 import random
 import resource
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -121,15 +121,34 @@ def machine_facts() -> dict[str, Any]:
 # --- measuring --------------------------------------------------------------------------------
 
 
-def _proc_cpu_ticks(pid_stats: dict[int, tuple[int, int]], root: int) -> int:
-    """Ticks of ``root`` and its descendants, from (ppid, ticks) per pid."""
+def _proc_stats() -> dict[int, tuple[int, list[bytes]]]:
+    """Every process's parent and /proc/PID/stat fields after the command name (Linux)."""
+    stats: dict[int, tuple[int, list[bytes]]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                raw = f.read()
+        except OSError:
+            continue  # ended meanwhile
+        fields = raw[raw.rfind(b")") + 2 :].split()
+        stats[int(name)] = (int(fields[1]), fields)
+    return stats
+
+
+def _tree_sum(
+    stats: dict[int, tuple[int, list[bytes]]], value: Callable[[list[bytes]], int]
+) -> int:
+    """``value`` of this process's stat fields and of every descendant's, summed."""
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in pid_stats.items():
+    for pid, (ppid, _) in stats.items():
         children.setdefault(ppid, []).append(pid)
-    total, stack = 0, [root]
+    total, stack = 0, [os.getpid()]
     while stack:
         pid = stack.pop()
-        total += pid_stats.get(pid, (0, 0))[1]
+        if pid in stats:
+            total += value(stats[pid][1])
         stack.extend(children.get(pid, ()))
     return total
 
@@ -143,23 +162,19 @@ def tree_cpu_seconds() -> float:
     process and its direct children count.
     """
     try:
-        stats: dict[int, tuple[int, int]] = {}
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat", "rb") as f:
-                    raw = f.read()
-            except OSError:
-                continue  # ended meanwhile
-            fields = raw[raw.rfind(b")") + 2 :].split()
-            ticks = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-            stats[int(name)] = (int(fields[1]), ticks)
-        return _proc_cpu_ticks(stats, os.getpid()) / os.sysconf("SC_CLK_TCK")
+        # utime stime cutime cstime
+        ticks = _tree_sum(_proc_stats(), lambda f: sum(int(x) for x in f[11:15]))
+        return ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         own = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def tree_rss_kb() -> int:
+    """Resident memory of this process and all its descendants now, in KiB (Linux /proc)."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    return _tree_sum(_proc_stats(), lambda f: int(f[21]) * page_kb)
 
 
 @contextmanager

@@ -117,6 +117,19 @@ def test_match_wording(match: MatchKind, score: float, label: str, reason: str) 
     assert words.match_reason(m) == reason
 
 
+def test_a_badge_says_the_match_what_changed_and_a_reference_folder() -> None:
+    keeper = member(MatchKind.KEEPER, path="/k.jpg", format="JPEG")
+    mirrored = member(
+        MatchKind.SIMILAR, path="/m.jpg", score=0.99, format="JPEG",
+        transform=Transform(mirrored=True), is_reference=True,
+    )  # fmt: skip
+    copy = member(MatchKind.IDENTICAL, path="/c.jpg")
+    group = Group(1, (keeper, mirrored, copy))
+    assert words.match_badge(group, keeper) == "keeper"
+    assert words.match_badge(group, copy) == "identical"  # a byte copy changed nothing
+    assert words.match_badge(group, mirrored) == "similar 99 % · mirrored · reference"
+
+
 def test_group_header_names_count_bytes_and_the_loosest_kind() -> None:
     group = Group(
         1,

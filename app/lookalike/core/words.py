@@ -527,12 +527,15 @@ def changes(group: Group, member: Member) -> str:
 
 
 def match_badge(group: Group, member: Member) -> str:
-    """A card's badge: why the member is in its group and what changed, "similar 98 % ·
-    mirrored"."""
+    """A card's badge and the table's Match column: why the member is in its group, what
+    changed and whether it lies in a reference folder, "similar 98 % · mirrored · reference"."""
+    badge = match_label(member)
     changed = changes(group, member)
-    if not changed:
-        return match_label(member)
-    return Words.tr("{match} · {changed}").format(match=match_label(member), changed=changed)
+    if changed:
+        badge = Words.tr("{match} · {changed}").format(match=badge, changed=changed)
+    if member.is_reference:
+        badge = Words.tr("{match} · reference").format(match=badge)
+    return badge
 
 
 def match_reason(member: Member) -> str:

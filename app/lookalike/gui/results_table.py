@@ -313,8 +313,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == Column.TAKEN:
             return words.photo_date(member)
         if column == Column.MATCH:
-            badge = words.match_badge(self._groups[base], member)
-            return badge + (self.tr(" · reference") if member.is_reference else "")
+            return words.match_badge(self._groups[base], member)
         return QLocale().toString(member.score, "f", 3)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

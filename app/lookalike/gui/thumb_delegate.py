@@ -625,8 +625,6 @@ class ThumbDelegate(QStyledItemDelegate):
         painter.drawText(row(2), align_left, metrics.elidedText(folder, elide, width))
         painter.drawText(row(3), align_left, words.photo_date(member))
         reason = words.match_badge(group, member)
-        if member.is_reference:
-            reason += " · reference"
         self._paint_pill(
             painter,
             QPoint(left, y + 4 * line + 2),

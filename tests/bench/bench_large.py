@@ -109,6 +109,7 @@ def one(
                 decoded=s.decoded,
                 cached=s.cached,
                 verified=s.measured,
+                views_decoded=s.views_decoded,
                 digest=_groups_digest([[m.path for m in g.members] for g in result.groups]),
             )
         out["seconds"] = round(time.perf_counter() - t0, 2)

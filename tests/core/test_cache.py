@@ -4,6 +4,7 @@ bad file or a second instance."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import sqlite3
 import subprocess
@@ -308,3 +309,23 @@ def test_pair_evidence_keyed_by_names_that_are_not_utf8_comes_back(tmp_path: Pat
     assert cache.lookup_pairs("v1", [(odd, plain)]) == {(odd, plain): (0.5, 2.0)}
     assert cache.pairs_among("v1", [odd, plain]) == {(odd, plain): (0.5, 2.0)}
     cache.close()
+
+
+def test_a_rescan_holds_pair_evidence_compactly(tmp_path: Path) -> None:
+    # Hundreds of thousands of pairs come back at a rescan: their keys are the caller's own
+    # strings and equal measurements share one number object, while -0.0 stays -0.0.
+    keys = [f"{i:040x}" for i in range(30)]
+    pairs = list(itertools.pairwise(keys))
+    rows = [(a, b, (1.0, 0.0, -0.0, 0.25 * (i % 3))) for i, (a, b) in enumerate(pairs)]
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    cache.store_pairs("v1", rows)
+    asked = [k.encode().decode() for k in keys]  # equal strings, other objects
+    found = cache.pairs_among("v1", asked)
+    cache.close()
+    assert found == {(a, b): e for a, b, e in rows}
+    mine = {id(k) for k in asked}
+    assert all(id(a) in mine and id(b) in mine for a, b in found)
+    values = list(found.values())
+    assert len({id(e[0]) for e in values}) == 1
+    assert len({id(e[3]) for e in values}) == 3
+    assert all(str(e[2]) == "-0.0" and str(e[1]) == "0.0" for e in values)

@@ -220,6 +220,10 @@ class FingerprintCache:
 
     def _lookup(self, files: Sequence[ImageFile]) -> Known:
         known = Known({}, {}, {})
+        # Formats, cameras and origins repeat from file to file: one object each (a rescan
+        # holds 100,000 fingerprints).
+        texts: dict[str, str] = {}
+        origins: dict[str | None, Origin] = {}
         by_key = {_key(f.path): f for f in files}
         keys = list(by_key)
         stamp = skip_stamp()
@@ -255,18 +259,20 @@ class FingerprintCache:
                 if chash:
                     known.hashes[f.path] = chash
                 if version == ALGORITHM_VERSION and hs is not None:
+                    if origin not in origins:
+                        origins[origin] = _origin_from(origin)
                     known.prints[f.path] = Fingerprint(
                         f.path,
                         w,
                         h,
-                        fmt,
+                        texts.setdefault(fmt, fmt),
                         taken,
-                        cam,
+                        texts.setdefault(cam, cam),
                         bool(exif),
                         hs,
                         sig,
                         chash or "",
-                        _origin_from(origin),
+                        origins[origin],
                     )
                 elif version == ALGORITHM_VERSION and reason and judged_by == stamp:
                     text = _from_text(detail)
@@ -344,16 +350,16 @@ class FingerprintCache:
     ) -> dict[tuple[str, str], tuple[float, ...]]:
         """All the evidence this version stored for pairs of these picture keys (one query: a
         rescan fetches what it needs at once instead of pair by pair)."""
-        wanted = [(_text(k),) for k in keys]
-        return self._guarded(lambda: self._pairs_among(version, wanted))
+        named = {_text(k): k for k in keys}
+        return self._guarded(lambda: self._pairs_among(version, named))
 
     def _pairs_among(
-        self, version: str, wanted: list[tuple[bytes]]
+        self, version: str, named: dict[bytes, str]
     ) -> dict[tuple[str, str], tuple[float, ...]]:
         db = self._db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
         try:
-            db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", wanted)
+            db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in named))
             rows = db.execute(
                 "SELECT p.first, p.second, p.evidence FROM pairs p JOIN temp.wanted w"
                 " ON p.first = w.key WHERE p.version = ?"
@@ -362,7 +368,7 @@ class FingerprintCache:
             ).fetchall()
         finally:
             db.execute("DELETE FROM temp.wanted")
-        return _evidence_rows(rows)
+        return _evidence_rows(rows, named)
 
     def store_pairs(self, version: str, rows: Iterable[tuple[str, str, tuple[float, ...]]]) -> None:
         """Save measured evidence (one transaction); evidence of other versions is dropped the
@@ -408,11 +414,22 @@ class FingerprintCache:
 
 
 def _evidence_rows(
-    rows: Iterable[tuple[bytes | str, bytes | str, bytes]],
+    rows: Iterable[tuple[bytes | str, bytes | str, bytes]], named: dict[bytes, str] | None = None
 ) -> dict[tuple[str, str], tuple[float, ...]]:
+    """The rows' evidence by pair of keys. A rescan holds every pair measured before (hundreds of
+    thousands in a library of look-alike crops), so the key strings are the caller's own
+    (``named``) and equal numbers one float object: the verifier rounds its measurements, so
+    few values recur (0.0, 1.0, scores), and a pair costs its tuple, not ~20 floats of 24 bytes."""
     found: dict[tuple[str, str], tuple[float, ...]] = {}
+    names = named or {}
+    floats: dict[int, float] = {}
     for first, second, blob in rows:
         if isinstance(blob, bytes) and len(blob) % 8 == 0:
-            found[_from_text(first), _from_text(second)] = tuple(array("d", blob))
+            a = names.get(first) if isinstance(first, bytes) else None
+            b = names.get(second) if isinstance(second, bytes) else None
+            key = (a or _from_text(first), b or _from_text(second))
+            # By bit pattern, so -0.0 and 0.0 stay apart.
+            values = zip(array("q", blob), array("d", blob), strict=True)
+            found[key] = tuple([floats.setdefault(bits, x) for bits, x in values])
         # Anything else is a damaged row: the pair is measured again.
     return found

@@ -380,6 +380,7 @@ class ScanSummary:
     decoded: int = 0  # images decoded this run (0 on a rescan served by the cache)
     cached: int = 0  # images whose fingerprint came from the cache
     measured: int = 0  # candidate pairs the verifier measured this run (not served by the cache)
+    views_decoded: int = 0  # files the verifier decoded for them (its workers keep views)
     elapsed_s: float = 0.0
     cancelled: bool = False
 

@@ -244,6 +244,7 @@ class _Scan:
                 decoded=self.decoded,
                 cached=self.cached,
                 measured=self.matcher.measured_count,
+                views_decoded=self.verifier.decoded,
                 elapsed_s=time.monotonic() - started,
                 cancelled=cancelled,
             )

@@ -27,9 +27,10 @@ def _files(folder: Path, count: int, size: tuple[int, int] = (96, 72)) -> list[F
 
 
 @pytest.fixture
-def fresh_cache() -> Iterator[None]:
+def views() -> Iterator[v._ViewCache]:
+    """This process's view cache, empty."""
     v._views.clear()
-    yield
+    yield v._views
     v._views.clear()
 
 
@@ -56,17 +57,17 @@ def _candidate(first: FileRef, second: FileRef) -> Candidate:
 
 
 def test_the_views_kept_stay_within_the_budget(
-    tmp_path: Path, fresh_cache: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, views: v._ViewCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     refs = _files(tmp_path, 12, (480, 360))
     [result] = verify_files([(refs[0], refs[1])])
     assert result.decoded == 2
-    one = v._views._bytes / 2  # a view with its features, as kept
-    monkeypatch.setattr(v._views, "budget", int(4.5 * one))
+    one = views._bytes / 2  # a view with its features, as kept
+    monkeypatch.setattr(views, "budget", int(4.5 * one))
     for r in refs[2:]:
         verify_files([(refs[0], r)])  # the keeper stays: it is used by every pair
-    assert v._views._bytes <= v._views.budget
-    assert v._views.decoded == len(refs)
+    assert views._bytes <= views.budget
+    assert views.decoded == len(refs)
     # The keeper is served from memory; a file read long ago is read again.
     assert verify_files([(refs[0], refs[-1])])[0].decoded == 0
     assert verify_files([(refs[0], refs[2])])[0].decoded == 1

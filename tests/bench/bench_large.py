@@ -9,6 +9,7 @@ alone and the peak of the whole tree (sampled every 20 ms), and the load average
     .venv/bin/python tests/bench/bench_large.py DIR --runs decode cold warm exact-cold exact-warm
     .venv/bin/python tests/bench/bench_large.py DIR --subfolders 10 --rounds 2 --czkawka
     .venv/bin/python tests/bench/bench_large.py DIR --sensitivity strict --runs cold warm
+    .venv/bin/python tests/bench/bench_large.py DIR --runs warm --keep /tmp/caches  # cold's again
 
 A run's kind is one of: ``decode`` (read + reduced decode in a pool of the scan's size, nothing
 else), ``cold`` (a scan with a fresh cache file), ``warm`` (a rescan with the cache ``cold`` left),
@@ -146,6 +147,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sensitivity", default="normal", choices=("strict", "normal", "loose"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--keep", type=Path, help="keep the caches here (a later warm run)")
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -158,7 +160,8 @@ def main() -> int:
     roots = [str(p) for p in subs[: args.subfolders]] if args.subfolders else [str(args.folder)]
     kinds = list(args.runs) + (["czkawka"] if args.czkawka else [])
     results: list[dict[str, object]] = []
-    work = Path(tempfile.mkdtemp(prefix="lookalike-large-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="lookalike-large-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         for r in range(args.rounds):
             for kind in kinds:
@@ -175,7 +178,8 @@ def main() -> int:
                 results.append(res)
                 print(json.dumps(res), flush=True)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -11,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from lookalike.core.cache import FingerprintCache
+from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint, fingerprint_bytes
 from lookalike.core.model import NO_ORIGIN, ImageFile, Skipped, SkipReason
 from tests import images
@@ -136,7 +137,7 @@ def test_an_unusable_cache_file_is_set_aside_and_rebuilt(
 
 _WRITER = """
 import sys
-from lookalike.core.cache import FingerprintCache
+from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache
 from lookalike.core.model import ImageFile, Skipped, SkipReason
 path, tag = sys.argv[1], sys.argv[2]
 cache = FingerprintCache(path)
@@ -329,3 +330,20 @@ def test_a_rescan_holds_pair_evidence_compactly(tmp_path: Path) -> None:
     assert len({id(e[0]) for e in values}) == 1
     assert len({id(e[3]) for e in values}) == 3
     assert all(str(e[2]) == "-0.0" and str(e[1]) == "0.0" for e in values)
+
+
+def test_a_slim_lookup_leaves_out_what_only_the_search_reads(
+    tmp_path: Path, photo: tuple[ImageFile, Fingerprint]
+) -> None:
+    f, fp = photo
+    flat = image_file(images.save(tmp_path / "flat.png", np.full((64, 64, 3), 128, np.uint8)))
+    flat_fp = fingerprint_bytes(flat.path, Path(flat.path).read_bytes(), True)
+    assert isinstance(flat_fp, Fingerprint)
+    assert not flat_fp.signature  # a flat picture: not searched
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    cache.store([f, flat], {}, {f.path: fp, flat.path: flat_fp})
+    prints = cache.lookup([f, flat], slim=True).prints
+    assert prints[f.path] == dataclasses.replace(fp, hashes=b"", signature=SLIM_SIGNATURE)
+    assert prints[flat.path] == dataclasses.replace(flat_fp, hashes=b"")
+    assert cache.lookup([f, flat]).prints == {f.path: fp, flat.path: flat_fp}
+    cache.close()

@@ -71,6 +71,9 @@ _COLUMNS = (
     "path, size, mtime_ns, inode, content_hash, fp_version, width, height, format, taken,"
     " camera, has_exif, hashes, signature, skip_reason, skip_detail, skip_stamp, origin"
 )
+# The same with the lengths of the two blobs in their place (`FingerprintCache.lookup`'s slim).
+_SLIM_COLUMNS = _COLUMNS.replace(" hashes, signature,", " length(hashes), length(signature),")
+SLIM_SIGNATURE = b"\x01"  # the signature of a slim fingerprint: there is one, left out
 # What brings a file of each older version to the next one. Version 1 keyed paths as text (so a
 # non-UTF-8 name could not be stored) and kept no skips; its text keys are the UTF-8 bytes that
 # os.fsencode gives for the same names. Version 2 kept no origin facts (the keeper rank's).
@@ -214,11 +217,17 @@ class FingerprintCache:
     def close(self) -> None:
         self._db.close()
 
-    def lookup(self, files: Sequence[ImageFile]) -> Known:
-        """Content hashes, fingerprints and remembered skips of these files, where still valid."""
-        return self._guarded(lambda: self._lookup(files))
+    def lookup(self, files: Sequence[ImageFile], slim: bool = False) -> Known:
+        """Content hashes, fingerprints and remembered skips of these files, where still valid.
 
-    def _lookup(self, files: Sequence[ImageFile]) -> Known:
+        ``slim`` fingerprints leave out the hashes and the signature, which only the candidate
+        search reads (800 of the ~1,100 bytes a fingerprint holds): their ``hashes`` is empty
+        and their ``signature`` is `SLIM_SIGNATURE` when the picture has one. A rescan that
+        adopts the candidate pairs kept for unchanged pictures needs nothing more.
+        """
+        return self._guarded(lambda: self._lookup(files, slim))
+
+    def _lookup(self, files: Sequence[ImageFile], slim: bool) -> Known:
         known = Known({}, {}, {})
         # Formats, cameras and origins repeat from file to file: one object each (a rescan
         # holds 100,000 fingerprints).
@@ -230,7 +239,8 @@ class FingerprintCache:
         for i in range(0, len(keys), _BATCH):
             chunk = keys[i : i + _BATCH]
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM files WHERE path IN ({','.join('?' * len(chunk))})",
+                f"SELECT {_SLIM_COLUMNS if slim else _COLUMNS} FROM files"
+                f" WHERE path IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
             for (
@@ -269,8 +279,8 @@ class FingerprintCache:
                         taken,
                         texts.setdefault(cam, cam),
                         bool(exif),
-                        hs,
-                        sig,
+                        b"" if slim else hs,
+                        (SLIM_SIGNATURE if sig else b"") if slim else sig,
                         chash or "",
                         origins[origin],
                     )

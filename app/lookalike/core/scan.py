@@ -186,6 +186,7 @@ class _Scan:
         self.new_skips: dict[str, Skipped] = {}
         self.unsaved: list[ImageFile] = []
         self.cache: FingerprintCache | None = None
+        self.slim = False  # the fingerprints read from the cache lack the search's hashes
         # Pair evidence read at the start for the pictures the cache knew, and their keys.
         self.prefetched: dict[PairKey, Evidence] = {}
         self.prefetched_keys: set[str] = set()
@@ -285,7 +286,12 @@ class _Scan:
             return
         try:
             self.cache = FingerprintCache(self.options.cache_path)
-            self.hashes, self.prints, self.remembered_skips = self.cache.lookup(self.files)
+            # A rescan of unchanged pictures adopts the candidate pairs kept for them and never
+            # searches, so it reads the fingerprints without the search's hashes; any other
+            # similar scan reads the full ones of what it searches (`_full_prints`).
+            slim = self.options.mode is ScanMode.SIMILAR
+            self.hashes, self.prints, self.remembered_skips = self.cache.lookup(self.files, slim)
+            self.slim = slim
         except (OSError, sqlite3.Error) as exc:
             log.warning("scanning without the cache %s: %s", self.options.cache_path, exc)
             self.cache = None
@@ -411,14 +417,17 @@ class _Scan:
                 ready.append(fp)
             else:
                 tasks.append(FileTask(f.path, f.size, f.mtime_ns, need_hash))
+        # A rescan starts with what the cache knows, so its groups show at once; when nothing
+        # changed, with the candidate pairs the last scan found, without searching.
+        adopted = bool(ready) and not tasks and self._adopt(ready)
+        if not adopted:
+            ready = self._full_prints(ready, tasks, same_size)
         # Progress counts every file found, as the summary does; empty ones are settled at once.
         total = len(self.files)
         empty = total - len(ready) - len(tasks)
         self.cached = len(ready)
         yield Progress(Stage.FINGERPRINT, empty, total)
-        # A rescan starts with what the cache knows, so its groups show at once; when nothing
-        # changed, with the candidate pairs the last scan found, without searching.
-        if not (ready and not tasks and self._adopt(ready)):
+        if not adopted:
             for i in range(0, len(ready), 256):
                 self.cancel.raise_if_cancelled()
                 self._compare(ready[i : i + 256])
@@ -558,6 +567,32 @@ class _Scan:
         found = self.matcher.add(new, keys, prints)
         self.grouper.add_candidates(new, found.first, found.second)
         self.grouper.add_files(copied)
+
+    def _full_prints(
+        self, batch: list[Fingerprint], tasks: list[FileTask], same_size: set[str]
+    ) -> list[Fingerprint]:
+        """The batch's fingerprints with the hashes and signatures a slim lookup left out, to
+        search with; a file whose row is gone meanwhile (another instance) joins the tasks."""
+        if not self.slim or self.cache is None:
+            return batch
+        self.slim = False
+        try:
+            full = self.cache.lookup([self.by_path[fp.path] for fp in batch]).prints
+        except sqlite3.Error as exc:
+            log.warning("could not read fingerprints from the cache: %s", exc)
+            full = {}
+        kept = []
+        for fp in batch:
+            again = full.get(fp.path)
+            if again is not None:
+                self.prints[fp.path] = again
+                kept.append(again)
+                continue
+            del self.prints[fp.path]
+            f = self.by_path[fp.path]
+            need_hash = f.path in same_size and f.path not in self.hashes
+            tasks.append(FileTask(f.path, f.size, f.mtime_ns, need_hash))
+        return kept
 
     def _adopt(self, batch: list[Fingerprint]) -> bool:
         """All the scan's fingerprints at once, with the candidate pairs the cache kept for

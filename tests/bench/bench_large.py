@@ -3,7 +3,7 @@ next to decode-only and (optionally) Czkawka's engine, on the same folders, inte
 
 Every measurement runs in a fresh Python process, so its memory is its own: the table gives wall
 seconds, CPU seconds of the whole process tree (workers included), the peak RSS of the parent
-alone and the peak of the whole tree (sampled every 20 ms), and the load average when it ran.
+alone and the peak of the whole tree (sampled every 100 ms), and the load average when it ran.
 
     .venv/bin/python tests/bench/bench_large.py /tmp/lookalike-speed/tiny-100k
     .venv/bin/python tests/bench/bench_large.py DIR --runs decode cold warm exact-cold exact-warm
@@ -34,6 +34,9 @@ import time
 from pathlib import Path
 
 KINDS = ("walk", "decode", "cold", "warm", "exact-cold", "exact-warm", "czkawka")
+# The tree's memory is sampled this often, in a thread of the measured process: a walk of /proc
+# every 20 ms took a third of the scan process's samples (py-spy, 100,000 files, load 11).
+SAMPLE_S = 0.1
 
 
 class _PeakSampler:
@@ -45,7 +48,7 @@ class _PeakSampler:
     def _run(self) -> None:
         from lookalike.bench.speed import tree_rss_kb
 
-        while not self._stop.wait(0.02):
+        while not self._stop.wait(SAMPLE_S):
             self.peak_kb = max(self.peak_kb, tree_rss_kb())
 
     def __enter__(self) -> _PeakSampler:

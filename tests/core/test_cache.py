@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache
+from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache, pairs_query
 from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint, fingerprint_bytes
 from lookalike.core.model import NO_ORIGIN, ImageFile, Skipped, SkipReason
 from tests import images
@@ -137,7 +137,7 @@ def test_an_unusable_cache_file_is_set_aside_and_rebuilt(
 
 _WRITER = """
 import sys
-from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache
+from lookalike.core.cache import SLIM_SIGNATURE, FingerprintCache, pairs_query
 from lookalike.core.model import ImageFile, Skipped, SkipReason
 path, tag = sys.argv[1], sys.argv[2]
 cache = FingerprintCache(path)
@@ -347,3 +347,20 @@ def test_a_slim_lookup_leaves_out_what_only_the_search_reads(
     assert prints[flat.path] == dataclasses.replace(flat_fp, hashes=b"")
     assert cache.lookup([f, flat]).prints == {f.path: fp, flat.path: flat_fp}
     cache.close()
+
+
+def test_pair_lookups_search_the_key_rather_than_scan_the_table(tmp_path: Path) -> None:
+    # A cold scan asks after every pair before measuring it while the table grows: a scan of
+    # the table per question would cost the square of the pairs.
+    cache = FingerprintCache(str(tmp_path / "cache.sqlite3"))
+    rows = [(f"a{i}", f"b{i}", (float(i),)) for i in range(50)]
+    cache.store_pairs("v1", rows)
+    wanted = [("a3", "b3"), ("a7", "b7"), ("a7", "b8")]
+    assert cache.lookup_pairs("v1", wanted) == {("a3", "b3"): (3.0,), ("a7", "b7"): (7.0,)}
+    cache.close()
+    with sqlite3.connect(cache.path) as db:
+        keys = [k.encode() for pair in wanted for k in pair]
+        plan = db.execute(f"EXPLAIN QUERY PLAN {pairs_query(3)}", [*keys, "v1"]).fetchall()
+    steps = [row[-1] for row in plan]
+    assert any(s.startswith("SEARCH p USING PRIMARY KEY") for s in steps), steps
+    assert not any(s.startswith("SCAN p") for s in steps), steps

@@ -348,9 +348,7 @@ class FingerprintCache:
         for i in range(0, len(keys), step):
             chunk = keys[i : i + step]
             rows = self._db.execute(
-                "SELECT first, second, evidence FROM pairs WHERE version = ? AND (first, second)"
-                f" IN (VALUES {','.join(['(?,?)'] * len(chunk))})",
-                [version, *(_text(k) for pair in chunk for k in pair)],
+                pairs_query(len(chunk)), [*(_text(k) for pair in chunk for k in pair), version]
             ).fetchall()
             found.update(_evidence_rows(rows))
         return found
@@ -421,6 +419,19 @@ class FingerprintCache:
                 " digest FROM candidate_sets ORDER BY stored DESC LIMIT ?)",
                 (_CANDIDATE_SETS_KEPT,),
             )
+
+
+def pairs_query(count: int) -> str:
+    """The query of `FingerprintCache.lookup_pairs` for ``count`` pairs (their two keys each,
+    then the version). Each pair is a search of the primary key: a row-value ``IN (VALUES ...)``
+    scans the whole table instead, so a cold scan, which asks after every pair it is about to
+    measure while it stores what it measured, cost the square of its pairs (a fifth of the
+    parent's time at 100,000 files)."""
+    values = ",".join(["(?,?)"] * count)
+    return (
+        f"WITH wanted(a, b) AS (VALUES {values}) SELECT p.first, p.second, p.evidence"
+        " FROM wanted w CROSS JOIN pairs p ON p.first = w.a AND p.second = w.b AND p.version = ?"
+    )
 
 
 def _evidence_rows(

@@ -15,6 +15,16 @@ feeds (~0.3 KB each) are counted apart, as `prints_mb`.
 
     .venv/bin/python tests/bench/bench_search.py --n 100000 1000000
     .venv/bin/python tests/bench/bench_search.py --n 100000 --mode stream --batch 256
+    .venv/bin/python tests/bench/bench_search.py --n 1000000 --sample 0.002
+
+With `--sample s` the indexes are built on all n pictures as the sources build them (the whole
+pictures' canonical hashes and the inner hashes, at the default radii), but only a random share
+s of the pictures send their queries (8 orientations to the whole index, the regions to the same
+index, the inner hash to the inner index); each source's seconds are then projected to all n
+(`projected_s`, seconds / s). A full search at a million pictures is hours on this machine, and
+the query cost of a picture does not depend on which pictures were sampled, only on the index.
+In streaming mode every batch is added (the index maintenance is measured in full) and a share s
+of the batches is queried; the region search runs once all are in, as in the scan.
 """
 
 from __future__ import annotations
@@ -35,10 +45,11 @@ import cv2
 import numpy as np
 
 from lookalike.core.matching.candidates import Proposals
-from lookalike.core.matching.fingerprint import Fingerprint, whole_and_inner
+from lookalike.core.matching.fingerprint import ALGORITHM_VERSION, Fingerprint, whole_and_inner
+from lookalike.core.matching.index import HashIndex
 from lookalike.core.matching.matcher import candidate_sources
 from lookalike.core.matching.policy import thresholds
-from lookalike.core.matching.regions import region_hashes
+from lookalike.core.matching.regions import REGION_COUNT, region_hashes
 from lookalike.core.model import Sensitivity
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -104,8 +115,9 @@ def _make_range(args: tuple[int, int]) -> tuple[bytes, bytes]:
 
 def realistic(n: int) -> tuple[np.ndarray, np.ndarray]:
     """(n, 29) uint64 hashes of n crops of real photos, and which have a usable signature."""
-    path = CACHE / f"hashes-{n}.npy"
-    usable_path = CACHE / f"hashes-{n}-usable.npy"
+    # Named by the fingerprint version: a new region family makes other hashes.
+    path = CACHE / f"hashes-{n}-v{ALGORITHM_VERSION}.npy"
+    usable_path = CACHE / f"hashes-{n}-v{ALGORITHM_VERSION}-usable.npy"
     if path.exists() and usable_path.exists():
         return np.load(path), np.load(usable_path)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -184,16 +196,93 @@ def run(n: int, mode: str, batch: int) -> dict[str, object]:
     }
 
 
+def run_sampled(n: int, mode: str, batch: int, share: float) -> dict[str, object]:
+    """The default sources' index work on n pictures, a share of them querying (see above)."""
+    h, usable = realistic(n)
+    h = h[usable]
+    count = h.shape[0]
+    if h.shape[1] != 9 + REGION_COUNT:
+        raise SystemExit(f"{h.shape[1]} hashes a picture, the fingerprint has {9 + REGION_COUNT}")
+    t = thresholds(Sensitivity.NORMAL)
+    variants, inner, regions = h[:, :8], h[:, 8], h[:, 9:]
+    whole_index, inner_index = HashIndex(t.max_hash_distance), HashIndex(t.max_hash_distance)
+    if t.region_hash_distance != t.max_hash_distance:
+        raise SystemExit("the region search would index the whole pictures again at its radius")
+    base = _rss_mb()
+    seconds = {"add": 0.0, "whole": 0.0, "inner": 0.0, "region": 0.0}
+    cpu = dict.fromkeys(seconds, 0.0)  # CPU seconds: the machine is shared
+    hits = dict.fromkeys(("whole", "inner", "region"), 0)
+    rng = np.random.default_rng(0)
+
+    def query(name: str, index: HashIndex, q: np.ndarray, ids: np.ndarray, per: int) -> None:
+        t0, c0 = time.perf_counter(), time.process_time()
+        found = index.query(q.reshape(-1), np.repeat(ids, per))
+        seconds[name] += time.perf_counter() - t0
+        cpu[name] += time.process_time() - c0
+        hits[name] += len(found)
+
+    step = count if mode == "batch" else batch
+    queried = 0
+    for lo in range(0, count, step):
+        ids = np.arange(lo, min(lo + step, count), dtype=np.int64)
+        t0, c0 = time.perf_counter(), time.process_time()
+        whole_index.add(variants[ids, 0])
+        inner_index.add(inner[ids])
+        seconds["add"] += time.perf_counter() - t0
+        cpu["add"] += time.process_time() - c0
+        if mode == "batch":
+            ids = np.sort(rng.choice(count, max(1, round(share * count)), replace=False))
+        elif rng.random() >= share:
+            continue
+        queried += ids.shape[0]
+        for part in np.array_split(ids, max(1, ids.shape[0] // 4096)):
+            query("whole", whole_index, variants[part], part, 8)
+            query("inner", inner_index, inner[part], part, 1)
+    # The region search runs once all pictures are in, in either mode (`RegionCandidates`).
+    sampled = np.sort(rng.choice(count, max(1, round(share * count)), replace=False))
+    for part in np.array_split(sampled, max(1, sampled.shape[0] // (65536 // REGION_COUNT))):
+        query("region", whole_index, regions[part], part, REGION_COUNT)
+    share_of = {"whole": queried, "inner": queried, "region": int(sampled.shape[0])}
+    per_image = {k: seconds[k] / share_of[k] for k in share_of}
+    cpu_per_image = {k: cpu[k] / share_of[k] for k in share_of}
+    projected = seconds["add"] + count * sum(per_image.values())
+    projected_cpu = cpu["add"] + count * sum(cpu_per_image.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": count,
+        "mode": mode,
+        "batch": step,
+        "queried": {"whole+inner": queried, "region": int(sampled.shape[0])},
+        "add_s": round(seconds["add"], 1),
+        "add_cpu_s": round(cpu["add"], 1),
+        "us_per_image": {k: round(v * 1e6) for k, v in per_image.items()},
+        "cpu_us_per_image": {k: round(v * 1e6) for k, v in cpu_per_image.items()},
+        "hits_per_image": {
+            "whole": round(hits["whole"] / queried, 1),
+            "inner": round(hits["inner"] / queried, 1),
+            "region": round(hits["region"] / sampled.shape[0], 1),
+        },
+        "projected_s": round(projected),
+        "projected_cpu_s": round(projected_cpu),
+        "projected_cpu_us_per_image": round(projected_cpu / count * 1e6),
+        "index_mb": round(peak - base),
+        "load": round(os.getloadavg()[0], 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[100_000])
     parser.add_argument("--mode", choices=("batch", "stream", "both"), default="both")
     parser.add_argument("--batch", type=int, default=256, help="streaming batch (images)")
     parser.add_argument("--make", action="store_true", help="only make the hashes")
-    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--sample", type=float, help="share of pictures that query (projected)")
+    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run(int(args.one[0]), args.one[1], int(args.one[2]))))
+        n, mode, batch = int(args.one[0]), args.one[1], int(args.one[2])
+        share = float(args.one[3])
+        print(json.dumps(run(n, mode, batch) if share >= 1 else run_sampled(n, mode, batch, share)))
         return 0
     modes = ("batch", "stream") if args.mode == "both" else (args.mode,)
     for n in args.n:
@@ -201,7 +290,8 @@ def main() -> int:
         if args.make:
             continue
         for mode in modes:
-            cmd = [sys.executable, __file__, "--one", str(n), mode, str(args.batch)]
+            share = str(1.0 if args.sample is None else args.sample)
+            cmd = [sys.executable, __file__, "--one", str(n), mode, str(args.batch), share]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             lines = done.stdout.strip().splitlines()
             print(lines[-1] if lines else done.stderr.strip()[-500:], flush=True)

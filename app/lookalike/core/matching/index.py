@@ -505,14 +505,22 @@ class _Segment:
             if hit.shape[0] == 0:
                 continue
             start, count, qi = start[hit], count[hit], hit // n_probes + lo
+            probe_hash = q[qi]
             for part in _chunks_by_total(count, _CHUNK_ELEMENTS):
-                row, c = _expand(start[part], count[part])
-                query = qi[part][row]
-                x = q[query] ^ self._sorted_hashes[c]
+                counts = count[part]
+                ends = np.cumsum(counts, dtype=np.int32)
+                # The bucket ranges' positions, concatenated (see `_expand`).
+                c = np.repeat(start[part] - (ends - counts), counts)
+                c += np.arange(c.shape[0], dtype=np.int32)
+                # Each probe's query hash repeated over its bucket: one pass, where a row number
+                # per candidate and two gathers through it cost three.
+                x = np.repeat(probe_hash[part], counts) ^ self._sorted_hashes[c]
                 d = np.bitwise_count(x)
                 ok = np.flatnonzero(d <= k)
                 if ok.shape[0] == 0:
                     continue
+                # The probe (so the query) of each hit, from the buckets' ends.
+                query = qi[part][np.searchsorted(ends, ok, side="right")]
                 # Keep a pair only in the first band whose radius it is within.
                 x, c, band_of = x[ok], c[ok], self._item_band[c[ok]]
                 keep = np.ones(ok.shape[0], dtype=bool)
@@ -521,7 +529,7 @@ class _Segment:
                     keep &= ~(near & (band_of > t))
                 ok = ok[keep]
                 yield (
-                    query[ok].astype(np.int64),
+                    query[keep].astype(np.int64),
                     self._orders[c[keep]].astype(np.int64) + self.start,
                     d[ok],
                 )

@@ -85,16 +85,20 @@ def min_distances(queries: Hashes, stored: Hashes) -> npt.NDArray[np.int64]:
 
 
 # Band layouts: the planner's choice (brute force for most of such small segments) and forced
-# band counts, from the widest bands (3: 2**22 buckets) to narrow ones.
-STREAM_LAYOUTS = [None, 4, 6]
-QUERY_LAYOUTS = [None, 3, 5]
+# ones, (band count, width of the bands of the larger radius or None for even widths), from
+# the widest bands (3: 2**22 buckets) to narrow ones.
+Layout = tuple[int, int | None] | None
+STREAM_LAYOUTS: list[Layout] = [None, (4, None), (4, 17), (6, None)]
+QUERY_LAYOUTS: list[Layout] = [None, (3, None), (5, 15)]
 
 
-def _force_layout(monkeypatch: pytest.MonkeyPatch, bands: int | None) -> None:
-    if bands is not None:
-        monkeypatch.setattr(
-            index_module, "_plan", lambda n, k, q, costs: index_module._layout(bands, k)
-        )
+def _force_layout(monkeypatch: pytest.MonkeyPatch, layout: Layout) -> None:
+    if layout is not None:
+        bands, first_width = layout
+        plan = index_module._layout(bands, RADIUS, first_width)
+        if first_width is not None:
+            assert plan != index_module._layout(bands, RADIUS), "not an uneven layout"
+        monkeypatch.setattr(index_module, "_plan", lambda n, k, q, costs: plan)
 
 
 def test_real_hashes_cluster(real_hashes: tuple[Hashes, Hashes]) -> None:
@@ -106,16 +110,16 @@ def test_real_hashes_cluster(real_hashes: tuple[Hashes, Hashes]) -> None:
     assert len(pairs) - copies >= canonical.shape[0] // 20  # and crops near one another
 
 
-@pytest.mark.parametrize("bands", STREAM_LAYOUTS)
+@pytest.mark.parametrize("layout", STREAM_LAYOUTS)
 def test_streaming_orientations_equal_brute_force(
-    real_hashes: tuple[Hashes, Hashes], bands: int | None, monkeypatch: pytest.MonkeyPatch
+    real_hashes: tuple[Hashes, Hashes], layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The whole-picture source's flow: each batch's canonical hashes are added, then its 8
     orientations query; the pairs and distances over the stream are exactly brute force's
     (through the buffer and three segment levels, with small levels)."""
     monkeypatch.setattr(index_module, "_BUFFER_SIZE", 128)
     monkeypatch.setattr(index_module, "_LEVEL_RATIO", 4)
-    _force_layout(monkeypatch, bands)
+    _force_layout(monkeypatch, layout)
     variants = real_hashes[0]
     n = variants.shape[0]
     rng = np.random.default_rng(3)
@@ -142,12 +146,12 @@ def test_streaming_orientations_equal_brute_force(
     assert found == want
 
 
-@pytest.mark.parametrize("bands", QUERY_LAYOUTS)
+@pytest.mark.parametrize("layout", QUERY_LAYOUTS)
 def test_regions_against_the_whole_index_equal_brute_force(
-    real_hashes: tuple[Hashes, Hashes], bands: int | None, monkeypatch: pytest.MonkeyPatch
+    real_hashes: tuple[Hashes, Hashes], layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The region source's query: every picture's regions against all whole pictures at once."""
-    _force_layout(monkeypatch, bands)
+    _force_layout(monkeypatch, layout)
     variants, regions = real_hashes
     n = variants.shape[0]
     index = HashIndex(RADIUS)

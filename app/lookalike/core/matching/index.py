@@ -51,6 +51,7 @@ MAX_DISTANCE = 16
 _HASH_BITS = 64
 _MIN_BANDS = 3  # 64 / 3 -> bands of 22, 21, 21 bits: dense tables of 2**22 entries at most
 _MAX_BANDS = 12
+_MIN_WIDTH, _MAX_WIDTH = 4, 22  # band widths the planner may choose beyond the even split
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,8 +277,12 @@ def _plan(n: int, k: int, queries: float, costs: _Costs) -> _Plan | None:
     """
     best: _Plan | None = None
     best_cost = costs.brute_pair * queries * n
-    for m in range(_MIN_BANDS, _MAX_BANDS + 1):
-        plan = _layout(m, k)
+    layouts = (
+        _layout(m, k, first)
+        for m in range(_MIN_BANDS, _MAX_BANDS + 1)
+        for first in (None, *range(_MIN_WIDTH, _MAX_WIDTH + 1))
+    )
+    for plan in layouts:
         cost = 0.0
         for band in plan.bands:
             if band.radius < 0:
@@ -291,14 +296,26 @@ def _plan(n: int, k: int, queries: float, costs: _Costs) -> _Plan | None:
     return best
 
 
-def _layout(m: int, k: int) -> _Plan:
-    """m contiguous bands, widest first, with radii summing (as r + 1) to k + 1."""
-    base, wide = divmod(_HASH_BITS, m)
-    widths = [base + 1] * wide + [base] * (m - wide)
+def _layout(m: int, k: int, first_width: int | None = None) -> _Plan:
+    """m contiguous bands with radii summing (as r + 1) to k + 1, the larger radii first.
+
+    The widths are as even as possible, widest first, unless `first_width` is given: then the
+    bands of the larger radius get that width and the others share the rest evenly (an invalid
+    choice gives the even layout). Uneven widths pay where the radii differ: at a million hashes
+    and k = 10, bands of 17, 17, 17 and 13 bits probed at 2, 2, 2 and 1 cost 103-120 us a query
+    against 126-147 for four of 16 (measured in one run on hashes of real photo crops).
+    """
     # sum(r_t + 1) == k + 1: spread k + 1 as evenly as possible, the wider bands first (a wider
     # band finds fewer random candidates per probe). With m > k + 1 some bands get radius -1.
     per, extra = divmod(k + 1, m)
     radii = [per + (1 if t < extra else 0) - 1 for t in range(m)]
+    base, wide = divmod(_HASH_BITS, m)
+    widths = [base + 1] * wide + [base] * (m - wide)
+    if first_width is not None and 0 < extra < m:
+        rest, over = divmod(_HASH_BITS - extra * first_width, m - extra)
+        uneven = [first_width] * extra + [rest + 1] * over + [rest] * (m - extra - over)
+        if rest >= _MIN_WIDTH and max(uneven) <= _MAX_WIDTH:
+            widths = uneven
     bands = []
     shift = 0
     for width, radius in zip(widths, radii, strict=True):

@@ -370,3 +370,28 @@ def test_one_large_add_is_indexed_like_many_small_ones() -> None:
         ids = index.add(h[lo : lo + 700])
         found.update(as_dict(index.query(h[lo : lo + 700], ids)))
     assert found == reference_pairs(h, 10)
+
+
+def test_compact_keeps_every_pair_and_later_adds_still_find_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A grown index (buffer and several levels) made one segment answers exactly as before,
+    and images added after it are found and find the old ones."""
+    monkeypatch.setattr(index_module, "_BUFFER_SIZE", 128)
+    monkeypatch.setattr(index_module, "_LEVEL_RATIO", 4)
+    rng = np.random.default_rng(23)
+    h = planted_hashes(rng, 6000, 8, 600)
+    index = HashIndex(8)
+    for lo in range(0, 4000, 100):
+        index.add(h[lo : lo + 100])
+    assert sum(seg is not None for seg in index._levels) > 1
+    queries, owners = h[:4000], np.arange(4000)
+    before = index.query(queries, owners)
+    index.compact()
+    assert [seg is not None for seg in index._levels].count(True) == 1
+    after = index.query(queries, owners)
+    assert as_dict(after) == as_dict(before) == reference_pairs(h[:4000], 8)
+    for lo in range(4000, 6000, 100):
+        index.add(h[lo : lo + 100])
+    assert np.array_equal(index.hashes, h)
+    assert as_dict(index.query(h, np.arange(6000))) == reference_pairs(h, 8)

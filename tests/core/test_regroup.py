@@ -3,9 +3,12 @@ twice, and the same groups as a fresh scan at that sensitivity."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
 
+from lookalike.core.cancel import CancelToken
+from lookalike.core.events import GroupFound, Progress, Stage
 from lookalike.core.model import ScanOptions, ScanResult, Sensitivity
 from lookalike.core.scan import collect_result, run_scan
 from tests import images
@@ -73,3 +76,46 @@ def test_a_changed_file_is_measured_again(tmp_path: Path) -> None:
     assert after.summary.decoded == 1
     assert not any(any(m.path.endswith("p0_bright.jpg") for m in g.members) for g in after.groups)
     assert shape(after) == shape(scan(root, Sensitivity.NORMAL, None))
+
+
+def test_a_first_visit_measures_the_pairs_it_guessed_together(tmp_path: Path) -> None:
+    root = tmp_path / "photos"
+    library(root)
+    cache = tmp_path / "cache.sqlite3"
+    scan(root, Sensitivity.NORMAL, cache)
+    options = ScanOptions(
+        roots=(str(root),), sensitivity=Sensitivity.STRICT, workers=2, cache_path=str(cache)
+    )
+    events = list(run_scan(options))
+    result = collect_result(options, events)
+    assert result.summary.decoded == 0
+    assert result.summary.measured > 0  # strict asks about pairs normal never needed
+    compared = [e for e in events if isinstance(e, Progress) and e.stage is Stage.VERIFY]
+    assert compared[-1].done == compared[-1].total == result.summary.measured
+    # Nothing guessed is ever shown: no group before the pairs were measured.
+    first_group = next(i for i, e in enumerate(events) if isinstance(e, GroupFound))
+    assert first_group > events.index(compared[-1])
+    assert shape(result) == shape(scan(root, Sensitivity.STRICT, None))
+
+
+def test_a_regroup_cancelled_while_comparing_shows_no_guess(tmp_path: Path) -> None:
+    root = tmp_path / "photos"
+    library(root)
+    cache = tmp_path / "cache.sqlite3"
+    scan(root, Sensitivity.NORMAL, cache)
+    options = ScanOptions(
+        roots=(str(root),), sensitivity=Sensitivity.STRICT, workers=2, cache_path=str(cache)
+    )
+    cancel = CancelToken()
+    events = []
+    for event in run_scan(options, cancel):
+        events.append(event)
+        if isinstance(event, Progress) and event.stage is Stage.VERIFY:
+            cancel.cancel()
+    result = collect_result(options, events)
+    assert result.summary.cancelled
+    assert result.groups == ()  # every group read a guess: none is shown
+    assert not multiprocessing.active_children()  # the verifier's processes are gone
+    # The next regroup goes on from the cache the cancelled one left.
+    again = scan(root, Sensitivity.STRICT, cache)
+    assert shape(again) == shape(scan(root, Sensitivity.STRICT, None))

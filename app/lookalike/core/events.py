@@ -14,6 +14,7 @@ class Stage(enum.Enum):
     WALK = "Finding files"
     HASH = "Comparing file contents"
     FINGERPRINT = "Analysing pictures"
+    VERIFY = "Comparing pictures for this sensitivity"  # pairs the grouping guessed, measured
     DONE = "Done"
 
 

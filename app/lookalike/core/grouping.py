@@ -108,6 +108,8 @@ class Grouper:
         neighbours: every candidate of a picture that has been given to the candidate search.
         apart: the pictures the user said are not duplicates of a picture (symmetric; only
             pictures known to the grouping count).
+        first_id: the id of the first group (a grouping that replaces another one whose groups
+            were shown starts after that one's `next_id`, so no id names two groups).
     """
 
     def __init__(
@@ -117,6 +119,7 @@ class Grouper:
         verify: Verify | None = None,
         neighbours: Neighbours | None = None,
         apart: Apart | None = None,
+        first_id: int = 1,
     ) -> None:
         self._rank = rank
         self._files_of = files_of
@@ -131,7 +134,7 @@ class Grouper:
         self._changed: set[int] = set()  # keepers whose group must be emitted again
         self._groups: dict[int, Group] = {}  # by keeper picture
         self._group_ids: dict[int, int] = {}
-        self._next_id = 1
+        self.next_id = first_id
 
     # -- input -------------------------------------------------------------------------------
 
@@ -241,8 +244,8 @@ class Grouper:
             members += self._pictures[p].as_member()
         group_id = self._group_ids.get(keeper)
         if group_id is None:
-            group_id = self._group_ids[keeper] = self._next_id
-            self._next_id += 1
+            group_id = self._group_ids[keeper] = self.next_id
+            self.next_id += 1
         return Group(group_id, tuple(members))
 
     # -- the rule ------------------------------------------------------------------------------

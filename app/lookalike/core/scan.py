@@ -78,6 +78,9 @@ CHUNK_FILES = 8  # per pool task at least: amortises the ~0.2 ms task overhead
 CHUNK_BYTES = 1 << 20
 CHUNK_MAX_FILES = 256
 CHUNKS_IN_FLIGHT = 3  # per worker: keeps every worker busy while results are handled
+# Guessed pairs measured at a time, per verifier process: enough that the processes rarely wait
+# for the slowest pair of a batch, few enough that Cancel is answered within a second.
+GUESSED_PAIRS_PER_WORKER = 8
 _IDENTICAL = Match(MatchKind.IDENTICAL, 1.0)
 
 
@@ -169,13 +172,7 @@ class _Scan:
         self.matcher = Matcher(
             options.sensitivity, options.find_rotated, self.verifier, lookup=self._evidence
         )
-        self.grouper = Grouper(
-            ranking.keeper_rank,
-            self._files_of,
-            self._verify,
-            self.matcher.neighbours,
-            self._apart_pictures if options.not_duplicates else None,
-        )
+        self.grouper = self._new_grouper()
         self.groups: dict[int, Group] = {}  # as last emitted, by id
         self.files: list[ImageFile] = []
         self.skipped: list[Skipped] = []
@@ -205,6 +202,16 @@ class _Scan:
         self._last_progress = 0.0
         self._last_regroup = 0.0
         self._last_cache_flush = time.monotonic()
+
+    def _new_grouper(self, first_id: int = 1) -> Grouper:
+        return Grouper(
+            ranking.keeper_rank,
+            self._files_of,
+            self._verify,
+            self.matcher.neighbours,
+            self._apart_pictures if self.options.not_duplicates else None,
+            first_id,
+        )
 
     # -- driver ------------------------------------------------------------------------------
 
@@ -417,11 +424,16 @@ class _Scan:
                 ready.append(fp)
             else:
                 tasks.append(FileTask(f.path, f.size, f.mtime_ns, need_hash))
+        # With every fingerprint cached (a regroup at another sensitivity, a rescan), a pair the
+        # grouping asks about that no scan measured is guessed, and the guessed pairs are then
+        # measured side by side (`_answer_guesses`) rather than one question at a time.
+        self.matcher.guess = not tasks
         # A rescan starts with what the cache knows, so its groups show at once; when nothing
         # changed, with the candidate pairs the last scan found, without searching.
         adopted = bool(ready) and not tasks and self._adopt(ready)
         if not adopted:
             ready = self._full_prints(ready, tasks, same_size)
+            self.matcher.guess = not tasks  # a file whose row went meanwhile is decoded
         # Progress counts every file found, as the summary does; empty ones are settled at once.
         total = len(self.files)
         empty = total - len(ready) - len(tasks)
@@ -459,8 +471,35 @@ class _Scan:
             self.grouper.add_late(late.first, late.second)
             yield from self._regroup()
             yield from self._progress(Stage.FINGERPRINT, total, total)
+        yield from self._answer_guesses()
         self._store_candidates()
         yield Progress(Stage.FINGERPRINT, total, total)
+
+    def _answer_guesses(self) -> Iterator[ScanEvent]:
+        """Measure the pairs the grouping guessed, together, and group every picture again
+        with the answers; until a grouping needs no guess. Its groups are the ones asking one
+        question at a time gives: the rule reads nothing but the answers, and a grouping of all
+        pairs at once equals the streamed one."""
+        workers = self.options.workers or os.cpu_count() or 1
+        done_before = total_before = 0
+        while self.matcher.guessed:
+            done = total = 0
+            for done, total in self.matcher.measure_guessed(GUESSED_PAIRS_PER_WORKER * workers):
+                # A batch takes a good part of a second: each is worth a progress event.
+                yield Progress(Stage.VERIFY, done_before + done, total_before + total)
+                self.cancel.raise_if_cancelled()
+                self._save_cache(force=False)
+            done_before += done
+            total_before += total
+            self.matcher.forget_guesses()
+            # The groups shown so far (from before the first guess) make way for the new ones.
+            for group_id in list(self.groups):
+                del self.groups[group_id]
+                yield GroupRemoved(group_id)
+            self.grouper = self._new_grouper(self.grouper.next_id)
+            pairs = self.matcher.pairs()
+            self.grouper.add_candidates(range(len(self.picture_paths)), pairs.first, pairs.second)
+            self.grouper.add_files(list(self.copies))
 
     def _regroup(self) -> Iterator[ScanEvent]:
         now = time.monotonic()
@@ -470,6 +509,8 @@ class _Scan:
 
     def _flush(self) -> Iterator[ScanEvent]:
         """The grouping's changes, each group with the reasons its keeper was chosen."""
+        if self.matcher.guessed:
+            return  # the grouping read guesses: none of its groups is shown
         for event in self.grouper.flush():
             if isinstance(event, GroupRemoved):
                 self.groups.pop(event.group_id, None)

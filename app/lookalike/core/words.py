@@ -177,6 +177,13 @@ def files_done(done: int, total: int) -> str:
     )
 
 
+def pairs_done(done: int, total: int) -> str:
+    """Progress through pairs of pictures compared: "40 of 200 pairs"."""
+    return _plural(
+        total, Words.tr("{done} of {n} pairs", "{done} of {n} pair", total), done=number(done)
+    )
+
+
 def image_files(n: int) -> str:
     return _plural(n, Words.tr("{n} image files", "{n} image file", n))
 

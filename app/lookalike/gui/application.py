@@ -137,7 +137,7 @@ def show_main_window(start: LaunchPaths) -> MainWindow:
     could not be added with their reasons."""
     from lookalike.gui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(prepare_levels=True)
     for folder in start.folders:
         window.add_folder(folder)
     window.show()

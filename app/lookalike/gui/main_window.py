@@ -108,15 +108,18 @@ class MainWindow(QMainWindow):
         *,
         confirm: ConfirmCleanup = confirm_cleanup,
         scan: ScanFunction | None = None,
+        prepare_levels: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """``prepare_levels``: get the other sensitivity levels ready in the background after a
+        scan (the application does; tests that do not need it leave it off)."""
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
         # Injected so that tests (and a future "don't ask again") can answer the question.
         self.confirm_cleanup = confirm
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.session = Session(scan, self)
+        self.session = Session(scan, self, prepare_levels=prepare_levels)
         self.results_model = self.session.results_model
 
         self._state_timer = QTimer(self)

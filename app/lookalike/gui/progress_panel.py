@@ -83,12 +83,14 @@ class ProgressPanel(QFrame):
             return
         self.bar.setRange(0, progress.total)
         self.bar.setValue(min(progress.done, progress.total))
-        parts = [words.files_done(progress.done, progress.total)]
+        pairs = progress.stage is Stage.VERIFY  # counts pairs of pictures, not files
+        done = words.pairs_done if pairs else words.files_done
+        parts = [done(progress.done, progress.total)]
         elapsed = now - self._stage_started
         worked = progress.done - self._done_at_start
         if worked > 0 and elapsed > 0.5:
             rate = worked / elapsed
-            parts.append(f"{rate:,.0f} files/s")
+            parts.append(f"{rate:,.0f} {'pairs' if pairs else 'files'}/s")
             remaining = progress.total - progress.done
             if remaining > 0:
                 parts.append(f"about {words.duration(remaining / rate)} left")

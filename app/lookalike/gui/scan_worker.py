@@ -29,7 +29,7 @@ from lookalike.gui.workers import GeneratorWorker, WorkerSignals
 ScanFunction = Callable[[ScanOptions, CancelToken], Iterator[ScanEvent]]
 
 
-def _default_scan(options: ScanOptions, cancel: CancelToken) -> Iterator[ScanEvent]:
+def default_scan(options: ScanOptions, cancel: CancelToken) -> Iterator[ScanEvent]:
     # Imported on first use so that importing the GUI does not start loading the engine's
     # heavier modules (OpenCV, numpy) before the window is up.
     from lookalike.core.scan import run_scan
@@ -87,7 +87,7 @@ class ScanWorker(GeneratorWorker[ScanWorkerSignals]):
         worker's thread (it may wait for their file)."""
         super().__init__(ScanWorkerSignals(), "scan")
         self.options = options
-        self._scan: ScanFunction = scan if scan is not None else _default_scan
+        self._scan: ScanFunction = scan if scan is not None else default_scan
         self._choices = choices
         self._batch = _GroupBatch()
         self._summary: ScanSummary | None = None

@@ -37,6 +37,7 @@ from lookalike.core.model import (
 from lookalike.core.not_duplicates import Choice, ChoiceKind, NotDuplicates
 from lookalike.gui.cleanup import CleanupChoice, CleanupReport, CleanupWorker
 from lookalike.gui.i18n import QT_TRANSLATE_NOOP
+from lookalike.gui.levels import LevelsWorker
 from lookalike.gui.memory import Memory
 from lookalike.gui.results_model import ResultsModel, SortKey
 from lookalike.gui.scan_worker import ScanFunction, ScanWorker
@@ -74,9 +75,18 @@ class Session(QObject):
         scan: ScanFunction | None = None,
         parent: QObject | None = None,
         not_duplicates: NotDuplicates | None = None,
+        prepare_levels: bool = False,
     ) -> None:
+        """``prepare_levels``: once idle after a similar-photos scan, regroup its files at the
+        other sensitivity levels in the background (`LevelsWorker`), so that switching to one
+        takes seconds."""
         super().__init__(parent)
         self._scan_function = scan  # None: the engine's run_scan
+        self.prepare_levels = prepare_levels
+        self.levels_worker: LevelsWorker | None = None
+        # The levels whose pairs the cache holds for the last scan's files (a regroup there
+        # measures nothing).
+        self.ready_levels: set[Sensitivity] = set()
         # Its file is read and written on a worker thread; None: the user's own.
         self.memory = Memory(not_duplicates, self)
         self.memory.loaded.connect(self.not_duplicates_changed)
@@ -89,7 +99,9 @@ class Session(QObject):
         self.keeper_rules: tuple[Rule, ...] = ()
         self._hand_keepers: set[str] = set()
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)  # one scan and one cleanup at most
+        # One scan, one cleanup, and the background levels (a cancelled one may still be
+        # finishing its batch of pairs while the next scan starts).
+        self.pool.setMaxThreadCount(3)
         self.results_model = ResultsModel(self)
         self.sort_key = SortKey.RECLAIMABLE  # the order after a scan or an open
         self.scan_worker: ScanWorker | None = None
@@ -153,6 +165,10 @@ class Session(QObject):
         if self.is_busy():
             return False
         log.info("scan starting: %s", options)
+        self._stop_preparing()
+        last = self.last_options
+        if last is None or dataclasses.replace(last, sensitivity=options.sensitivity) != options:
+            self.ready_levels = set()
         _release_results()
         self.results_model.clear()
         self.skipped = []
@@ -209,6 +225,56 @@ class Session(QObject):
     def _on_worker_file_skipped(self, skipped: Skipped) -> None:
         self.skipped.append(skipped)
         self.file_skipped.emit(skipped)
+
+    # --- the other levels, in the background ----------------------------------------------
+
+    def is_preparing(self) -> bool:
+        """Whether other sensitivity levels are being got ready in the background."""
+        return self.levels_worker is not None and not self.levels_worker.is_cancelled
+
+    def _start_preparing(self) -> None:
+        """Get the levels the last similar-photos scan's files are not ready at ready, one
+        after the other (the nearest first), unless work runs or the user did not ask for it."""
+        o = self.last_options
+        if (
+            not self.prepare_levels
+            or self.is_busy()
+            or self.levels_worker is not None
+            or o is None
+            or o.mode is not ScanMode.SIMILAR
+            or o.cache_path is None
+        ):
+            return
+        order = list(Sensitivity)
+        at = order.index(o.sensitivity)
+        levels = sorted(
+            (s for s in order if s not in self.ready_levels), key=lambda s: abs(order.index(s) - at)
+        )
+        if not levels:
+            return
+        worker = LevelsWorker(o, levels, self._scan_function, self.memory.settled_choices)
+        worker.signals.level_ready.connect(self._on_levels_level_ready)
+        worker.signals.finished.connect(functools.partial(self._on_levels_ended, worker))
+        worker.signals.failed.connect(functools.partial(self._on_levels_ended, worker))
+        self.levels_worker = worker
+        log.info("getting %s ready in the background", ", ".join(s.value for s in levels))
+        worker.start_on(self.pool)
+
+    def _stop_preparing(self) -> None:
+        """Cancel the background levels at once (what they measured stays in the cache)."""
+        if self.levels_worker is not None:
+            self.levels_worker.cancel()
+
+    @Slot(object)
+    def _on_levels_level_ready(self, level: Sensitivity) -> None:
+        self.ready_levels.add(level)
+
+    def _on_levels_ended(self, worker: LevelsWorker, _result: object) -> None:
+        if self.levels_worker is worker:
+            self.levels_worker = None
+        if worker.is_cancelled:
+            # Stopped for work that may have ended before it did: go on where it stopped.
+            self._start_preparing()
 
     def can_regroup(self, sensitivity: Sensitivity) -> bool:
         """Whether the groups shown came from a similar-photos scan at another sensitivity
@@ -356,6 +422,8 @@ class Session(QObject):
     def _on_worker_finished(self, summary: ScanSummary) -> None:
         self.scan_worker = None
         self.last_summary = summary
+        if not summary.cancelled and self.last_options is not None:
+            self.ready_levels.add(self.last_options.sensitivity)
         if self._kept_checks is not None:
             self.results_model.set_checked_paths(self._kept_checks)
             self._kept_checks = None
@@ -364,6 +432,7 @@ class Session(QObject):
         log.info("scan finished: %s", summary)
         _settle_results()
         self.scan_finished.emit(summary)
+        self._start_preparing()
 
     @Slot(object)
     def _on_worker_failed(self, failure: Failure) -> None:
@@ -402,6 +471,7 @@ class Session(QObject):
         return True
 
     def _start_cleanup(self, worker: CleanupWorker) -> None:
+        self._stop_preparing()
         worker.signals.progress_changed.connect(self._on_cleanup_progress_changed)
         worker.signals.finished.connect(self._on_cleanup_finished)
         worker.signals.failed.connect(self._on_cleanup_failed)
@@ -433,6 +503,7 @@ class Session(QObject):
             # just see.
             self.can_undo = cleanup.undoable
         self.cleanup_finished.emit(cleanup)
+        self._start_preparing()
 
     def _put_back(self, restored: Collection[str]) -> None:
         """Return restored files to the groups the last cleanup took them from (a group it
@@ -485,6 +556,7 @@ class Session(QObject):
     def _start_file_task(self, task: OneShotWorker, on_finished: Callable[[Any], None]) -> bool:
         if self.is_busy():
             return False
+        self._stop_preparing()
         task.signals.finished.connect(on_finished)
         task.signals.failed.connect(self._on_file_task_failed)
         self.file_task = task
@@ -497,6 +569,7 @@ class Session(QObject):
         if path.lower().endswith(".json"):
             self.results_unsaved = False  # a CSV export cannot be opened again
         self.results_saved.emit(path)
+        self._start_preparing()
 
     @Slot(object)
     def _on_open_task_finished(self, result: ScanResult) -> None:
@@ -536,6 +609,8 @@ class Session(QObject):
         The workers check their cancel token between files; waiting means no thread outlives
         the session and writes into a model that is gone.
         """
+        self.prepare_levels = False  # nothing starts again while the session winds down
+        self._stop_preparing()
         if self.scan_worker is not None:
             self.scan_worker.cancel()
         if self.cleanup_worker is not None:

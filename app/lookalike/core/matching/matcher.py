@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from lookalike.core.matching.policy import Thresholds, thresholds
 from lookalike.core.matching.regions import RegionCandidates
 from lookalike.core.matching.signature import SignatureVerifier
 from lookalike.core.matching.whole import InnerCandidates, WholeCandidates
-from lookalike.core.model import Sensitivity
+from lookalike.core.model import MatchKind, Sensitivity
 
 PairKey = tuple[str, str]
 EvidenceLookup = Callable[[Sequence[PairKey]], dict[PairKey, Evidence]]
@@ -49,6 +50,11 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
 # Bump when a source's rule changes what it proposes (the radii and fingerprints are in the
 # version already): candidate pairs cached by an older rule are then searched for again.
 CANDIDATE_RULES_VERSION = 1
+
+# What `Matcher.verify` answers, while guessing, for a pair never measured: a match, so the
+# grouping asks the next question a picture's placing needs only once this one proves false (a
+# picture stops at its first match), which keeps the questions close to those the answers need.
+_GUESS = Match(MatchKind.SIMILAR, 0.0)
 
 CandidateLookup = Callable[[str, str], bytes | None]
 """(version, digest of the sorted picture keys) -> the pairs an earlier scan stored, or None."""
@@ -133,6 +139,11 @@ class Matcher:
         self._evidence: dict[PairKey, Evidence] = {}
         self.measured: list[tuple[str, str, Evidence]] = []  # new since the caller last took it
         self.measured_count = 0  # pairs measured by the verifier, not found in ``lookup``
+        # While ``guess`` is on, `verify` measures nothing: a pair without evidence is guessed
+        # and kept here (key -> index ids) until `measure_guessed`, and `forget_guesses` once
+        # the grouping that read the guesses is gone.
+        self.guess = False
+        self.guessed: dict[PairKey, tuple[int, int]] = {}
         # By index id (the order pictures entered the sources):
         self._prints: list[Fingerprint] = []
         self._keys: list[str] = []
@@ -230,6 +241,11 @@ class Matcher:
             for found in source.finish():
                 yield self._as_pictures([found])
 
+    def pairs(self) -> Proposals:
+        """Every candidate pair proposed so far, once, as picture ids."""
+        first, second = self._pairs.pairs()
+        return Proposals(self._pictures(first), self._pictures(second))
+
     def neighbours(self, picture: int) -> Ids:
         """Every candidate of a picture given to `add` before (picture ids)."""
         index = self._index_of[picture] if picture < len(self._index_of) else -1
@@ -245,7 +261,8 @@ class Matcher:
     def verify(self, pairs: Sequence[tuple[int, int]]) -> list[Match | None]:
         """Verify candidate pairs of picture ids; each match maps the first onto the second.
 
-        A pair measured before (this run, or a run ``lookup`` remembers) is not measured again.
+        A pair measured before (this run, or a run ``lookup`` remembers) is not measured again;
+        while ``guess`` is on, a pair never measured is answered by a guess (`guessed`).
         """
         ordered: list[tuple[PairKey, int, int, bool]] = []
         for a, b in pairs:
@@ -258,17 +275,42 @@ class Matcher:
         if wanted and self._lookup is not None:
             self._evidence.update(self._lookup(wanted))
         todo = {key: (ia, ib) for key, ia, ib, _ in ordered if key not in self._evidence}
+        if todo and self.guess:
+            self.guessed.update(todo)
+            return [
+                _GUESS if key in todo else self._judged(key, swap) for key, _, _, swap in ordered
+            ]
         if todo:
             candidates = [Candidate(self._prints[ia], self._prints[ib]) for ia, ib in todo.values()]
             for key, evidence in zip(todo, self._verifier.measure(candidates), strict=True):
                 self._evidence[key] = evidence
                 self.measured.append((*key, evidence))
             self.measured_count += len(todo)
-        out = []
-        for key, _, _, swap in ordered:
-            m = self._verifier.accept(self._evidence[key])
-            out.append(m.reversed() if m is not None and swap else m)
-        return out
+        return [self._judged(key, swap) for key, _, _, swap in ordered]
+
+    def _judged(self, key: PairKey, swap: bool) -> Match | None:
+        m = self._verifier.accept(self._evidence[key])
+        return m.reversed() if m is not None and swap else m
+
+    def measure_guessed(self, batch: int) -> Iterator[tuple[int, int]]:
+        """Measure the guessed pairs not measured yet, ``batch`` at a time (the verifier works
+        on a batch's pairs side by side); yields (measured, of) after each batch, so the caller
+        can stop between batches. The guesses stay until `forget_guesses`."""
+        todo = [(key, at) for key, at in self.guessed.items() if key not in self._evidence]
+        done = 0
+        pending = iter(todo)
+        while part := list(islice(pending, batch)):
+            candidates = [Candidate(self._prints[ia], self._prints[ib]) for _, (ia, ib) in part]
+            for (key, _), evidence in zip(part, self._verifier.measure(candidates), strict=True):
+                self._evidence[key] = evidence
+                self.measured.append((*key, evidence))
+            self.measured_count += len(part)
+            done += len(part)
+            yield done, len(todo)
+
+    def forget_guesses(self) -> None:
+        """The grouping that read the guesses is replaced: they are no longer in use."""
+        self.guessed.clear()
 
     def _as_pictures(self, found: list[Proposals]) -> Proposals:
         """One row per unordered pair, whichever sources found it, as picture ids."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -21,8 +22,9 @@ from tests.gui.scanned_window import scan as press_scan
 def _pairs_kept(window: MainWindow) -> int:
     """The pairs the verifier measured, as the cache keeps them."""
     options = window.session.last_options
-    assert options is not None and options.cache_path is not None
-    with sqlite3.connect(options.cache_path) as db:
+    assert options is not None
+    assert options.cache_path is not None
+    with closing(sqlite3.connect(options.cache_path)) as db:
         (count,) = db.execute("SELECT count(*) FROM pairs").fetchone()
     assert isinstance(count, int)
     return count
@@ -75,16 +77,18 @@ def test_a_switch_before_the_level_is_ready_compares_in_the_window(
     background = session.levels_worker
     assert background is not None  # started once the scan ended
     stages: list[str] = []
-    session.scan_progress_changed.connect(
-        lambda p: isinstance(p, Progress)
-        and p.stage is Stage.VERIFY
-        and stages.append(window.progress_panel.stage_label.text())
-    )
+
+    def shown_stage(progress: Progress) -> None:
+        if progress.stage is Stage.VERIFY:
+            stages.append(window.progress_panel.stage_label.text())
+
+    session.scan_progress_changed.connect(shown_stage)
     summary = _switch(qtbot, window, Sensitivity.STRICT)
     assert background.is_cancelled  # the switch stopped the background work at once
     assert summary.decoded == 0
     if summary.measured:  # what the background had not measured yet, compared in the window
-        assert stages and stages[-1] == Stage.VERIFY.value
+        assert stages
+        assert stages[-1] == Stage.VERIFY.value
     assert _shown(window) == shape(scan(root, Sensitivity.STRICT, None))
     window.close()
 

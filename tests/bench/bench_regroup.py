@@ -16,6 +16,9 @@ the level is ready: a regroup served wholly by the cache.
     nice .venv/bin/python tests/bench/bench_regroup.py --count 2000
     # one cold scan for several runs (of several versions of the code):
     nice .venv/bin/python tests/bench/bench_regroup.py --cold-cache /tmp/cold.sqlite3
+    # the window's session instead: the levels got ready in the background after a scan (the
+    # time, and the longest gap between ticks of a 10 ms GUI-thread timer), then each switch:
+    nice .venv/bin/python tests/bench/bench_regroup.py --cold-cache /tmp/cold.sqlite3 --window
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from pathlib import Path
@@ -101,6 +105,77 @@ def copy_cache(source: str, target: str) -> None:
         src.backup(dst)
 
 
+def window_run(folder: Path, cache: str) -> None:
+    """The session of the window: a rescan at normal, the other levels got ready behind it,
+    then a switch to each level, with the GUI thread's longest stall while they run."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from lookalike.gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    session = Session(prepare_levels=True)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(10)
+    ticker.timeout.connect(tick)
+    ticker.start()
+
+    def wait(done: Callable[[], bool]) -> float:
+        started = time.perf_counter()
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(20)
+
+        def check() -> None:
+            if done():
+                loop.quit()
+
+        poll.timeout.connect(check)
+        poll.start()
+        loop.exec()
+        poll.stop()
+        return time.perf_counter() - started
+
+    options = ScanOptions(roots=(str(folder),), sensitivity=Sensitivity.NORMAL, cache_path=cache)
+    session.start_scan(options)
+    seconds = wait(lambda: not session.is_scanning())
+    print(f"{'rescan normal':>22}: {seconds:7.2f} s  {session.last_summary}", flush=True)
+    gaps.clear()
+    seconds = wait(lambda: session.levels_worker is None)
+    ready = sorted(s.value for s in session.ready_levels)
+    print(
+        f"{'levels ready behind':>22}: {seconds:7.2f} s  ({', '.join(ready)}); longest GUI"
+        f" stall {max(gaps, default=0):.0f} ms, {sum(g > 100 for g in gaps)} over 100 ms",
+        flush=True,
+    )
+    for level in (Sensitivity.STRICT, Sensitivity.LOOSE, Sensitivity.NORMAL):
+        gaps.clear()
+        assert session.regroup(level)
+        seconds = wait(lambda: not session.is_scanning())
+        s = session.last_summary
+        assert s is not None
+        print(
+            f"{'switch to ' + level.value:>22}: {seconds:7.2f} s  decoded {s.decoded}  pairs"
+            f" measured {s.measured}  groups {s.groups}; longest GUI stall"
+            f" {max(gaps, default=0):.0f} ms",
+            flush=True,
+        )
+    ticker.stop()
+    session.shutdown(10_000)
+    del app
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000, help="files (about)")
@@ -112,6 +187,9 @@ def main() -> int:
         help="the cache of the cold scan: copied there after it, or copied from there (and the"
         " cold scan skipped) when it exists",
     )
+    parser.add_argument(
+        "--window", action="store_true", help="through the window's session (see above)"
+    )
     args = parser.parse_args()
     folder = ensure_set(args.root, args.count, args.workers)
     print(machine_facts())
@@ -122,6 +200,11 @@ def main() -> int:
         if args.cold_cache is not None and args.cold_cache.exists():
             copy_cache(str(args.cold_cache), cache)
             runs = []
+        if args.window:
+            if runs:
+                timed_scan(folder, Sensitivity.NORMAL, cache)
+            window_run(folder, cache)
+            return 0
         for level in (Sensitivity.STRICT, Sensitivity.LOOSE, Sensitivity.NORMAL):
             runs += [(f"regroup {level.value}", level), (f"again {level.value}", level)]
         for label, level in runs:

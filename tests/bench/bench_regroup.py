@@ -147,6 +147,10 @@ def window_run(folder: Path, cache: str) -> None:
         poll.stop()
         return time.perf_counter() - started
 
+    # The same timer with nothing running: what the machine's load alone costs the GUI thread.
+    idle_until = time.perf_counter() + 5.0
+    wait(lambda: time.perf_counter() > idle_until)
+    print(f"{'idle, 5 s':>22}: longest GUI stall {max(gaps, default=0):.0f} ms", flush=True)
     options = ScanOptions(roots=(str(folder),), sensitivity=Sensitivity.NORMAL, cache_path=cache)
     session.start_scan(options)
     seconds = wait(lambda: not session.is_scanning())

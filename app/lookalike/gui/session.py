@@ -87,6 +87,7 @@ class Session(QObject):
         # The levels whose pairs the cache holds for the last scan's files (a regroup there
         # measures nothing).
         self.ready_levels: set[Sensitivity] = set()
+        self._regrouping = False  # while `regroup` starts its scan of the same files
         # Its file is read and written on a worker thread; None: the user's own.
         self.memory = Memory(not_duplicates, self)
         self.memory.loaded.connect(self.not_duplicates_changed)
@@ -166,9 +167,8 @@ class Session(QObject):
             return False
         log.info("scan starting: %s", options)
         self._stop_preparing()
-        last = self.last_options
-        if last is None or dataclasses.replace(last, sensitivity=options.sensitivity) != options:
-            self.ready_levels = set()
+        if not self._regrouping:
+            self.ready_levels = set()  # the files may have changed since
         _release_results()
         self.results_model.clear()
         self.skipped = []
@@ -296,7 +296,14 @@ class Session(QObject):
         if self.is_busy() or o is None:
             return False
         kept = set(self.results_model.checked_paths())
-        if not self.start_scan(dataclasses.replace(o, sensitivity=sensitivity or o.sensitivity)):
+        self._regrouping = True
+        try:
+            started = self.start_scan(
+                dataclasses.replace(o, sensitivity=sensitivity or o.sensitivity)
+            )
+        finally:
+            self._regrouping = False
+        if not started:
             return False
         self._kept_checks = kept
         return True

@@ -99,6 +99,13 @@ def timed_scan(folder: Path, sensitivity: Sensitivity, cache: str) -> tuple[floa
     return time.perf_counter() - started, result
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its ended worker processes (the scan's pools are shut
+    down when it ends): on a loaded machine the wall time is mostly waiting for a core."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def copy_cache(source: str, target: str) -> None:
     """A consistent copy of a SQLite cache (its WAL included)."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
@@ -156,21 +163,27 @@ def window_run(folder: Path, cache: str) -> None:
     seconds = wait(lambda: not session.is_scanning())
     print(f"{'rescan normal':>22}: {seconds:7.2f} s  {session.last_summary}", flush=True)
     gaps.clear()
+    cpu = _cpu_seconds()
     seconds = wait(lambda: session.levels_worker is None)
+    cpu = _cpu_seconds() - cpu
     ready = sorted(s.value for s in session.ready_levels)
     print(
-        f"{'levels ready behind':>22}: {seconds:7.2f} s  ({', '.join(ready)}); longest GUI"
+        f"{'levels ready behind':>22}: {seconds:7.2f} s  cpu {cpu:.1f} s  ({', '.join(ready)})"
+        f"  load {os.getloadavg()[0]:.1f}; longest GUI"
         f" stall {max(gaps, default=0):.0f} ms, {sum(g > 100 for g in gaps)} over 100 ms",
         flush=True,
     )
     for level in (Sensitivity.STRICT, Sensitivity.LOOSE, Sensitivity.NORMAL):
         gaps.clear()
+        cpu = _cpu_seconds()
         assert session.regroup(level)
         seconds = wait(lambda: not session.is_scanning())
+        cpu = _cpu_seconds() - cpu
         s = session.last_summary
         assert s is not None
         print(
-            f"{'switch to ' + level.value:>22}: {seconds:7.2f} s  decoded {s.decoded}  pairs"
+            f"{'switch to ' + level.value:>22}: {seconds:7.2f} s  cpu {cpu:.1f} s"
+            f"  decoded {s.decoded}  pairs"
             f" measured {s.measured}  groups {s.groups}; longest GUI stall"
             f" {max(gaps, default=0):.0f} ms",
             flush=True,
@@ -212,13 +225,16 @@ def main() -> int:
         for level in (Sensitivity.STRICT, Sensitivity.LOOSE, Sensitivity.NORMAL):
             runs += [(f"regroup {level.value}", level), (f"again {level.value}", level)]
         for label, level in runs:
+            before = _cpu_seconds()
             seconds, result = timed_scan(folder, level, cache)
+            cpu = _cpu_seconds() - before
             s = result.summary
             grouped = sum(len(g.members) for g in result.groups)
             rows.append((label, seconds, s.files, s.decoded, s.measured, s.groups))
             print(
-                f"{label:>16}: {seconds:7.2f} s  files {s.files:>6}  decoded {s.decoded:>6}"
-                f"  pairs measured {s.measured:>6}  groups {s.groups:>5} ({grouped} files)",
+                f"{label:>16}: {seconds:7.2f} s  cpu {cpu:7.1f} s  files {s.files:>6}"
+                f"  decoded {s.decoded:>6}  pairs measured {s.measured:>6}  groups {s.groups:>5}"
+                f" ({grouped} files)  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             if label == "cold scan" and args.cold_cache is not None:

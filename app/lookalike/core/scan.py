@@ -686,7 +686,10 @@ class _Scan:
                 self.copies.setdefault(known, [self.picture_paths[known]]).append(fp.path)
                 self.picture_of[fp.path] = known
                 copied.append(known)
-        return new, keys, prints, copied
+        # Each picture once: the grouping ranks all of a picture's files each time it hears of
+        # one more, so a picture of 564 byte copies (a flat crop of a sky, in the 100,000 crops)
+        # named once a copy cost 160,000 ranks of a file (half of a warm rescan's time).
+        return new, keys, prints, list(dict.fromkeys(copied))
 
     def _key_of(self, path: str, content_hash: str = "") -> str:
         """A picture's key: its content digest, else its file's path, size and time (a key that

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from lookalike.bench import photos
 from lookalike.core.matching import fingerprint as fp_module
 from lookalike.core.matching import regions
 from lookalike.core.matching.fingerprint import FileTask, Fingerprint, fingerprint_files
@@ -20,6 +21,7 @@ from lookalike.core.matching.kinds import IDENTITY, Match, Transform
 from lookalike.core.matching.matcher import Matcher
 from lookalike.core.model import MatchKind, Sensitivity
 from tests import images
+from tests.core.test_verify import real
 
 
 def fingerprints(paths: list[Path]) -> list[Fingerprint]:
@@ -211,6 +213,23 @@ def test_a_copy_marked_along_its_borders_is_proposed_by_its_inner_hash(tmp_path:
     assert inner <= radius < whole
     found = proposed(prints, Sensitivity.NORMAL)
     assert ("marked.jpg", "original.jpg") in found
+    assert not any("other.jpg" in pair for pair in found)
+
+
+def test_a_texture_with_a_logo_in_a_corner_is_proposed_by_its_centre(tmp_path: Path) -> None:
+    """A brick wall's low frequencies are faint: a logo in its lower left corner moves the
+    whole-picture hash and the inner one beyond the radius. The centre windows (without 12.5 %
+    of each side) leave the logo out and agree."""
+    wall = real("brick.png")
+    original = images.save(tmp_path / "original.jpg", wall)
+    logo = images.save(tmp_path / "logo.jpg", photos.watermark(wall, "lookalike photo club"))
+    other = images.save(tmp_path / "other.jpg", real("gravel.png"))
+    prints = fingerprints([original, logo, other])
+    radius = Matcher(Sensitivity.NORMAL, find_rotated=True).thresholds.max_hash_distance
+    assert bin(prints[0].phash ^ prints[1].phash).count("1") > radius
+    assert bin(prints[0].inner_hash ^ prints[1].inner_hash).count("1") > radius
+    found = proposed(prints, Sensitivity.NORMAL)
+    assert ("logo.jpg", "original.jpg") in found
     assert not any("other.jpg" in pair for pair in found)
 
 

@@ -49,7 +49,7 @@ def candidate_sources(t: Thresholds, find_rotated: bool) -> list[CandidateSource
 
 # Bump when a source's rule changes what it proposes (the radii and fingerprints are in the
 # version already): candidate pairs cached by an older rule are then searched for again.
-CANDIDATE_RULES_VERSION = 1
+CANDIDATE_RULES_VERSION = 2
 
 # What `Matcher.verify` answers, while guessing, for a pair never measured: a match, so the
 # grouping asks the next question a picture's placing needs only once this one proves false (a

@@ -49,6 +49,7 @@ CROP_WINDOWS = ((0.75, 0.05), (0.85, 0.03))  # (side kept, shift of the 4 diagon
 AXIS_WINDOWS = ((0.75, 0.07),)  # (side kept, shift of the 4 along one axis)
 TURN_DEGREES = (8, 16, 24, 32, 40)
 REGION_COUNT = 1 + 5 * len(CROP_WINDOWS) + 4 * len(AXIS_WINDOWS) + 2 * len(TURN_DEGREES)
+CENTRE = 1  # the family's centre window keeping 75 % of each side, by its place in the family
 
 Gray = npt.NDArray[np.uint8]
 

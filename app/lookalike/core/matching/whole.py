@@ -1,6 +1,7 @@
 """Candidates for whole-picture copies: the 64-bit hash of one image, under each of the 8
 orientations, within the search radius of another's (resized, re-encoded, converted, EXIF-rotated,
-mirrored, brightened copies)."""
+mirrored, brightened copies); and for copies marked near their borders, the hashes of their inner
+windows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from lookalike.core.matching.candidates import Ids, Proposals
 from lookalike.core.matching.fingerprint import Fingerprint
 from lookalike.core.matching.index import HashIndex
+from lookalike.core.matching.regions import CENTRE
 
 
 class WholeCandidates:
@@ -62,7 +64,10 @@ class InnerCandidates:
     """Candidates for copies marked near their borders (a logo or a date stamp in a corner, a
     frame): the inner hashes (the picture without 8 % of each side) of two images within the
     radius, where the mark moved the whole-picture hash beyond it (measured: a logo copy 12
-    bits from its original whole, 8 inner).
+    bits from its original whole, 8 inner), or the hashes of their centre windows (without
+    12.5 % of each side, `regions.CENTRE`). A mark reaching further in than 8 % moves the inner
+    hash too, most of all on a texture whose low frequencies are faint (a brick wall with a
+    logo in a corner: 16 bits whole, 12 inner, 0 centre).
 
     Upright only: a turned or mirrored copy with a logo is a rarer edit, and its inner hash
     under the other orientations is not kept. Images whose inner region is flat have no inner
@@ -72,18 +77,27 @@ class InnerCandidates:
     name = "inner"
 
     def __init__(self, radius: int) -> None:
-        self._index = HashIndex(radius)
+        self._indexes = (HashIndex(radius), HashIndex(radius))  # inner, centre
         self._usable = array("b")  # by image: 1 when it has an inner hash
 
     def add(self, ids: Ids, batch: Sequence[Fingerprint]) -> Proposals:
-        added = self._index.add(np.array([fp.inner_hash for fp in batch], dtype=np.uint64))
-        if not np.array_equal(added, ids):
-            raise ValueError("images must be added to every source in the same order")
+        at = CENTRE * 8
+        inner = np.array([fp.inner_hash for fp in batch], dtype=np.uint64)
+        centre = np.frombuffer(b"".join(fp.regions[at : at + 8] for fp in batch), "<u8")
         self._usable.extend(fp.has_inner for fp in batch)
-        found = self._index.query(self._index.hashes[ids], ids)
         usable = np.frombuffer(self._usable, dtype=np.int8).astype(bool)
-        keep = usable[found.first] & usable[found.second]
-        return Proposals(found.first[keep], found.second[keep])
+        first, second = [], []
+        for index, hashes in zip(self._indexes, (inner, centre), strict=True):
+            added = index.add(hashes.astype(np.uint64))
+            if not np.array_equal(added, ids):
+                raise ValueError("images must be added to every source in the same order")
+            found = index.query(index.hashes[ids], ids)
+            keep = usable[found.first] & usable[found.second]
+            first.append(found.first[keep])
+            second.append(found.second[keep])
+        # A pair both windows find is proposed once.
+        pairs = np.unique(np.stack([np.concatenate(first), np.concatenate(second)]), axis=1)
+        return Proposals(pairs[0], pairs[1])
 
     def finish(self) -> Iterator[Proposals]:
         return iter(())  # `add` finds every pair

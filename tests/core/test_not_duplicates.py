@@ -130,7 +130,9 @@ def test_a_moved_file_keeps_its_mark(family: Path, tmp_path: Path) -> None:
     after = scan(family, memory)
     assert names(after) == [{"a_original.jpg", "b_half.jpg", "c_resaved.jpg"}]
     # Edited since (another size and time): the mark no longer applies to it.
-    images.save(family / "moved" / "d_bright.jpg", images.brightness(images.photo(7), 1.1))
+    images.save(
+        family / "moved" / "d_bright.jpg", images.brightness(images.photo(7, 480, 360), 1.15)
+    )
     edited = scan(family, memory)
     assert len(edited.groups[0].members) == 4
 

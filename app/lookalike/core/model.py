@@ -71,6 +71,9 @@ class ScanOptions:
     workers: int = 0  # 0: one per core
     cache_path: str | None = None  # None: no cache
     not_duplicates: tuple[Choice, ...] = ()  # what the user said are not duplicates
+    # Nobody waits for it (the window getting other levels ready while the user reviews):
+    # its worker processes take CPU only when nothing else wants it.
+    background: bool = False
 
 
 @dataclass(frozen=True, slots=True)

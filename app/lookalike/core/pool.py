@@ -25,6 +25,7 @@ from lookalike.core.matching.fingerprint import init_worker
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 ORPHANED_EXIT_CODE = 70  # EX_SOFTWARE: the worker ended because its scan process was gone
+BACKGROUND_NICENESS = 19  # the lowest CPU priority
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -38,9 +39,11 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def start_worker(crash_marker: str = "") -> None:
+def start_worker(crash_marker: str = "", background: bool = False) -> None:
     """Process-pool initializer of the scan: tie the worker's life to the scan, then set up the
-    decoders (``init_worker``)."""
+    decoders (``init_worker``); a ``background`` scan's worker runs at the lowest priority."""
+    if background:
+        os.nice(BACKGROUND_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_parent_death_signal()
     _exit_when_parent_exits()

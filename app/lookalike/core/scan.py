@@ -168,6 +168,7 @@ class _Scan:
             self._file_ref,
             options.workers or os.cpu_count() or 1,
             os.environ.get(CRASH_MARKER_ENV, ""),
+            options.background,
         )
         self.matcher = Matcher(
             options.sensitivity, options.find_rotated, self.verifier, lookup=self._evidence
@@ -543,7 +544,10 @@ class _Scan:
         any_success = False
         while chunks or suspects or large:
             pool = ProcessPoolExecutor(
-                workers, pool_context(), initializer=start_worker, initargs=(crash_marker,)
+                workers,
+                pool_context(),
+                initializer=start_worker,
+                initargs=(crash_marker, self.options.background),
             )
             in_flight: dict[Future[list[Fingerprint | Skipped | RunAlone]], list[FileTask]] = {}
             alone: list[FileTask] | None = None  # a suspect running with nothing beside it

@@ -52,7 +52,8 @@ class LevelsWorker(GeneratorWorker[LevelsWorkerSignals]):
         for level in self.levels:
             summary: ScanSummary | None = None
             for event in self._scan(
-                dataclasses.replace(options, sensitivity=level), self.cancel_token
+                dataclasses.replace(options, sensitivity=level, background=True),
+                self.cancel_token,
             ):
                 if isinstance(event, Finished):
                     summary = event.summary

@@ -1148,6 +1148,7 @@ class ProcessVerifier:
         file_of: the file as the walk saw it (size and modification time), by path.
         workers: processes (pairs asked about together are verified in parallel).
         crash_marker: the test hook of ``fingerprint.init_worker``.
+        background: run the worker processes at the lowest priority (``pool.start_worker``).
     """
 
     def __init__(
@@ -1156,8 +1157,10 @@ class ProcessVerifier:
         file_of: Callable[[str], FileRef],
         workers: int = 1,
         crash_marker: str = "",
+        background: bool = False,
     ) -> None:
         self._sensitivity = sensitivity
+        self._background = background
         self._file_of = file_of
         self._workers = max(1, workers)
         self._crash_marker = crash_marker
@@ -1213,7 +1216,7 @@ class ProcessVerifier:
 
             self._pool = ProcessPoolExecutor(
                 self._workers, pool_context(), initializer=start_worker,
-                initargs=(self._crash_marker,),
+                initargs=(self._crash_marker, self._background),
             )  # fmt: skip
         return self._pool.submit(verify_files, pairs)
 

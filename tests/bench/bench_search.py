@@ -161,7 +161,7 @@ def run(n: int, mode: str, batch: int) -> dict[str, object]:
     sources = candidate_sources(thresholds(Sensitivity.NORMAL), find_rotated=True)
     found: dict[str, list[np.ndarray]] = {s.name: [] for s in sources}
     seconds = {s.name: 0.0 for s in sources}
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     step = len(prints) if mode == "batch" else batch
     worst = 0.0
     for lo in range(0, len(prints), step):
@@ -176,7 +176,7 @@ def run(n: int, mode: str, batch: int) -> dict[str, object]:
         t0 = time.perf_counter()
         found[s.name] += [_keys(late, len(prints)) for late in s.finish()]
         seconds[s.name] += time.perf_counter() - t0
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     pairs = {name: int(np.unique(np.concatenate(parts)).shape[0]) for name, parts in found.items()}
     every = np.unique(np.concatenate([np.concatenate(parts) for parts in found.values()]))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -185,6 +185,7 @@ def run(n: int, mode: str, batch: int) -> dict[str, object]:
         "mode": mode,
         "batch": step,
         "time_s": round(elapsed, 1),
+        "cpu_s": round(cpu, 1),
         "seconds_by_source": {k: round(v, 1) for k, v in seconds.items()},
         "pairs_by_source": pairs,
         "pairs": int(every.shape[0]),

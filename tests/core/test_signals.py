@@ -131,3 +131,20 @@ def test_a_signal_mid_scan_leaves_no_process_behind(
     assert proc.returncode == 128 + sig, text
     assert f"interrupted ({sig.name})" in text
     assert "Traceback" not in text
+
+
+def test_a_worker_ignores_ctrl_c_before_its_initializer_runs() -> None:
+    # A fresh process: the forkserver is started by the scan's own pool context, as in a scan.
+    # No initializer, so only what the forkserver handed the worker at its birth counts.
+    code = (
+        "import signal\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from lookalike.core.pool import pool_context\n"
+        "with ProcessPoolExecutor(1, pool_context()) as pool:\n"
+        "    print(pool.submit(signal.getsignal, signal.SIGINT).result() is signal.SIG_IGN)\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]  # the worker ignores it, the scan does not

@@ -34,8 +34,9 @@ def pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        # Workers fork from a server that already imported the decoders (~0.3 s each saved).
-        ctx.set_forkserver_preload([__name__])
+        # Workers fork from a server that already imported the decoders (~0.3 s each saved)
+        # and ignores Ctrl+C on their behalf (core/forkserver.py).
+        ctx.set_forkserver_preload([__name__, "lookalike.core.forkserver"])
     return ctx
 
 

@@ -78,7 +78,8 @@ def test_a_changed_file_is_measured_again(tmp_path: Path) -> None:
     assert shape(after) == shape(scan(root, Sensitivity.NORMAL, None))
 
 
-def test_a_first_visit_measures_the_pairs_it_guessed_together(tmp_path: Path) -> None:
+def strict_after_normal(tmp_path: Path) -> tuple[Path, Path, ScanOptions]:
+    """The library scanned at normal into a cache, and the options of a regroup at strict."""
     root = tmp_path / "photos"
     library(root)
     cache = tmp_path / "cache.sqlite3"
@@ -86,6 +87,11 @@ def test_a_first_visit_measures_the_pairs_it_guessed_together(tmp_path: Path) ->
     options = ScanOptions(
         roots=(str(root),), sensitivity=Sensitivity.STRICT, workers=2, cache_path=str(cache)
     )
+    return root, cache, options
+
+
+def test_a_first_visit_measures_the_pairs_it_guessed_together(tmp_path: Path) -> None:
+    root, _, options = strict_after_normal(tmp_path)
     events = list(run_scan(options))
     result = collect_result(options, events)
     assert result.summary.decoded == 0
@@ -99,13 +105,7 @@ def test_a_first_visit_measures_the_pairs_it_guessed_together(tmp_path: Path) ->
 
 
 def test_a_regroup_cancelled_while_comparing_shows_no_guess(tmp_path: Path) -> None:
-    root = tmp_path / "photos"
-    library(root)
-    cache = tmp_path / "cache.sqlite3"
-    scan(root, Sensitivity.NORMAL, cache)
-    options = ScanOptions(
-        roots=(str(root),), sensitivity=Sensitivity.STRICT, workers=2, cache_path=str(cache)
-    )
+    root, cache, options = strict_after_normal(tmp_path)
     cancel = CancelToken()
     events = []
     for event in run_scan(options, cancel):

@@ -73,14 +73,20 @@ def test_a_switch_after_the_levels_are_ready_measures_nothing(qtbot: QtBot, tmp_
     window.close()
 
 
-def test_a_switch_before_the_level_is_ready_compares_in_the_window(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def _scanned_at_normal(qtbot: QtBot, tmp_path: Path) -> tuple[Path, MainWindow]:
+    """A window that scanned the library at normal and prepares the other levels."""
     root = tmp_path / "photos"
     library(root)
     window = open_window(qtbot, root, prepare_levels=True)
     window.options_panel.set_sensitivity(Sensitivity.NORMAL)
     press_scan(qtbot, window)
+    return root, window
+
+
+def test_a_switch_before_the_level_is_ready_compares_in_the_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    root, window = _scanned_at_normal(qtbot, tmp_path)
     session = window.session
     background = session.levels_worker
     assert background is not None  # started once the scan ended
@@ -102,11 +108,7 @@ def test_a_switch_before_the_level_is_ready_compares_in_the_window(
 
 
 def test_quitting_while_levels_are_got_ready_ends_cleanly(qtbot: QtBot, tmp_path: Path) -> None:
-    root = tmp_path / "photos"
-    library(root)
-    window = open_window(qtbot, root, prepare_levels=True)
-    window.options_panel.set_sensitivity(Sensitivity.NORMAL)
-    press_scan(qtbot, window)
+    _, window = _scanned_at_normal(qtbot, tmp_path)
     session = window.session
     assert session.is_preparing()
     window.close()

@@ -20,6 +20,7 @@ from lookalike.core.matching.verify import (
     FileRef,
     Verdict,
     View,
+    _Blocks,
     accepts,
     decode_view,
     load_view,
@@ -403,3 +404,26 @@ def test_a_transform_seen_from_the_other_side() -> None:
     mirrored = Transform(turn_degrees=90.0, mirrored=True)
     assert mirrored.inverse() == mirrored
     assert IDENTITY.inverse() == IDENTITY
+
+
+@pytest.mark.parametrize(("y0", "y1", "x0", "x1", "step"), [(3, 57, 5, 40, 8), (0, 60, 0, 45, 9)])
+def test_block_sums_and_spread_follow_the_windows_of_the_pixel_check(
+    y0: int, y1: int, x0: int, x1: int, step: int
+) -> None:
+    # The blocks are the windows [by, by + step) x [bx, bx + step) for by in range(y0, y1,
+    # step) and bx in range(x0, x1, step), cut by the picture's edge, as a loop would take them.
+    values = np.random.default_rng(3).random((60, 45))
+    blocks = _Blocks(values.shape, y0, y1, x0, x1, step)
+    (sums,) = blocks.sums(values)
+    windows = [
+        [(slice(by, by + step), slice(bx, bx + step)) for bx in range(x0, x1, step)]
+        for by in range(y0, y1, step)
+    ]
+    expected = np.array([[values[w].sum() for w in row] for row in windows])
+    np.testing.assert_allclose(sums, expected)
+    chosen = expected > np.median(expected)
+    laid = np.zeros(values.shape, bool)
+    for row, flags in zip(windows, chosen, strict=True):
+        for window, flag in zip(row, flags, strict=True):
+            laid[window] = flag
+    np.testing.assert_array_equal(blocks.spread(chosen), laid)

@@ -49,7 +49,7 @@ Gray = npt.NDArray[np.uint8]
 Points = npt.NDArray[np.float32]
 
 # Bump when a change moves verdicts; cached verdicts are then recomputed.
-VERIFY_VERSION = 5
+VERIFY_VERSION = 6
 
 VIEW_LONG_PX = 384  # both pictures are compared at this long side, whatever their real size
 MAX_FEATURES = 600
@@ -540,6 +540,40 @@ def _shifted_share(shifts: npt.NDArray[np.float64], centres: npt.NDArray[np.floa
     return float((off > SHIFTED_PX).mean())
 
 
+class _Blocks:
+    """The square blocks of ``step`` pixels that tile [y0, y1) x [x0, x1) from its top left
+    corner, the last row and column running on to the picture's edge as far as a full block."""
+
+    def __init__(
+        self, shape: tuple[int, ...], y0: int, y1: int, x0: int, x1: int, step: int
+    ) -> None:
+        self.rows = np.arange(0, y1 - y0, step)
+        self.cols = np.arange(0, x1 - x0, step)
+        self.y0, self.x0 = y0, x0
+        self.y_end = min(y0 + int(self.rows[-1]) + step, shape[0])
+        self.x_end = min(x0 + int(self.cols[-1]) + step, shape[1])
+        self.shape = shape
+
+    def sums(self, *values: npt.NDArray[Any]) -> list[npt.NDArray[np.float64]]:
+        """Each array summed over each block (rows of blocks by columns)."""
+        out = []
+        for value in values:
+            region = value[self.y0 : self.y_end, self.x0 : self.x_end].astype(np.float64)
+            by_rows = np.add.reduceat(region, self.rows, axis=0)
+            out.append(np.add.reduceat(by_rows, self.cols, axis=1))
+        return out
+
+    def spread(self, per_block: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """A value per block laid over the block's pixels (False outside the blocks)."""
+        heights = np.diff(np.append(self.rows, self.y_end - self.y0))
+        widths = np.diff(np.append(self.cols, self.x_end - self.x0))
+        out = np.zeros(self.shape[:2], bool)
+        out[self.y0 : self.y_end, self.x0 : self.x_end] = np.repeat(
+            np.repeat(per_block, heights, axis=0), widths, axis=1
+        )
+        return out
+
+
 def _compare(
     a: npt.NDArray[Any], b_on_a: npt.NDArray[Any], valid: npt.NDArray[np.bool_]
 ) -> _Pixels | None:
@@ -592,38 +626,39 @@ def _compare(
     ys, xs = np.nonzero(measured | alike)
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     step = max(8, round(max(y1 - y0, x1 - x0) / COMPARE_BLOCKS))
-    agree = np.zeros(valid.shape, bool)
-    total_area = added_area = removed_area = agree_area = 0.0
-    correlations: list[float] = []
-    textured: list[tuple[int, int]] = []  # the agreeing textured blocks' top left corners
-    for by in range(y0, y1, step):
-        for bx in range(x0, x1, step):
-            window = (slice(by, by + step), slice(bx, bx + step))
-            m = measured[window]
-            n, same = int(m.sum()), int(alike[window].sum())
-            if n + same < 0.5 * step * step:
-                continue
-            total_area += n + same
-            ok = True  # a block clipped alike almost wholly agrees
-            if n >= MIN_BLOCK_MEASURED * step * step:
-                pa, pb = fa[window][m], matched[window][m]
-                error = float(np.sqrt(np.mean((pa - pb) ** 2))) / sa
-                texture = max(float(pa.std()), float(pb.std())) / sa
-                ok = error <= BLOCK_MAX_ERROR
-                if ok and texture >= MIN_BLOCK_TEXTURE:
-                    corr = _ncc(pa, pb)
-                    ok = corr >= BLOCK_MIN_CORRELATION
-                    if ok:
-                        correlations.append(corr)
-                        textured.append((by, bx))
-            if ok:
-                agree[window] |= m & valid[window]
-                agree_area += n + same
-            # Whichever side has more edges here carries the addition (text, a logo).
-            elif float(grad_b[window][m].mean()) >= float(grad_a[window][m].mean()):
-                added_area += n + same
-            else:
-                removed_area += n + same
+    blocks = _Blocks(valid.shape, y0, y1, x0, x1, step)
+    m = measured.astype(np.float32)
+    n, same, sum_a, sum_b, sum_aa, sum_bb, sum_ab, sum_dd, sum_ga, sum_gb = blocks.sums(
+        m, alike, m * fa, m * matched, m * fa * fa, m * matched * matched, m * fa * matched,
+        m * (fa - matched) ** 2, m * grad_a, m * grad_b,
+    )  # fmt: skip
+    present = n + same >= 0.5 * step * step
+    # A block clipped alike almost wholly agrees; the others are judged by their pixels.
+    judged = present & (n >= MIN_BLOCK_MEASURED * step * step)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_a, mean_b = sum_a / n, sum_b / n
+        spread_a = np.maximum(sum_aa / n - mean_a * mean_a, 0.0)
+        spread_b = np.maximum(sum_bb / n - mean_b * mean_b, 0.0)
+        error = np.sqrt(sum_dd / n) / sa
+        texture = np.sqrt(np.maximum(spread_a, spread_b)) / sa
+        denom = np.sqrt(spread_a * spread_b)
+        corr = np.where(denom > 0, (sum_ab / n - mean_a * mean_b) / denom, 0.0)
+    textured_ok = judged & (error <= BLOCK_MAX_ERROR) & (texture >= MIN_BLOCK_TEXTURE)
+    textured_ok &= corr >= BLOCK_MIN_CORRELATION
+    ok = present & (~judged | ((error <= BLOCK_MAX_ERROR) & (texture < MIN_BLOCK_TEXTURE)))
+    ok |= textured_ok
+    area = n + same
+    total_area = float(area[present].sum())
+    agree_area = float(area[ok].sum())
+    # Whichever side has more edges in a disagreeing block carries the addition (text, a logo).
+    wrong = present & ~ok
+    more_in_second = sum_gb >= sum_ga
+    added_area = float(area[wrong & more_in_second].sum())
+    removed_area = float(area[wrong & ~more_in_second].sum())
+    agree = blocks.spread(ok) & valid
+    correlations = corr[textured_ok]
+    rows, cols = np.nonzero(textured_ok)  # row by row, as the blocks lie
+    textured = [(y0 + step * r, x0 + step * c) for r, c in zip(rows, cols, strict=True)]
     if total_area == 0:
         return None
     detail = _ncc(band_a[agree], band_b[agree]) if agree.sum() >= 400 else 0.0
@@ -642,7 +677,7 @@ def _compare(
             removed_area = marked * total_area
     return _Pixels(
         score=agree_area / total_area,
-        agreement=float(np.mean(correlations)) if correlations else 0.0,
+        agreement=float(np.mean(correlations)) if correlations.size else 0.0,
         detail=detail,
         shifted=_shifted_share(*_block_shifts(fa, matched, valid, textured, step)),
         contrast=1.0 / gain,

@@ -70,6 +70,12 @@ def test_a_switch_after_the_levels_are_ready_measures_nothing(qtbot: QtBot, tmp_
         assert _pairs_kept(window) == kept, level  # the verifier was not asked again
         assert _shown(window) == shape(scan(root, level, None)), level
     assert session.levels_worker is None  # every level is ready: nothing runs behind
+    # A scan the user starts may meet changed files: no level counts as ready any more.
+    options = session.last_options
+    assert options is not None
+    with qtbot.waitSignal(window.scan_finished, timeout=TIMEOUT_MS):
+        assert session.start_scan(options)
+        assert session.ready_levels == set()
     window.close()
 
 

@@ -87,7 +87,6 @@ class Session(QObject):
         # The levels whose pairs the cache holds for the last scan's files (a regroup there
         # measures nothing).
         self.ready_levels: set[Sensitivity] = set()
-        self._regrouping = False  # while `regroup` starts its scan of the same files
         # Its file is read and written on a worker thread; None: the user's own.
         self.memory = Memory(not_duplicates, self)
         self.memory.loaded.connect(self.not_duplicates_changed)
@@ -160,14 +159,15 @@ class Session(QObject):
 
     # --- scanning -------------------------------------------------------------------------
 
-    def start_scan(self, options: ScanOptions) -> bool:
+    def start_scan(self, options: ScanOptions, *, regroup: bool = False) -> bool:
         """Forget the current results and scan with ``options`` (honouring the remembered
-        "not duplicates" choices)."""
+        "not duplicates" choices); a ``regroup`` scans the same files again, so the levels
+        got ready for them stay ready."""
         if self.is_busy():
             return False
         log.info("scan starting: %s", options)
         self._stop_preparing()
-        if not self._regrouping:
+        if not regroup:
             self.ready_levels = set()  # the files may have changed since
         _release_results()
         self.results_model.clear()
@@ -296,13 +296,9 @@ class Session(QObject):
         if self.is_busy() or o is None:
             return False
         kept = set(self.results_model.checked_paths())
-        self._regrouping = True
-        try:
-            started = self.start_scan(
-                dataclasses.replace(o, sensitivity=sensitivity or o.sensitivity)
-            )
-        finally:
-            self._regrouping = False
+        started = self.start_scan(
+            dataclasses.replace(o, sensitivity=sensitivity or o.sensitivity), regroup=True
+        )
         if not started:
             return False
         self._kept_checks = kept

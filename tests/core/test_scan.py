@@ -293,7 +293,9 @@ def test_unusable_files_are_remembered_until_they_change(tmp_path: Path) -> None
 
 
 def test_cancel_stops_promptly_and_still_finishes(tmp_path: Path) -> None:
-    photos(tmp_path, 60, copies=1, size=(640, 480))
+    # Photos big enough to take several pool chunks (1 MB each) and longer to fingerprint than
+    # the progress interval, so the cancel lands while chunks are still waiting.
+    photos(tmp_path, 60, copies=1, size=(1024, 768))
     cancel = CancelToken()
     events = []
     for event in run_scan(
